@@ -1,0 +1,227 @@
+"""The model bundle: four concept models, the combiner and the verdict thresholds, as one unit.
+
+Stored as a folder of plain files (``bundle.json`` plus one xgboost JSON model per concept; no
+pickle), logged to MLflow as one artifact, and shipped in the package as the default
+(detectors/default_bundle). ``score`` turns the signals of a batch of messages into verdicts with
+reasons; it is what the Beam ModelHandler calls.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from detectors.combiner import Combiner, logit, sigmoid
+from detectors.concept_model import ConceptModel
+from features import signals as sigreg
+from features.signals import CONCEPTS, ConceptEvidence
+
+FORMAT_VERSION = 1
+MAX_REASONS = 5
+DEFAULT_BUNDLE_DIR = Path(__file__).resolve().parent / "default_bundle"
+
+MessageEvidence = dict[str, ConceptEvidence]   # concept -> signal name -> Evidence | None
+
+
+@dataclass
+class ScoreResult:
+    score: float
+    verdict: str
+    concepts: dict[str, float]
+    reasons: list[str]
+
+
+def evidence_matrix(evidences: Sequence[MessageEvidence], concept: str,
+                    names: Sequence[str]) -> np.ndarray:
+    """Signal values of one concept as a float matrix; abstentions are NaN."""
+    X = np.full((len(evidences), len(names)), np.nan, dtype=np.float32)
+    for i, ev in enumerate(evidences):
+        cev = ev.get(concept, {})
+        for j, name in enumerate(names):
+            e = cev.get(name)
+            if e is not None:
+                X[i, j] = e.value
+    return X
+
+
+def rule_offsets(evidences: Sequence[MessageEvidence], concept: str) -> tuple[np.ndarray, list]:
+    """Fixed logit offsets of the fired rule-only signals (learned=False), and which fired."""
+    rules = [s for s in sigreg.signals(concept) if not s.learned]
+    off = np.zeros(len(evidences))
+    fired: list[list] = [[] for _ in evidences]
+    for i, ev in enumerate(evidences):
+        cev = ev.get(concept, {})
+        for s in rules:
+            e = cev.get(s.name)
+            if e is not None and e.value > 0:
+                off[i] += s.weight
+                fired[i].append((s, e))
+    return off, fired
+
+
+@dataclass
+class ModelBundle:
+    models: dict[str, ConceptModel]
+    combiner: Combiner
+    thresholds: dict[str, float]                  # {"malicious": t, "suspicious": t}
+    meta: dict = field(default_factory=dict)      # training sources, metrics, created, version
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "unversioned"))
+
+    # -- scoring --------------------------------------------------------------------------------
+    def concept_scores(self, evidences: Sequence[MessageEvidence],
+                       with_rules: bool = True) -> np.ndarray:
+        """(n, 4) concept probabilities; rule-only signals shift their concept's log-odds."""
+        matrices = {c: evidence_matrix(evidences, c, self.models[c].feature_names)
+                    for c in CONCEPTS}
+        offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS]) \
+            if with_rules else None
+        return self.concept_scores_from(matrices, offsets)
+
+    def concept_scores_from(self, matrices: dict[str, np.ndarray],
+                            offsets: Optional[np.ndarray] = None) -> np.ndarray:
+        """Concept probabilities from signal matrices (columns in each model's feature order)."""
+        cols = []
+        for k, concept in enumerate(CONCEPTS):
+            p = self.models[concept].predict_proba(matrices[concept])[:, 1]
+            if offsets is not None:
+                p = sigmoid(logit(p) + offsets[:, k])
+            cols.append(p)
+        return np.column_stack(cols)
+
+    def verdict_for(self, score: float) -> str:
+        if score >= self.thresholds["malicious"]:
+            return "malicious"
+        if score >= self.thresholds["suspicious"]:
+            return "suspicious"
+        return "benign"
+
+    def score(self, evidences: Sequence[MessageEvidence]) -> list[ScoreResult]:
+        if not evidences:
+            return []
+        S = self.concept_scores(evidences)
+        final = self.combiner.predict_proba(S)[:, 1]
+        reasons = self._reasons(evidences)
+        out = []
+        for i in range(len(evidences)):
+            s = float(final[i])
+            out.append(ScoreResult(
+                score=s, verdict=self.verdict_for(s),
+                concepts={c: float(S[i, k]) for k, c in enumerate(CONCEPTS)},
+                reasons=reasons[i]))
+        return out
+
+    def _reasons(self, evidences: Sequence[MessageEvidence]) -> list[list[str]]:
+        """The fired signals that pushed the verdict up, strongest first, each naming its concept.
+
+        Strength = the signal's contribution to its concept model (tree SHAP, log-odds) - or its fixed
+        weight for rule-only signals - times the combiner's weight on that concept.
+        """
+        ranked: list[list[tuple[float, str]]] = [[] for _ in evidences]
+        for k, concept in enumerate(CONCEPTS):
+            m = self.models[concept]
+            coef = float(self.combiner.coef_[k])
+            X = evidence_matrix(evidences, concept, m.feature_names)
+            contrib = m.contributions(X)
+            sigs = [sigreg.get(n) if _registered(n) else None for n in m.feature_names]
+            for i, ev in enumerate(evidences):
+                cev = ev.get(concept, {})
+                for j, sig in enumerate(sigs):
+                    e = cev.get(m.feature_names[j])
+                    if sig is None or e is None or e.value <= 0:
+                        continue
+                    strength = float(contrib[i, j]) * coef
+                    if strength > 0.05:
+                        ranked[i].append((strength, sig.explain(e)))
+            _, fired = rule_offsets(evidences, concept)
+            for i, hits in enumerate(fired):
+                for sig, e in hits:
+                    ranked[i].append((sig.weight * coef, sig.explain(e)))
+        return [[text for _, text in sorted(r, key=lambda t: -t[0])[:MAX_REASONS]] for r in ranked]
+
+    # -- storage --------------------------------------------------------------------------------
+    def to_files(self) -> dict[str, bytes]:
+        doc = {
+            "format_version": FORMAT_VERSION,
+            "concepts": {c: {"feature_names": m.feature_names, "params": m.get_params(),
+                             "base_rate": m.base_rate_} for c, m in self.models.items()},
+            "combiner": self.combiner.to_dict(),
+            "thresholds": self.thresholds,
+            "meta": self.meta,
+        }
+        files = {"bundle.json": json.dumps(doc, indent=2, sort_keys=True).encode()}
+        for c, m in self.models.items():
+            files[f"{c}.xgb.json"] = m.to_bytes()
+        return files
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes]) -> "ModelBundle":
+        try:
+            doc = json.loads(files["bundle.json"])
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"not a sedetect model bundle: {exc}") from exc
+        if doc.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"unsupported bundle format {doc.get('format_version')}")
+        models = {}
+        for c in CONCEPTS:
+            spec = doc["concepts"][c]
+            models[c] = ConceptModel.from_bytes(c, spec["feature_names"], spec["params"],
+                                                spec["base_rate"], files.get(f"{c}.xgb.json", b""))
+        return cls(models, Combiner.from_dict(doc["combiner"]),
+                   {k: float(v) for k, v in doc["thresholds"].items()}, doc.get("meta", {}))
+
+    def save(self, folder: str | Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in self.to_files().items():
+            (folder / name).write_bytes(data)
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "ModelBundle":
+        folder = Path(folder)
+        if not (folder / "bundle.json").is_file():
+            raise ValueError(f"{folder} holds no bundle.json: not a sedetect model bundle")
+        return cls.from_files({p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()})
+
+    def to_bytes(self) -> bytes:
+        """One blob (tar) that travels inside a Beam ModelHandler to any worker."""
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for name, data in sorted(self.to_files().items()):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "ModelBundle":
+        with tarfile.open(fileobj=io.BytesIO(blob), mode="r") as tar:
+            return cls.from_files({m.name: tar.extractfile(m).read() for m in tar.getmembers()
+                                   if m.isfile() and "/" not in m.name})
+
+
+def _registered(name: str) -> bool:
+    try:
+        sigreg.get(name)
+        return True
+    except KeyError:
+        return False
+
+
+def threshold_at_fpr(benign_scores: np.ndarray, fpr: float) -> float:
+    """Lowest score threshold whose false-positive rate on these benign scores is <= fpr."""
+    s = np.sort(np.asarray(benign_scores, dtype=np.float64))
+    if not len(s):
+        return 0.5
+    k = int(math.floor(len(s) * (1 - fpr)))
+    k = min(max(k, 0), len(s) - 1)
+    return float(np.nextafter(s[k], 1.0))

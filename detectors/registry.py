@@ -1,0 +1,171 @@
+"""MLflow glue: where state lives, logging and registering bundles, loading them by alias.
+
+All state lives under one folder, ``SEDETECT_HOME`` (default ``~/.local/share/sedetect``): the MLflow
+SQLite database and artifacts, a cache of downloaded bundles, the communication profile and, later,
+the miss queue. A fresh folder bootstraps itself: the first ``resolve_bundle`` registers the default
+bundle that ships in the package and makes it the ``champion``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
+
+MODEL_NAME = "sedetect"
+CHAMPION = "champion"
+EXPERIMENT = "sedetect"
+PIP_REQUIREMENTS = ["sedetect", "xgboost-cpu", "scikit-learn", "numpy"]
+
+
+def sedetect_home() -> Path:
+    home = Path(os.environ.get("SEDETECT_HOME") or Path.home() / ".local" / "share" / "sedetect")
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _offline_env() -> None:
+    # No telemetry, no hub: nothing leaves the machine at run time.
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
+
+def tracking_uri(home: Optional[Path] = None) -> str:
+    return f"sqlite:///{(home or sedetect_home()) / 'mlflow.db'}"
+
+
+def configure_mlflow(home: Optional[Path] = None):
+    """Point MLflow at the SQLite store under SEDETECT_HOME; return the mlflow module."""
+    _offline_env()
+    import logging
+
+    import mlflow
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    home = home or sedetect_home()
+    mlflow.set_tracking_uri(tracking_uri(home))
+    mlflow.set_registry_uri(tracking_uri(home))
+    if mlflow.get_experiment_by_name(EXPERIMENT) is None:
+        mlflow.create_experiment(EXPERIMENT, artifact_location=(home / "mlartifacts").as_uri())
+    mlflow.set_experiment(EXPERIMENT)
+    return mlflow
+
+
+def _pyfunc_class():
+    import mlflow.pyfunc
+
+    class SedetectBundle(mlflow.pyfunc.PythonModel):
+        """pyfunc face of a bundle: ``predict`` takes a DataFrame with a ``raw`` column of message
+        bytes and returns the verdict rows, so ``mlflow models`` tooling can serve it too."""
+
+        def load_context(self, context):
+            self.bundle = ModelBundle.load(context.artifacts["bundle"])
+
+        def predict(self, context, model_input, params=None):
+            import pandas as pd
+
+            from pipelines.scoring import score_raw_messages
+            rows = score_raw_messages(list(model_input["raw"]), self.bundle)
+            return pd.DataFrame(rows)
+
+    return SedetectBundle
+
+
+def log_bundle(bundle: ModelBundle, metrics: dict[str, float] | None = None,
+               params: dict | None = None, artifacts: dict[str, Path] | None = None,
+               promote: bool = True, run_name: str = "train") -> str:
+    """Log a bundle in a new MLflow run, register it under MODEL_NAME, optionally make it champion.
+
+    Returns the registered version (as a string); the bundle's meta carries it from then on."""
+    mlflow = configure_mlflow()
+    from mlflow import MlflowClient
+    with mlflow.start_run(run_name=run_name) as run, tempfile.TemporaryDirectory() as tmp:
+        if params:
+            mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+        if metrics:
+            mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
+        for name, path in (artifacts or {}).items():
+            mlflow.log_artifact(str(path), artifact_path=name)
+        folder = bundle.save(Path(tmp) / "bundle")
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=_pyfunc_class()(), artifacts={"bundle": str(folder)},
+            pip_requirements=PIP_REQUIREMENTS, registered_model_name=MODEL_NAME)
+        version = str(info.registered_model_version)
+        MlflowClient().set_model_version_tag(MODEL_NAME, version, "run_id", run.info.run_id)
+    if promote:
+        promote_version(version)
+    return version
+
+
+def promote_version(version: str) -> None:
+    configure_mlflow()
+    from mlflow import MlflowClient
+    MlflowClient().set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+
+
+def champion_version() -> Optional[str]:
+    configure_mlflow()
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    try:
+        return str(MlflowClient().get_model_version_by_alias(MODEL_NAME, CHAMPION).version)
+    except MlflowException:
+        return None
+
+
+def bootstrap() -> str:
+    """Register the packaged default bundle as champion when the registry has none."""
+    version = champion_version()
+    if version is None:
+        bundle = ModelBundle.load(DEFAULT_BUNDLE_DIR)
+        version = log_bundle(bundle, params={"origin": "packaged default bundle"},
+                             metrics=bundle.meta.get("metrics"), run_name="bootstrap-default")
+    return version
+
+
+def resolve_bundle(model_uri: Optional[str] = None) -> tuple[ModelBundle, str]:
+    """Load the bundle a user asked for: a local bundle folder, any ``models:/`` URI, or (default)
+    ``models:/sedetect@champion``. Returns the bundle and the model version it reports."""
+    if model_uri and Path(model_uri).is_dir():
+        bundle = ModelBundle.load(model_uri)
+        return bundle, bundle.meta.get("version") or f"file:{Path(model_uri).resolve()}"
+    mlflow = configure_mlflow()
+    if not model_uri:
+        bootstrap()
+        model_uri = f"models:/{MODEL_NAME}@{CHAMPION}"
+    version = _version_of(model_uri)
+    cache = sedetect_home() / "models" / f"{MODEL_NAME}-v{version}"
+    if not (cache / "bundle" / "bundle.json").is_file():
+        tmp = Path(tempfile.mkdtemp(dir=sedetect_home()))
+        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model_uri, dst_path=str(tmp)))
+        found = next(local.rglob("bundle.json"), None)
+        if found is None:
+            raise ValueError(f"{model_uri} holds no sedetect bundle")
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(cache / "bundle", ignore_errors=True)
+        shutil.copytree(found.parent, cache / "bundle")
+        shutil.rmtree(tmp, ignore_errors=True)
+    bundle = ModelBundle.load(cache / "bundle")
+    bundle.meta["version"] = f"{MODEL_NAME}/{version}"
+    return bundle, bundle.meta["version"]
+
+
+def _version_of(model_uri: str) -> str:
+    from mlflow import MlflowClient
+    if not model_uri.startswith("models:/"):
+        raise ValueError(f"unsupported model URI {model_uri!r}: use models:/NAME@ALIAS, "
+                         "models:/NAME/VERSION or a bundle folder")
+    name, _, ref = model_uri[len("models:/"):].partition("@")
+    client = MlflowClient()
+    if ref:
+        return str(client.get_model_version_by_alias(name, ref).version)
+    name, _, ver = model_uri[len("models:/"):].partition("/")
+    if not ver.isdigit():
+        raise ValueError(f"unsupported model URI {model_uri!r}")
+    client.get_model_version(name, ver)  # raises a clear MLflow error when missing
+    return ver

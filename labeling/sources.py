@@ -1,0 +1,76 @@
+"""Labelled mail sources for training and evaluation.
+
+A labelled source is a named archive (any form the readers take) with one label: malicious, benign
+or spam. Spam is neither an attack nor wanted mail: it is kept out of training by default and only
+reported. Sources are the unit of honest evaluation: a model is judged on a source it never saw.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+LABELS = ("malicious", "benign", "spam")
+
+# The shared development corpora (../shared/corpora/README.md): file -> label.
+SHARED_CORPORA = {
+    "phishing_pot_2022_2024.mbox.gz": "malicious",
+    "nazario_phishing_2004_2006.mbox.gz": "malicious",
+    "bec_synthetic_llm.mbox.gz": "malicious",
+    "spamassassin_spam_2002.mbox.gz": "spam",
+    "csdmc2010_spam.mbox.gz": "spam",
+    "spamassassin_ham_2002.mbox.gz": "benign",
+    "csdmc2010_ham.mbox.gz": "benign",
+    "enron_ham_2001.mbox.gz": "benign",
+    "linux_sctp_list_ham_2019_2023.mbox.gz": "benign",
+}
+
+
+@dataclass(frozen=True)
+class LabelledSource:
+    name: str
+    path: str
+    label: str
+
+    def __post_init__(self):
+        if self.label not in LABELS:
+            raise ValueError(f"label must be one of {LABELS}, not {self.label!r} ({self.path})")
+
+
+def _name_of(path: str) -> str:
+    name = Path(path.rstrip("/")).name
+    for suffix in (".gz", ".mbox", ".parquet", ".eml"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def parse_spec(spec: str) -> list[LabelledSource]:
+    """``LABEL:PATH`` (optionally ``LABEL:PATH:NAME``), or a CSV manifest with columns
+    path,label[,source] (paths relative to the manifest)."""
+    if spec.endswith(".csv") and Path(spec).is_file():
+        base = Path(spec).resolve().parent
+        out = []
+        with open(spec, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                path = str((base / row["path"]).resolve()) if not Path(row["path"]).is_absolute() \
+                    else row["path"]
+                out.append(LabelledSource(row.get("source") or _name_of(path), path,
+                                          row["label"].strip().lower()))
+        return out
+    label, sep, rest = spec.partition(":")
+    if not sep or label not in LABELS:
+        raise ValueError(f"expected LABEL:PATH with LABEL in {LABELS} or a .csv manifest, "
+                         f"got {spec!r}")
+    path, _, name = rest.partition(":") if rest.count(":") and not Path(rest).exists() else (rest, "", "")
+    if not Path(path).exists():
+        raise FileNotFoundError(path)
+    return [LabelledSource(name or _name_of(path), path, label)]
+
+
+def shared_corpora(folder: str | Path) -> list[LabelledSource]:
+    folder = Path(folder)
+    out = [LabelledSource(_name_of(f), str(folder / f), label)
+           for f, label in SHARED_CORPORA.items() if (folder / f).is_file()]
+    if not out:
+        raise FileNotFoundError(f"no shared corpora under {folder}")
+    return out

@@ -1,0 +1,85 @@
+"""The per-message steps, as plain functions: parse, extract, score. Beam transforms
+(pipelines/transforms.py) only wire these; training, dissection and the MLflow pyfunc call them
+directly, so every path turns a message into a verdict the same way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Optional, Sequence
+
+from detectors.bundle import MessageEvidence, ModelBundle
+from features import signals as sigreg
+from features.context import Context, load_org
+from features.message import ParsedMessage
+from features.parsing import ParseError, parse_message
+from pipelines.schema import error_row, message_key, verdict_row
+
+
+@dataclass(frozen=True)
+class Item:
+    """One message on its way through the pipeline."""
+    key: str
+    source: str
+    msg: ParsedMessage
+    evidence: MessageEvidence = field(default_factory=dict)
+
+
+def parse_item(source: str, raw: bytes, read_error: Optional[str] = None) -> Item | dict:
+    """An Item, or an error row naming the reason (never an exception)."""
+    if read_error:
+        return error_row(source, raw, f"read error: {read_error}")
+    try:
+        return Item(message_key(raw), source, parse_message(raw))
+    except ParseError as exc:
+        return error_row(source, raw, f"parse error: {exc}")
+
+
+def extract_item(item: Item, ctx: Context) -> Item:
+    return replace(item, evidence=sigreg.evaluate(item.msg, ctx))
+
+
+def signal_errors(evidence: MessageEvidence) -> list[str]:
+    """Names of signals that raised on this message (a bug to count, not a reason to drop it)."""
+    return [k for cev in evidence.values() for k in cev if k.endswith("!error")]
+
+
+def rows_for(items: Sequence[Item], bundle: ModelBundle, model_version: str) -> list[dict]:
+    """Verdict rows for a batch of extracted items; a batch that fails is retried one by one so a
+    single bad message becomes one error row, not a lost batch."""
+    try:
+        results = bundle.score([it.evidence for it in items])
+    except Exception:  # noqa: BLE001 - isolate the offending message below
+        if len(items) == 1:
+            import traceback
+            it = items[0]
+            return [error_row(it.source, b"", "scoring error: " +
+                              traceback.format_exc(limit=1).strip().splitlines()[-1],
+                              model_version, it.msg.message_id, _from(it.msg), it.msg.subject)
+                    | {"message_key": it.key}]
+        return [row for it in items for row in rows_for([it], bundle, model_version)]
+    return [verdict_row(it.key, it.source, it.msg.message_id, _from(it.msg), it.msg.subject,
+                        r.verdict, r.score, r.concepts, r.reasons, model_version)
+            for it, r in zip(items, results)]
+
+
+def _from(msg: ParsedMessage) -> str:
+    return msg.from_.address if msg.from_ else ""
+
+
+def score_raw_messages(raws: Iterable[bytes], bundle: ModelBundle,
+                       ctx: Optional[Context] = None, sources: Optional[Sequence[str]] = None,
+                       model_version: Optional[str] = None) -> list[dict]:
+    """Score raw messages without Beam (pyfunc serving, dissection, small jobs), in input order."""
+    ctx = ctx or Context(load_org())
+    version = model_version or bundle.version
+    out: list[Optional[dict]] = []
+    items: list[tuple[int, Item]] = []
+    for i, raw in enumerate(raws):
+        parsed = parse_item(sources[i] if sources else f"#{i}", raw)
+        if isinstance(parsed, dict):
+            out.append(parsed | {"model_version": version})
+        else:
+            out.append(None)
+            items.append((i, extract_item(parsed, ctx)))
+    for (i, _), row in zip(items, rows_for([it for _, it in items], bundle, version)):
+        out[i] = row
+    return out  # type: ignore[return-value]

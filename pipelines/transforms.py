@@ -1,0 +1,169 @@
+"""The composite transforms shared by the batch and streaming jobs.
+
+    raw messages ─> ParseMessages ─> ExtractConcepts ─> ScoreMessages ─> verdict rows
+                       └─> dead letters (error rows)
+
+Each step only wires a pure function from pipelines/scoring.py; errors are counted with Beam
+Metrics and become error rows, so rows out == messages in.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any, Iterable, Optional, Sequence
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInference
+
+from detectors.bundle import ModelBundle
+from features.context import Context, OrgConfig
+from features.profile import CommunicationProfile
+from pipelines.scoring import Item, extract_item, parse_item, rows_for, signal_errors
+
+DEAD_LETTERS = "dead_letters"
+NAMESPACE = "sedetect"
+
+
+class _ParseFn(beam.DoFn):
+    def __init__(self):
+        self.parsed = Metrics.counter(NAMESPACE, "parsed")
+        self.read_errors = Metrics.counter(NAMESPACE, "read_errors")
+        self.parse_errors = Metrics.counter(NAMESPACE, "parse_errors")
+
+    def process(self, raw_message) -> Iterable[Any]:
+        result = parse_item(raw_message.source, raw_message.raw, raw_message.error)
+        if isinstance(result, Item):
+            self.parsed.inc()
+            yield result
+        else:
+            (self.read_errors if raw_message.error else self.parse_errors).inc()
+            yield beam.pvalue.TaggedOutput(DEAD_LETTERS, result)
+
+
+class ParseMessages(beam.PTransform):
+    """RawMessage -> Item; what cannot be read or parsed goes to the ``dead_letters`` output as an
+    error row with the reason."""
+
+    def expand(self, pcoll):
+        return pcoll | "Parse" >> beam.ParDo(_ParseFn()).with_outputs(DEAD_LETTERS, main="parsed")
+
+
+class _ExtractFn(beam.DoFn):
+    def __init__(self, org: OrgConfig):
+        self.org = org
+        self.signal_errors = Metrics.counter(NAMESPACE, "signal_errors")
+
+    def process(self, item: Item, profile: Optional[CommunicationProfile] = None):
+        out = extract_item(item, Context(self.org, profile))
+        errors = signal_errors(out.evidence)
+        if errors:
+            self.signal_errors.inc(len(errors))
+        yield out
+
+
+class ExtractConcepts(beam.PTransform):
+    """Item -> Item with the four concepts' signals. ``profile`` is an optional PCollection holding
+    one CommunicationProfile, used as a side input; without it behavioural signals abstain."""
+
+    def __init__(self, org: OrgConfig, profile=None):
+        super().__init__()
+        self.org = org
+        self.profile = profile
+
+    def expand(self, pcoll):
+        if self.profile is None:
+            return pcoll | "Signals" >> beam.ParDo(_ExtractFn(self.org))
+        return pcoll | "Signals" >> beam.ParDo(
+            _ExtractFn(self.org), profile=beam.pvalue.AsSingleton(self.profile))
+
+
+class BundleModelHandler(ModelHandler[Item, dict, ModelBundle]):
+    """Batches Items through a ModelBundle. The bundle travels as bytes inside the handler, so any
+    runner's workers can load it without access to the MLflow store that it came from."""
+
+    def __init__(self, bundle_bytes: bytes, model_version: str, max_batch_size: int = 512):
+        super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
+        self.bundle_bytes = bundle_bytes
+        self.model_version = model_version
+
+    def load_model(self) -> ModelBundle:
+        return ModelBundle.from_bytes(self.bundle_bytes)
+
+    def run_inference(self, batch: Sequence[Item], model: ModelBundle,
+                      inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
+        rows = rows_for(list(batch), model, self.model_version)
+        return [PredictionResult(item, row) for item, row in zip(batch, rows)]
+
+    def get_num_bytes(self, batch: Sequence[Item]) -> int:
+        # The default pickles the whole batch just to count it; text length is a fair proxy.
+        return sum(len(it.msg.text) for it in batch)
+
+    def get_metrics_namespace(self) -> str:
+        return NAMESPACE
+
+
+class _CountVerdicts(beam.DoFn):
+    def __init__(self):
+        self.counters = {v: Metrics.counter(NAMESPACE, f"verdict_{v}")
+                         for v in ("malicious", "suspicious", "benign", "error")}
+
+    def process(self, row: dict):
+        self.counters[row["verdict"]].inc()
+        yield row
+
+
+class ScoreMessages(beam.PTransform):
+    """Item (with signals) -> verdict row, through RunInference and the model bundle."""
+
+    def __init__(self, bundle_bytes: bytes, model_version: str):
+        super().__init__()
+        self.handler = BundleModelHandler(bundle_bytes, model_version)
+
+    def expand(self, pcoll):
+        return (pcoll
+                | "RunInference" >> RunInference(self.handler)
+                | "ToRows" >> beam.Map(lambda pr: pr.inference))
+
+
+class ScoreArchive(beam.PTransform):
+    """The whole per-message path: RawMessage -> exactly one verdict or error row each."""
+
+    def __init__(self, org: OrgConfig, bundle_bytes: bytes, model_version: str, profile=None):
+        super().__init__()
+        self.org = org
+        self.bundle_bytes = bundle_bytes
+        self.model_version = model_version
+        self.profile = profile
+
+    def expand(self, raw_messages):
+        parsed = raw_messages | "ParseMessages" >> ParseMessages()
+        verdicts = (parsed.parsed
+                    | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
+                    | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version))
+        errors = parsed[DEAD_LETTERS] | "StampVersion" >> beam.Map(
+            lambda row, v: row | {"model_version": v}, self.model_version)
+        return ((verdicts, errors) | "AllRows" >> beam.Flatten()
+                | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))
+
+
+class ShowProgress(beam.DoFn):
+    """A progress bar on a terminal (stderr); a no-op elsewhere. One bar per worker process."""
+
+    def __init__(self, total: Optional[int] = None):
+        self.total = total
+        self._bar = None
+
+    def setup(self):
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            self._bar = tqdm(total=self.total, unit="msg", desc="scoring", file=sys.stderr,
+                             mininterval=0.5, leave=False)
+
+    def process(self, row):
+        if self._bar is not None:
+            self._bar.update(1)
+        yield row
+
+    def teardown(self):
+        if self._bar is not None:
+            self._bar.close()

