@@ -1,0 +1,356 @@
+"""Payload: how is the attack delivered?
+
+Links (deceptive anchors, IP and punycode hosts, shorteners, free hosting, redirect chains,
+credential words next to links), attachments (HTML/SVG, macro documents, archives, executables,
+double extensions, password-protected archives, image-only bodies, QR codes), the conversation
+itself (a short request with nothing to click) and callback phone numbers.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+from urllib.parse import unquote
+
+from features.context import Context
+from features.domains import host_matches, is_ip_host, is_punycode, registrable_domain, to_unicode
+from features.lexicon import count_terms, match_text, theme_regex
+from features.message import Attachment, Link, ParsedMessage
+from features.signals import Evidence, signal
+from features.trust import SHORT_WORDS, makes_request, signal_text, word_count
+
+MAX_LINKS = 200         # links examined per message
+MAX_ATTACHMENTS = 50    # attachments examined per message
+MAX_HTML = 200_000      # characters of raw HTML searched for <img>
+LINK_CAP = 50.0
+COUNT_CAP = 10.0
+
+HTML_EXT = frozenset({".html", ".htm", ".shtml", ".shtm", ".svg", ".xhtml", ".mht", ".mhtml"})
+HTML_TYPES = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "message/rfc822+html"})
+MACRO_EXT = frozenset({".docm", ".xlsm", ".pptm", ".dotm", ".xlsb", ".xltm", ".potm", ".ppsm",
+                       ".xlam", ".ppam", ".sldm"})
+LEGACY_OFFICE_EXT = frozenset({".doc", ".xls", ".ppt", ".dot", ".xlt", ".pps"})
+ARCHIVE_EXT = frozenset({".zip", ".rar", ".7z", ".iso", ".img", ".gz", ".tgz", ".tar", ".cab",
+                         ".ace", ".arj", ".bz2", ".xz", ".lzh", ".z", ".uue", ".vhd", ".vhdx"})
+ARCHIVE_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "application/x-rar-compressed",
+                           "application/vnd.rar", "application/x-7z-compressed", "application/x-iso9660-image",
+                           "application/gzip", "application/x-gzip", "application/x-tar",
+                           "application/vnd.ms-cab-compressed", "application/x-ace-compressed"})
+EXEC_EXT = frozenset({".exe", ".scr", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".wsh", ".hta", ".bat",
+                      ".cmd", ".ps1", ".lnk", ".msi", ".dll", ".jar", ".com", ".pif", ".cpl", ".msc",
+                      ".reg", ".appx", ".msix", ".application", ".gadget", ".chm", ".url", ".iqy"})
+EXEC_TYPES = frozenset({"application/x-msdownload", "application/x-dosexec", "application/x-msdos-program",
+                        "application/x-ms-installer", "application/hta", "application/x-javascript",
+                        "application/javascript", "text/javascript", "application/x-sh",
+                        "application/java-archive", "application/x-ms-shortcut", "text/vbscript"})
+IMAGE_EXT = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic"})
+# What a double extension hides behind: a document, picture or media name.
+DECOY_EXT = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "rtf", "csv", "odt",
+                       "jpg", "jpeg", "png", "gif", "bmp", "mp3", "mp4", "avi", "mov", "wav", "zip",
+                       "rar", "eml", "msg", "htm", "html", "xml", "json"})
+DANGEROUS_LAST = EXEC_EXT | HTML_EXT
+
+REDIRECT_PARAMS = frozenset({"url", "redirect", "redirect_uri", "redirect_url", "redirecturl", "next",
+                             "goto", "target", "r", "u", "dest", "destination", "continue", "return",
+                             "returnurl", "return_url", "returnto", "rurl", "out", "link"})
+
+_DOMAINISH_RE = re.compile(
+    r"(?:(?:https?|hxxps?)://)?((?:[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+"
+    r"(?:xn--[a-z0-9-]{2,59}|[a-z\u00a1-\uffff]{2,24}))(?![\w@-])(?::\d+)?", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"[\w.+'-]+@[\w.-]+", re.UNICODE)
+_COMMON_TLDS = frozenset({"com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "co",
+                          "app", "dev", "online", "site", "xyz", "top", "shop", "store", "club", "live",
+                          "me", "tv", "cc", "ai", "cloud", "tech", "page", "link", "click", "website",
+                          "services", "support", "email", "bank", "finance", "money", "pro", "mobi"})
+_NOT_TLDS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "zip", "htm", "html", "png", "jpg", "gif",
+                       "txt", "exe", "php", "asp", "aspx", "js", "css", "jsp", "cgi", "eml", "ics"})
+_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+\d{9,15}|(?:\+|00)?(?:\d{1,3}[ .\-]?)?(?:\(\d{1,4}\)|\d{1,4})(?:[ .\-]\d{2,5}){1,4})(?![\w])")
+_IPISH_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_IMG_TAG_RE = re.compile(r"<img\b", re.IGNORECASE)
+_PW_GIVEN_RE = re.compile(r"(?:\b(?:is|ist|e|est|es|eh)\b|[:=])\s*[\"'(\[]?([^\s\"')\]]{3,24})")
+_PW_DIGIT_TOKEN_RE = re.compile(r"(?<!\S)[\"'(\[]?((?=[^\s]*\d)[^\s\"')\]]{3,24})")
+_PW_STOP = frozenset({"for", "the", "and", "protected", "required", "below", "attached", "para", "fur",
+                      "voor", "pour", "this", "that", "your", "you", "sent", "separately", "enclosed"})
+_DATEISH_RE = re.compile(r"(?:19|20)\d\d[-./]\d\d?[-./]\d\d?|\d\d?[-./]\d\d?[-./](?:19|20)\d\d")
+
+
+def extension(filename: str) -> str:
+    """Lower-case last extension with its dot ('.exe'), trailing dots/spaces ignored: what runs."""
+    name = (filename or "").strip().rstrip(". ").lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 or (dot == 0 and len(name) > 1) else ""
+
+
+def _attachments(msg: ParsedMessage) -> tuple[Attachment, ...]:
+    return msg.attachments[:MAX_ATTACHMENTS]
+
+
+def _links(msg: ParsedMessage) -> tuple[Link, ...]:
+    return msg.links[:MAX_LINKS]
+
+
+def _count_attachments(msg: ParsedMessage, pred: Callable[[Attachment], bool]) -> Evidence:
+    hits = [a for a in _attachments(msg) if pred(a)]
+    if not hits:
+        return Evidence(0.0)
+    return Evidence(min(float(len(hits)), COUNT_CAP), hits[0].filename or hits[0].content_type)
+
+
+def _ctype(a: Attachment) -> str:
+    return (a.content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_archive(a: Attachment) -> bool:
+    """An archive or disk image: a container that hides its payload from scanners."""
+    return extension(a.filename) in ARCHIVE_EXT or _ctype(a) in ARCHIVE_TYPES
+
+
+def is_image(a: Attachment) -> bool:
+    """An image part (inline or attached)."""
+    return _ctype(a).startswith("image/") or extension(a.filename) in IMAGE_EXT
+
+
+def _has_image(msg: ParsedMessage) -> bool:
+    return any(is_image(a) for a in _attachments(msg)) or bool(_IMG_TAG_RE.search((msg.html or "")[:MAX_HTML]))
+
+
+# -------------------------------------------------------------------------------- links
+@signal("payload", "link_count", 1.0, "The message carries {detail} links")
+def link_count(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    n = len(msg.links)
+    return Evidence(min(float(n), LINK_CAP), str(n) if n else "")
+
+
+@signal("payload", "distinct_link_hosts", 1.0, "The links point to {detail} different hosts")
+def distinct_link_hosts(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    hosts = {(lk.host or "").lower() for lk in _links(msg) if lk.host}
+    n = len(hosts)
+    return Evidence(min(float(n), LINK_CAP), str(n) if n else "")
+
+
+def anchor_domain(anchor_text: str) -> Optional[str]:
+    """The domain an anchor's visible text displays ('www.paypal.com/login' -> paypal.com), or None
+    when the text does not look like a web address."""
+    text = _EMAIL_RE.sub(" ", (anchor_text or "")[:300].strip().lower())
+    if not text or "." not in text:
+        return None
+    for m in _DOMAINISH_RE.finditer(text):
+        host = m.group(1).rstrip(".")
+        tld = host.rsplit(".", 1)[-1]
+        explicit = m.group(0).startswith(("http", "hxxp")) or host.startswith("www.")
+        if tld in _NOT_TLDS:
+            continue
+        if explicit or len(tld) == 2 or tld in _COMMON_TLDS or tld.startswith("xn--"):
+            return registrable_domain(to_unicode(host))
+    return None
+
+
+@signal("payload", "anchor_host_mismatch", 1.0,
+        "A link's visible text names one site but leads to another ({detail})")
+def anchor_host_mismatch(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    hits = []
+    for lk in _links(msg):
+        if not lk.in_html or not lk.anchor_text or not lk.host:
+            continue
+        shown = anchor_domain(lk.anchor_text)
+        if shown is None:
+            continue
+        real = registrable_domain(to_unicode(lk.host))
+        if shown != real:
+            hits.append(f"text shows {shown}, goes to {real}")
+    if not hits:
+        return Evidence(0.0)
+    return Evidence(min(float(len(hits)), COUNT_CAP), hits[0])
+
+
+def _count_links(msg: ParsedMessage, pred: Callable[[Link], bool]) -> Evidence:
+    hits = [lk for lk in _links(msg) if pred(lk)]
+    if not hits:
+        return Evidence(0.0)
+    return Evidence(min(float(len(hits)), COUNT_CAP), hits[0].raw_host or hits[0].host)
+
+
+@signal("payload", "ip_host_link", 1.0, "A link points to a bare IP address ({detail})")
+def ip_host_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_links(msg, lambda lk: is_ip_host(lk.raw_host or lk.host))
+
+
+@signal("payload", "punycode_link", 1.0, "A link points to an internationalised (IDN) host ({detail})")
+def punycode_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_links(msg, lambda lk: is_punycode(lk.raw_host or lk.host) or is_punycode(lk.host))
+
+
+@signal("payload", "shortener_link", 1.0, "A link hides its destination behind a URL shortener ({detail})")
+def shortener_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    lst = ctx.org.url_shorteners
+    return _count_links(msg, lambda lk: host_matches(lk.host, lst) is not None)
+
+
+@signal("payload", "free_hosting_link", 1.0,
+        "A link points to a free hosting or file-sharing service ({detail})")
+def free_hosting_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    lst = ctx.org.free_hosting
+    return _count_links(msg, lambda lk: host_matches(lk.host, lst) is not None)
+
+
+@signal("payload", "credential_words_near_link", 1.0,
+        "The message asks for a login or account details next to a link ({detail} mentions)")
+def credential_words_near_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    if not msg.links:
+        return Evidence(0.0)
+    text = signal_text(msg)
+    n = count_terms(text, "credentials") + count_terms(text, "credential_form_near_link")
+    return Evidence(min(float(n), COUNT_CAP), str(n)) if n else Evidence(0.0)
+
+
+def redirect_param_count(url: str) -> int:
+    """How many query parameters of a URL carry another URL: the marks of an open redirect."""
+    q = url.partition("?")[2].partition("#")[0]
+    if not q:
+        return 0
+    n = 0
+    for pair in q.split("&")[:100]:
+        name, _, value = pair.partition("=")
+        if not value:
+            continue
+        low = value.lower()
+        dec = unquote(low)
+        if (dec.startswith(("http:", "https:", "//", "www.")) or "%2f%2f" in low
+                or (name.lower() in REDIRECT_PARAMS and ("." in dec or "/" in dec))):
+            n += 1
+    return n
+
+
+@signal("payload", "redirect_params", 1.0,
+        "A link passes another address as a parameter ({detail}), typical of redirect chains")
+def redirect_params(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    best, where = 0, ""
+    for lk in _links(msg):
+        n = redirect_param_count(lk.url or "")
+        if n > best:
+            best, where = n, lk.host
+    return Evidence(min(float(best), COUNT_CAP), where) if best else Evidence(0.0)
+
+
+# -------------------------------------------------------------------------------- attachments
+@signal("payload", "html_attachment", 1.0, "An HTML or SVG file is attached ({detail})")
+def html_attachment(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_attachments(msg, lambda a: extension(a.filename) in HTML_EXT or _ctype(a) in HTML_TYPES)
+
+
+def is_macro_document(a: Attachment) -> bool:
+    """An Office document that can carry macros (macro-enabled format, or a legacy binary one)."""
+    ext, ct = extension(a.filename), _ctype(a)
+    if ext in MACRO_EXT or "macroenabled" in ct:
+        return True
+    return ext in LEGACY_OFFICE_EXT and (ct.startswith("application/vnd.ms-") or ct == "application/msword")
+
+
+@signal("payload", "macro_document", 1.0, "A macro-capable Office document is attached ({detail})")
+def macro_document(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_attachments(msg, is_macro_document)
+
+
+@signal("payload", "archive_attachment", 1.0, "An archive or disk image is attached ({detail})")
+def archive_attachment(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_attachments(msg, is_archive)
+
+
+@signal("payload", "executable_attachment", 1.0, "An executable or script is attached ({detail})")
+def executable_attachment(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_attachments(msg, lambda a: extension(a.filename) in EXEC_EXT or _ctype(a) in EXEC_TYPES)
+
+
+def has_double_extension(filename: str) -> bool:
+    """'invoice.pdf.exe': a decoy document extension followed by an executable, script or HTML one."""
+    name = (filename or "").strip().rstrip(". ").lower()
+    parts = [p.strip() for p in name.split(".")]
+    if len(parts) < 3:
+        return False
+    return f".{parts[-1]}" in DANGEROUS_LAST and parts[-2] in DECOY_EXT
+
+
+@signal("payload", "double_extension", 1.0,
+        "An attachment hides its real type behind a double extension ({detail})")
+def double_extension(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    return _count_attachments(msg, lambda a: has_double_extension(a.filename))
+
+
+def password_nearby(text: str) -> Optional[str]:
+    """A password given in the text ('password: 1234', 'senha é abc123'), or None."""
+    norm = match_text(text)
+    for m in theme_regex("password_word").finditer(norm):
+        window = norm[m.end():m.end() + 60]
+        for rx in (_PW_GIVEN_RE, _PW_DIGIT_TOKEN_RE):
+            t = rx.search(window)
+            if t:
+                token = t.group(1).strip(".,;:!")
+                if len(token) >= 3 and token not in _PW_STOP:
+                    return token
+    return None
+
+
+@signal("payload", "password_protected_archive", 1.0,
+        "An archive is attached and the text gives its password ({detail}): it evades scanning")
+def password_protected_archive(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    archives = [a for a in _attachments(msg) if is_archive(a)]
+    if not archives:
+        return Evidence(0.0)
+    token = password_nearby(signal_text(msg))
+    if token is None:
+        return Evidence(0.0)
+    return Evidence(1.0, archives[0].filename or "archive")
+
+
+@signal("payload", "image_only_body", 1.0,
+        "The message is essentially a picture with almost no text ({detail} words)")
+def image_only_body(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    if not _has_image(msg):
+        return Evidence(0.0)
+    n = word_count(msg.current_text or "", 15)
+    return Evidence(1.0, str(n)) if n < 15 else Evidence(0.0)
+
+
+@signal("payload", "qr_code_hint", 1.0, "The message carries an image and asks to scan a QR code")
+def qr_code_hint(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    if not _has_image(msg):
+        return Evidence(0.0)
+    n = count_terms(signal_text(msg), "qr_scan")
+    return Evidence(min(float(n), COUNT_CAP)) if n else Evidence(0.0)
+
+
+@signal("payload", "reply_only", 1.0,
+        "Nothing to click or open: a short request whose payload is the reply itself")
+def reply_only(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    if msg.links or msg.attachments:
+        return Evidence(0.0)
+    body = msg.current_text or ""
+    n = word_count(body, SHORT_WORDS)
+    if n == 0 or n >= SHORT_WORDS or not makes_request(f"{msg.subject or ''}\n{body}"):
+        return Evidence(0.0)
+    return Evidence(1.0)
+
+
+def phone_numbers(text: str, limit: int = 10) -> list[str]:
+    """Phone-number-like strings with 9-15 digits (not IP addresses), as written."""
+    out: list[str] = []
+    for m in _PHONE_RE.finditer(text or ""):
+        s = m.group(0).strip()
+        digits = sum(ch.isdigit() for ch in s)
+        if 9 <= digits <= 15 and not _IPISH_RE.match(s) and not _DATEISH_RE.search(s):
+            out.append(s)
+            if len(out) >= limit:
+                break
+    return out
+
+
+@signal("payload", "callback_number", 1.0,
+        "The message asks the reader to call a phone number ({detail})")
+def callback_number(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    text = signal_text(msg)
+    if not count_terms(text, "callback"):
+        return Evidence(0.0)
+    nums = phone_numbers(text)
+    if not nums:
+        return Evidence(0.0)
+    return Evidence(min(float(len(nums)), COUNT_CAP), nums[0])
