@@ -34,14 +34,23 @@ def run(argv: Optional[list[str]] = None) -> dict:
 
 
 def _show(output: str, messages) -> None:
+    """How the verdicts compare with the generator's ground truth, and a few explained verdicts."""
+    import email
+
     import pyarrow.parquet as pq
     rows = pq.read_table(output).to_pylist()
-    truth = {}
-    from pipelines.schema import message_key
-    for m in messages:
-        truth[message_key(m.raw.replace(b"\r\n", b"\n"))] = m
-    flagged = [r for r in rows if r["verdict"] in ("malicious", "suspicious")][:3]
-    for r in flagged:
+    truth = {email.message_from_bytes(m.raw)["Message-ID"]: m for m in messages}
+    by_kind: dict[str, list[int]] = {}
+    for r in rows:
+        m = truth.get(r["message_id"])
+        if m is not None:
+            hit = by_kind.setdefault(m.kind, [0, 0])
+            hit[0] += r["verdict"] in ("malicious", "suspicious")
+            hit[1] += 1
+    print("\n  flagged (malicious or suspicious) by generated type:")
+    for kind, (flagged, n) in sorted(by_kind.items()):
+        print(f"    {kind:<24} {flagged:>3}/{n:<3}")
+    for r in [r for r in rows if r["verdict"] in ("malicious", "suspicious")][:3]:
         print(f"\n  [{r['verdict']} {r['score']:.2f}] {r['subject']!r} from {r['from_addr']}")
         for reason in r["reasons"][:4]:
             print(f"     - {reason}")
