@@ -1,0 +1,114 @@
+"""The batch job end to end on a real Beam pipeline: every input form, one row per message."""
+import gzip
+import json
+import mailbox
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.batch import score
+from pipelines.schema import VERDICT_SCHEMA
+
+GARBAGE = b"\x00\x01\x02\xff\xfe" * 40
+
+
+@pytest.fixture(scope="module")
+def module_home(tmp_path_factory):
+    h = tmp_path_factory.mktemp("home")
+    old = os.environ.get("SEDETECT_HOME")
+    os.environ["SEDETECT_HOME"] = str(h)
+    yield h
+    if old is None:
+        os.environ.pop("SEDETECT_HOME", None)
+    else:
+        os.environ["SEDETECT_HOME"] = old
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory, synthetic_messages, synthetic_mbox):
+    """The same 30 messages plus one garbage message in every input form."""
+    root = tmp_path_factory.mktemp("archives")
+    msgs = [m.raw for m in synthetic_messages[:30]] + [GARBAGE]
+    eml_dir = root / "emls" / "nested"
+    eml_dir.mkdir(parents=True)
+    for i, raw in enumerate(msgs):
+        (eml_dir / f"m{i:03d}.eml").write_bytes(raw)
+    md = mailbox.Maildir(str(root / "Maildir"), create=True)
+    for raw in msgs:
+        md.add(raw)
+    mbox = root / "mail.mbox"
+    from labeling.synthetic import SyntheticMessage, write_mbox
+    write_mbox([SyntheticMessage(raw, "benign", "x") for raw in msgs], str(mbox))
+    gz = root / "mail.mbox.gz"
+    gz.write_bytes(gzip.compress(mbox.read_bytes()))
+    pqf = root / "mail.parquet"
+    pq.write_table(pa.table({"raw": pa.array(msgs, pa.binary())}), pqf)
+    return {"eml": eml_dir / "m000.eml", "eml_dir": root / "emls", "maildir": root / "Maildir",
+            "mbox": mbox, "mbox_gz": gz, "parquet": pqf, "n": len(msgs)}
+
+
+@pytest.mark.parametrize("form", ["eml_dir", "maildir", "mbox", "mbox_gz", "parquet"])
+def test_every_form_one_row_per_message(module_home, archives, tmp_path, form):
+    out = tmp_path / "v.parquet"
+    summary = score([str(archives[form])], str(out), quiet=True)
+    table = pq.read_table(out)
+    assert table.schema.equals(VERDICT_SCHEMA)
+    rows = table.to_pylist()
+    assert len(rows) == archives["n"] == summary["messages"]
+    errors = [r for r in rows if r["verdict"] == "error"]
+    assert len(errors) == 1 and errors[0]["error"].startswith("parse error")
+    assert len({r["source"] for r in rows}) == len(rows)
+    ok = [r for r in rows if r["verdict"] != "error"]
+    assert all(r["model_version"] and 0 <= r["score"] <= 1 for r in ok)
+    assert all(r["error"] is None for r in ok)
+    if form in ("mbox", "mbox_gz", "parquet"):
+        assert all("#" in r["source"] for r in rows)
+
+
+def test_single_eml_and_jsonl(module_home, archives, tmp_path):
+    out = tmp_path / "v.jsonl"
+    score([str(archives["eml"])], str(out), quiet=True)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 1 and rows[0]["source"] == str(archives["eml"])
+    assert set(rows[0]) == set(VERDICT_SCHEMA.names)
+
+
+def test_truncated_gzip_loses_nothing(module_home, archives, tmp_path):
+    data = archives["mbox_gz"].read_bytes()
+    cut = tmp_path / "cut.mbox.gz"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    out = tmp_path / "v.parquet"
+    score([str(cut)], str(out), quiet=True)
+    rows = pq.read_table(out).to_pylist()
+    read_errors = [r for r in rows if (r["error"] or "").startswith("read error")]
+    assert len(read_errors) == 1 and "truncated" in read_errors[0]["error"]
+    assert 5 < len(rows) < archives["n"]
+
+
+def test_multi_processing_rows_identical(module_home, archives, tmp_path):
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    score([str(archives["mbox"]), str(archives["eml_dir"])], str(a), quiet=True)
+    score([str(archives["mbox"]), str(archives["eml_dir"])], str(b), quiet=True,
+          beam_args=["--direct_running_mode=multi_processing", "--direct_num_workers=2"])
+    key = lambda r: r["source"]  # noqa: E731
+    ra = sorted(pq.read_table(a).to_pylist(), key=key)
+    rb = sorted(pq.read_table(b).to_pylist(), key=key)
+    assert len(ra) == 2 * archives["n"]
+    assert ra == rb
+
+
+def test_model_uri_override_with_bundle_folder(module_home, archives, tmp_path):
+    from detectors.bundle import DEFAULT_BUNDLE_DIR
+    out = tmp_path / "v.parquet"
+    score([str(archives["mbox"])], str(out), model_uri=str(DEFAULT_BUNDLE_DIR), quiet=True)
+    versions = set(pq.read_table(out).column("model_version").to_pylist())
+    assert len(versions) == 1 and "sedetect/" not in versions.pop()
+
+
+def test_missing_input_is_a_clear_error(module_home, tmp_path):
+    with pytest.raises(FileNotFoundError):
+        score([str(tmp_path / "nope.mbox")], str(tmp_path / "v.parquet"), quiet=True)
