@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -45,7 +46,7 @@ def configure_mlflow(home: Optional[Path] = None):
     import logging
 
     import mlflow
-    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     home = home or sedetect_home()
     mlflow.set_tracking_uri(tracking_uri(home))
@@ -92,9 +93,13 @@ def log_bundle(bundle: ModelBundle, metrics: dict[str, float] | None = None,
         for name, path in (artifacts or {}).items():
             mlflow.log_artifact(str(path), artifact_path=name)
         folder = bundle.save(Path(tmp) / "bundle")
-        info = mlflow.pyfunc.log_model(
-            name="model", python_model=_pyfunc_class()(), artifacts={"bundle": str(folder)},
-            pip_requirements=PIP_REQUIREMENTS, registered_model_name=MODEL_NAME)
+        with warnings.catch_warnings():
+            # The pyfunc wrapper is a class of this package, not user input; signature hints
+            # do not apply to raw-message input.
+            warnings.simplefilter("ignore")
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=_pyfunc_class()(), artifacts={"bundle": str(folder)},
+                pip_requirements=PIP_REQUIREMENTS, registered_model_name=MODEL_NAME)
         version = str(info.registered_model_version)
         MlflowClient().set_model_version_tag(MODEL_NAME, version, "run_id", run.info.run_id)
     if promote:
