@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from features.context import Context
-from features.lexicon import count_terms, find_terms, match_text, normalize_text
+from features.lexicon import theme_evidence, count_terms, find_terms, match_text, normalize_text
 from features.message import ParsedMessage
 from features.signals import Evidence, signal
 from features.trust import MAX_TEXT
@@ -45,11 +45,7 @@ def goal_text(msg: ParsedMessage) -> str:
 
 
 def _theme(msg: ParsedMessage, theme: str) -> Evidence:
-    text = goal_text(msg)
-    n = count_terms(text, theme)
-    if not n:
-        return Evidence(0.0)
-    return Evidence(min(float(n), COUNT_CAP), ", ".join(find_terms(text, theme)))
+    return theme_evidence(goal_text(msg), theme, COUNT_CAP)
 
 
 @signal("goal", "credentials", 1.0, "The message is after login credentials ({detail})")

@@ -538,3 +538,12 @@ def find_terms(text: str, theme: str, limit: int = 3) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+def theme_evidence(text: str, theme: str, cap: float = 10.0) -> "Evidence":
+    """The evidence a theme signal reports: how many of its terms occur (capped), and which."""
+    from features.signals import Evidence
+    n = count_terms(text, theme)
+    if not n:
+        return Evidence(0.0)
+    return Evidence(min(float(n), cap), ", ".join(find_terms(text, theme)))

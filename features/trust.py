@@ -14,7 +14,7 @@ import re
 from typing import Optional
 
 from features.context import Context
-from features.lexicon import count_terms, find_terms
+from features.lexicon import theme_evidence, count_terms, find_terms
 from features.message import ParsedMessage
 from features.signals import Evidence, signal
 
@@ -55,11 +55,7 @@ def makes_request(text: str) -> bool:
 
 
 def _theme(msg: ParsedMessage, theme: str) -> Evidence:
-    text = signal_text(msg)
-    n = count_terms(text, theme)
-    if not n:
-        return Evidence(0.0)
-    return Evidence(min(float(n), COUNT_CAP), ", ".join(find_terms(text, theme)))
+    return theme_evidence(signal_text(msg), theme, COUNT_CAP)
 
 
 @signal("trust", "urgency", 1.0, "The message pushes for speed ({detail})")
