@@ -19,6 +19,7 @@ import numpy as np
 
 from detectors.combiner import Combiner, logit, sigmoid
 from detectors.concept_model import ConceptModel
+from detectors.text_head import TextHead
 from features import signals as sigreg
 from features.signals import CONCEPTS, ConceptEvidence
 
@@ -50,6 +51,39 @@ def evidence_matrix(evidences: Sequence[MessageEvidence], concept: str,
     return X
 
 
+def text_signal_names() -> list[str]:
+    """The signals whose value the bundle's text model supplies (one per text-reading concept)."""
+    return [s.name for s in sigreg.signals() if s.model_filled]
+
+
+def with_text_scores(evidences: Sequence[MessageEvidence],
+                     text_scores: Optional[np.ndarray]) -> list[MessageEvidence]:
+    """Copies of the evidence with the text model's score filled into its signals."""
+    if text_scores is None:
+        return list(evidences)
+    names = text_signal_names()
+    out = []
+    for ev, s in zip(evidences, text_scores):
+        ev = {c: dict(cev) for c, cev in ev.items()}
+        for name in names:
+            ev.setdefault(name.split(".")[0], {})[name] = sigreg.Evidence(float(s), f"{s:.2f}")
+        out.append(ev)
+    return out
+
+
+def fill_text_columns(matrices: dict[str, np.ndarray], feature_names: dict[str, list[str]],
+                      text_scores: np.ndarray) -> dict[str, np.ndarray]:
+    """The same fill as ``with_text_scores``, on signal matrices (training tables)."""
+    out = dict(matrices)
+    for name in text_signal_names():
+        concept = name.split(".")[0]
+        if name in feature_names[concept]:
+            m = out[concept].copy()
+            m[:, feature_names[concept].index(name)] = text_scores
+            out[concept] = m
+    return out
+
+
 def rule_offsets(evidences: Sequence[MessageEvidence], concept: str) -> tuple[np.ndarray, list]:
     """Fixed logit offsets of the fired rule-only signals (learned=False), and which fired."""
     rules = [s for s in sigreg.signals(concept) if not s.learned]
@@ -71,6 +105,7 @@ class ModelBundle:
     combiner: Combiner
     thresholds: dict[str, float]                  # {"malicious": t, "suspicious": t}
     meta: dict = field(default_factory=dict)      # training sources, metrics, created, version
+    text_head: Optional[TextHead] = None          # embedding -> attack wording; None: abstains
 
     @property
     def version(self) -> str:
@@ -104,9 +139,18 @@ class ModelBundle:
             return "suspicious"
         return "benign"
 
-    def score(self, evidences: Sequence[MessageEvidence]) -> list[ScoreResult]:
+    @property
+    def needs_embeddings(self) -> bool:
+        return self.text_head is not None
+
+    def score(self, evidences: Sequence[MessageEvidence],
+              embeddings: Optional[np.ndarray] = None) -> list[ScoreResult]:
+        """Verdicts for a batch. ``embeddings`` (n, 384) of each message's current-thread text feed
+        the text model; without them its signals abstain."""
         if not evidences:
             return []
+        if self.text_head is not None and embeddings is not None:
+            evidences = with_text_scores(evidences, self.text_head.predict_proba(embeddings)[:, 1])
         S = self.concept_scores(evidences)
         final = self.combiner.predict_proba(S)[:, 1]
         reasons = self._reasons(evidences)
@@ -156,6 +200,7 @@ class ModelBundle:
             "combiner": self.combiner.to_dict(),
             "thresholds": self.thresholds,
             "meta": self.meta,
+            "text_head": self.text_head.to_dict() if self.text_head is not None else None,
         }
         files = {"bundle.json": json.dumps(doc, indent=2, sort_keys=True).encode()}
         for c, m in self.models.items():
@@ -175,8 +220,9 @@ class ModelBundle:
             spec = doc["concepts"][c]
             models[c] = ConceptModel.from_bytes(c, spec["feature_names"], spec["params"],
                                                 spec["base_rate"], files.get(f"{c}.xgb.json", b""))
+        head = TextHead.from_dict(doc["text_head"]) if doc.get("text_head") else None
         return cls(models, Combiner.from_dict(doc["combiner"]),
-                   {k: float(v) for k, v in doc["thresholds"].items()}, doc.get("meta", {}))
+                   {k: float(v) for k, v in doc["thresholds"].items()}, doc.get("meta", {}), head)
 
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)

@@ -169,3 +169,11 @@ def bank_details(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
         return Evidence(0.0)
     detail = f"IBAN {found[0]}" if found else phrases[0]
     return Evidence(min(float(n), COUNT_CAP), detail)
+
+
+@signal("goal", "text_semantics", 1.0,
+        "What the message asks for reads like known attacks (text model {detail})",
+        model_filled=True)
+def text_semantics(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """Filled in at scoring time by the bundle's text model (detectors/text_head.py)."""
+    return None

@@ -34,6 +34,7 @@ class Signal:
     sentence: str      # one line for an analyst; "{detail}" is replaced by the evidence detail
     learned: bool
     fn: Callable[[ParsedMessage, "object"], Optional[Evidence]]
+    model_filled: bool = False   # the value comes from a model at scoring time (text embeddings)
 
     def explain(self, evidence: Evidence) -> str:
         text = self.sentence.replace("{detail}", evidence.detail) if evidence.detail else \
@@ -45,7 +46,7 @@ _REGISTRY: dict[str, Signal] = {}
 
 
 def signal(concept: str, name: str, weight: float, sentence: str,
-           learned: bool = True) -> Callable[[Callable], Callable]:
+           learned: bool = True, model_filled: bool = False) -> Callable[[Callable], Callable]:
     """Register ``fn`` as the signal ``<concept>.<name>``; the function itself is returned unchanged."""
     if concept not in CONCEPTS:
         raise ValueError(f"unknown concept {concept!r}")
@@ -54,7 +55,7 @@ def signal(concept: str, name: str, weight: float, sentence: str,
         full = f"{concept}.{name}"
         if full in _REGISTRY and _REGISTRY[full].fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"signal {full} registered twice")
-        _REGISTRY[full] = Signal(full, concept, weight, sentence, learned, fn)
+        _REGISTRY[full] = Signal(full, concept, weight, sentence, learned, fn, model_filled)
         return fn
     return register
 

@@ -149,3 +149,12 @@ def generic_greeting(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     head = (msg.current_text or "")[:2000]
     found = find_terms(head, "generic_greeting", 1)
     return Evidence(1.0, found[0]) if found else Evidence(0.0)
+
+
+@signal("trust", "text_semantics", 1.0,
+        "The wording reads like known social-engineering mail (text model {detail})",
+        model_filled=True)
+def text_semantics(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """Filled in at scoring time by the bundle's text model (detectors/text_head.py), which reads
+    a sentence embedding of the current-thread text; a signal function alone cannot tell."""
+    return None

@@ -10,6 +10,9 @@ COMMANDS = {
     "score": ("pipelines.batch", "score mail archives into verdict rows (Parquet or JSONL)"),
     "train": ("pipelines.train", "train concept models and combiner on labelled mail; register in MLflow"),
     "profile": ("pipelines.profile_job", "profile build ARCHIVE...: learn who writes to whom"),
+    "evaluate": ("pipelines.evaluate", "score labelled mail; report ROC, detection at 1%/0.1% FP, per source and concept"),
+    "heuristics": ("labeling.heuristics", "labelling functions: coverage, overlap, conflicts, accuracy"),
+    "synth": ("labeling.synthetic", "generate synthetic attacks and benign look-alikes (mbox + manifest)"),
     "demo": ("pipelines.demo", "score a generated demo archive with the champion model"),
 }
 

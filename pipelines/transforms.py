@@ -18,7 +18,7 @@ from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInf
 from detectors.bundle import ModelBundle
 from features.context import Context, OrgConfig
 from features.profile import CommunicationProfile
-from pipelines.scoring import Item, extract_item, parse_item, rows_for, signal_errors
+from pipelines.scoring import Item, Scorer, extract_item, parse_item, signal_errors
 
 DEAD_LETTERS = "dead_letters"
 NAMESPACE = "sedetect"
@@ -77,7 +77,7 @@ class ExtractConcepts(beam.PTransform):
             _ExtractFn(self.org), profile=beam.pvalue.AsSingleton(self.profile))
 
 
-class BundleModelHandler(ModelHandler[Item, dict, ModelBundle]):
+class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
     """Batches Items through a ModelBundle. The bundle travels as bytes inside the handler, so any
     runner's workers can load it without access to the MLflow store that it came from."""
 
@@ -86,12 +86,12 @@ class BundleModelHandler(ModelHandler[Item, dict, ModelBundle]):
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
 
-    def load_model(self) -> ModelBundle:
-        return ModelBundle.from_bytes(self.bundle_bytes)
+    def load_model(self) -> Scorer:
+        return Scorer(ModelBundle.from_bytes(self.bundle_bytes))
 
-    def run_inference(self, batch: Sequence[Item], model: ModelBundle,
+    def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
-        rows = rows_for(list(batch), model, self.model_version)
+        rows = model.rows(list(batch), self.model_version)
         return [PredictionResult(item, row) for item, row in zip(batch, rows)]
 
     def get_num_bytes(self, batch: Sequence[Item]) -> int:

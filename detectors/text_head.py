@@ -1,0 +1,42 @@
+"""The text model: logistic regression from a sentence embedding to "this wording is an attack".
+
+Its score is one learned signal of the trust and of the goal model (``trust.text_semantics``,
+``goal.text_semantics``): the concept models weigh it against their lexical signals. Stored as
+plain numbers in the bundle.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from detectors.combiner import sigmoid
+
+
+class TextHead:
+    def __init__(self, C: float = 2.0, class_weight: str | None = "balanced"):
+        self.C = C
+        self.class_weight = class_weight
+        self.coef_: np.ndarray | None = None
+        self.intercept_: float = 0.0
+
+    def fit(self, E: np.ndarray, y: np.ndarray) -> "TextHead":
+        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+        lr.fit(np.asarray(E, dtype=np.float64), np.asarray(y))
+        self.coef_ = lr.coef_[0].astype(np.float64)
+        self.intercept_ = float(lr.intercept_[0])
+        return self
+
+    def predict_proba(self, E: np.ndarray) -> np.ndarray:
+        p = sigmoid(np.asarray(E, dtype=np.float64) @ self.coef_ + self.intercept_)
+        return np.column_stack([1 - p, p])
+
+    def to_dict(self) -> dict:
+        return {"C": self.C, "class_weight": self.class_weight,
+                "coef": [round(float(c), 7) for c in self.coef_], "intercept": self.intercept_}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TextHead":
+        h = cls(C=d["C"], class_weight=d["class_weight"])
+        h.coef_ = np.asarray(d["coef"], dtype=np.float64)
+        h.intercept_ = float(d["intercept"])
+        return h
