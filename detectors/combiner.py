@@ -36,7 +36,9 @@ class Combiner:
         return self
 
     def decision(self, concept_scores: np.ndarray) -> np.ndarray:
-        return logit(concept_scores) @ self.coef_ + self.intercept_
+        # Row-wise sum, not a matrix product: BLAS kernels change with the batch size, and a
+        # message's score must not depend on which batch it was scored in.
+        return (logit(concept_scores) * self.coef_).sum(axis=1) + self.intercept_
 
     def predict_proba(self, concept_scores: np.ndarray) -> np.ndarray:
         p = sigmoid(self.decision(concept_scores))

@@ -27,7 +27,8 @@ class TextHead:
         return self
 
     def predict_proba(self, E: np.ndarray) -> np.ndarray:
-        p = sigmoid(np.asarray(E, dtype=np.float64) @ self.coef_ + self.intercept_)
+        # Row-wise, as in Combiner.decision: a score must not depend on the batch it came in.
+        p = sigmoid((np.asarray(E, dtype=np.float64) * self.coef_).sum(axis=1) + self.intercept_)
         return np.column_stack([1 - p, p])
 
     def to_dict(self) -> dict:
