@@ -1268,7 +1268,7 @@ def _assemble_headers(rng: random.Random, msg: EmailMessage, s: _Sender, to: lis
                             ("X-MS-Exchange-Organization-AuthSource", f"{_pick(rng, ['DM6NAM11FT', 'BN8NAM12FT', 'AM4PEPF'])}{rng.randint(10, 999):05d}.namprd{rng.randint(10, 19)}.prod.outlook.com"),
                             ("X-MS-Exchange-Organization-AuthAs", "Internal" if s.internal else "Anonymous"),
                             ("X-MS-Exchange-Organization-SCL", str(_pick(rng, [-1, 1, 1, 1, 5]))),
-                            ("X-Forefront-Antispam-Report", f"CIP:{s.ip};CTRY:{_pick(rng, ['US', 'GB', 'DE', 'NL', 'FR', 'BR', 'IE'])};LANG:{lang};SCL:1;SRV:;IPV:NLI;SFV:NSPM;H:{s.helo};PTR:{s.helo};CAT:NONE;SFS:;DIR:INB;"),
+                            ("X-Forefront-Antispam-Report", f"CIP:{s.ip};CTRY:{_pick(rng, ['US', 'GB', 'DE', 'NL', 'FR', 'BR', 'IE'])};LANG:{lang};SCL:1;SRV:;IPV:NLI;SFV:NSPM; H:{s.helo}; PTR:{s.helo}; CAT:NONE;SFS:;DIR:INB;"),
                             ("X-Microsoft-Antispam", f"BCL:{rng.randint(0, 7)};")]:
             if _chance(rng, 0.7):
                 trace.append((name, value))
@@ -1873,6 +1873,8 @@ def _finish(b: _B, s: _Sender, to: list[str], subject: str) -> EmailMessage:
     for data, main, sub, filename in b.atts:
         m.add_attachment(data, maintype=main, subtype=sub, filename=filename)
     for part in m.walk():
+        if part is not m and "MIME-Version" in part:
+            del part["MIME-Version"]
         if part.is_multipart():
             part.set_boundary(_boundary(rng, client, s))
     extra = list(b.extra)
@@ -1882,7 +1884,7 @@ def _finish(b: _B, s: _Sender, to: list[str], subject: str) -> EmailMessage:
         if _chance(rng, 0.2):
             extra.append(("X-Auto-Response-Suppress", _pick(rng, ["All", "OOF, AutoReply", "DR, RN, NRN, OOF, AutoReply"])))
     if s.platform in ("esp", "php") and not any(n == "List-Unsubscribe" for n, _ in extra) and _chance(rng, 0.35):
-        extra.append(("List-Unsubscribe", f"<mailto:unsubscribe-{_hex(rng, 12)}@{s.domain}>, <https://{s.domain}/unsubscribe?u={_hex(rng, 16)}>"))
+        extra.append(("List-Unsubscribe", f"<mailto:unsub-{_hex(rng, 10)}@{s.domain}>, <https://{s.domain}/unsub?u={_hex(rng, 12)}>"))
     if _chance(rng, 0.08):
         extra.append(("Organization", s.display if s.display and _chance(rng, 0.3) else _pick(rng, ORG_NAMES + [_pick(rng, _PAYEES)])))
     if _chance(rng, 0.04):

@@ -98,7 +98,13 @@ def test_multi_processing_rows_identical(module_home, archives, tmp_path):
     ra = sorted(pq.read_table(a).to_pylist(), key=key)
     rb = sorted(pq.read_table(b).to_pylist(), key=key)
     assert len(ra) == 2 * archives["n"]
-    assert ra == rb
+    floats = ("score", "impersonation", "trust", "payload", "goal", "signature_match")
+    # Same rows; scores equal to float precision (embedding batches pad differently per worker).
+    assert [{k: v for k, v in r.items() if k not in floats} for r in ra] == \
+        [{k: v for k, v in r.items() if k not in floats} for r in rb]
+    for x, y in zip(ra, rb):
+        for k in floats:
+            assert (x[k] is None and y[k] is None) or x[k] == pytest.approx(y[k], abs=1e-6)
 
 
 def test_model_uri_override_with_bundle_folder(module_home, archives, tmp_path):
