@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -89,7 +90,7 @@ def _weighted(rng: random.Random, pairs):
 
 
 def _hex(rng: random.Random, n: int, upper: bool = False) -> str:
-    s = "".join("0123456789abcdef"[rng.randrange(16)] for _ in range(n))
+    s = f"{rng.getrandbits(4 * n):0{n}x}" if n else ""
     return s.upper() if upper else s
 
 
@@ -98,11 +99,11 @@ _B64 = _ALNUM + "+/"
 
 
 def _alnum(rng: random.Random, n: int, alphabet: str = _ALNUM) -> str:
-    return "".join(alphabet[rng.randrange(len(alphabet))] for _ in range(n))
+    return "".join(rng.choices(alphabet, k=n))
 
 
 def _digits(rng: random.Random, n: int) -> str:
-    return "".join(str(rng.randrange(10)) for _ in range(n))
+    return f"{rng.randrange(10 ** n):0{n}d}" if n else ""
 
 
 def _uuid(rng: random.Random, upper: bool = False) -> str:
@@ -468,8 +469,8 @@ def _invoice_no(rng: random.Random, year: int) -> str:
 
 
 def _po_no(rng: random.Random) -> str:
-    return _pick(rng, [f"PO-{rng.randint(10000, 99999)}", f"PO{rng.randint(4500000000, 4509999999)}",
-                       f"{rng.randint(100000, 999999)}"])
+    return _pick(rng, [f"{rng.randint(10000, 99999)}", f"{rng.randint(4500000000, 4509999999)}",
+                       f"{rng.randint(100000, 999999)}", f"#{rng.randint(1000, 9999)}-{rng.randint(10, 99)}"])
 
 
 _IBAN_BBAN = {"DE": lambda r: _digits(r, 18), "GB": lambda r: _alnum(r, 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _digits(r, 14),
@@ -504,6 +505,8 @@ _BANKS = {
     "PL": [("PKO Bank Polski", "BPKOPLPW")], "HU": [("OTP Bank", "OTPVHUHB")],
     "CY": [("Bank of Cyprus", "BCYPCY2N")],
 }
+_BANK_CITY = {"DE": "Frankfurt am Main", "GB": "London", "NL": "Amsterdam", "FR": "Paris", "PT": "Lisboa", "BE": "Brussels",
+              "ES": "Madrid", "LT": "Vilnius", "IE": "Dublin", "PL": "Warsaw", "HU": "Budapest", "CY": "Nicosia"}
 _US_BANKS = ["Bank of America", "JPMorgan Chase Bank", "Wells Fargo Bank", "Citibank N.A.",
              "TD Bank", "PNC Bank", "Truist Bank", "Regions Bank", "Chime / The Bancorp Bank",
              "Green Dot Bank", "Metropolitan Commercial Bank", "Lead Bank"]
@@ -536,7 +539,7 @@ def _bank_details(rng: random.Random, lang: str, payee: str) -> list[tuple[str, 
     bank, bic = _pick(rng, _BANKS[country])
     out = [("holder", payee), ("bank", bank), ("iban", _iban(rng, country)), ("bic", bic)]
     if _chance(rng, 0.3):
-        out.insert(1, ("address", _pick(rng, _CITIES)))
+        out.insert(2, ("address", _BANK_CITY[country]))
     return out
 
 
@@ -571,6 +574,8 @@ def _typos(rng: random.Random, text: str, n: int) -> str:
     for _ in range(min(n, len(spots))):
         i = _pick(rng, spots)
         w = words[i]
+        if len(w) < 4:
+            continue
         j = rng.randrange(1, len(w) - 1)
         op = rng.randrange(3)
         if op == 0:
@@ -652,10 +657,14 @@ def _client(rng: random.Random, platform: str) -> str:
 
 
 def _auth(rng: random.Random, who: str) -> tuple:
-    if who in ("org", "vendor", "brand", "partner", "freemail", "vendor_system"):
+    if who in ("org", "brand", "freemail"):
         return _weighted(rng, [(("pass", "pass", "pass"), 86), (("softfail", "pass", "pass"), 4),
                                (("neutral", "pass", "pass"), 2), (("pass", "none", "none"), 3),
                                (("pass", "pass", "none"), 4), (("pass", "fail", "pass"), 1)])
+    if who in ("vendor", "partner", "vendor_system"):       # smaller businesses: DKIM and DMARC often missing
+        return _weighted(rng, [(("pass", "pass", "pass"), 70), (("softfail", "pass", "pass"), 3),
+                               (("neutral", "none", "none"), 2), (("pass", "none", "none"), 14),
+                               (("pass", "pass", "none"), 9), (("pass", "fail", "pass"), 2)])
     if who == "lookalike":
         return _weighted(rng, [(("pass", "pass", "pass"), 50), (("pass", "none", "none"), 20),
                                (("pass", "pass", "none"), 15), (("softfail", "none", "none"), 5),
@@ -734,8 +743,8 @@ def _envelope(rng: random.Random, s: _Sender, who: str) -> str:
     dom = s.domain
     if s.platform == "esp":
         return {"sendgrid": f"bounces+{rng.randint(1000000, 9999999)}-{_hex(rng, 4)}=example.com@em{rng.randint(100, 9999)}.{dom}",
-                "ses": f"0100018{_hex(rng, 9)}-{_uuid(rng)}-000000@{_pick(rng, ['amazonses.com', 'bounce.' + dom])}",
-                "mailgun": f"bounce+{_hex(rng, 6)}.{_hex(rng, 6)}-alice=example.com@mg.{dom}",
+                "ses": f"0100018{_hex(rng, 9)}-{_hex(rng, 8)}-{_hex(rng, 4)}-000000@{_pick(rng, ['amazonses.com', 'bounce.' + dom])}",
+                "mailgun": f"bounce+{_hex(rng, 6)}.{_hex(rng, 6)}@mg.{dom}",
                 "sfmc": f"bounce-{rng.randint(10, 99)}_HTML-{rng.randint(10 ** 8, 10 ** 9)}-{rng.randint(1000, 9999)}@bounce.{_pick(rng, ['e', 'em', 'email'])}.{dom}",
                 "mailchimp": f"bounce-mc.us{rng.randint(1, 21)}_{rng.randint(10 ** 7, 10 ** 8)}.{rng.randint(10 ** 6, 10 ** 7)}-alice=example.com@mail{rng.randint(10, 200)}.suw{rng.randint(10, 99)}.mcdlv.net",
                 "sparkpost": f"msprvs1={_alnum(rng, 16)}=bounces-{rng.randint(10000, 99999)}@sparkpostmail{rng.randint(1, 3)}.com"}[s.esp]
@@ -1275,8 +1284,10 @@ def _assemble_headers(rng: random.Random, msg: EmailMessage, s: _Sender, to: lis
     elif gw == "postfix" and _chance(rng, 0.5):
         trace.append(("X-Virus-Scanned", _pick(rng, ["amavisd-new at example.com", "Debian amavisd-new at mx1.example.com",
                                                      "ClamAV using ClamSMTP"])))
+    # Values are stored as plain strings (the header registry is slow and gains nothing here); _FoldPolicy
+    # folds ASCII values at whitespace and encodes non-ASCII ones (display names, subjects) on output.
     for name, value in trace + original:
-        msg[name] = value
+        msg._headers.append((name, value))
     return mid
 
 
@@ -1837,8 +1848,10 @@ def _set_text(part: EmailMessage, text: str, subtype: str, charset: str, cte: Op
 def _finish(b: _B, s: _Sender, to: list[str], subject: str) -> EmailMessage:
     """Render the body, attach files and put the headers on: the message as it reaches the inbox."""
     rng = b.rng
-    if b.typo_n:
-        b.blocks = [("p", _typos(rng, x[1], b.typo_n)) if x[0] == "p" and _chance(rng, 0.5) else x for x in b.blocks]
+    spots = [i for i, x in enumerate(b.blocks) if x[0] == "p"]
+    for _ in range(b.typo_n if spots else 0):      # a few slips in the whole message, not per paragraph
+        i = _pick(rng, spots)
+        b.blocks[i] = ("p", _typos(rng, b.blocks[i][1], 1))
     client = s.client
     style = _HTML_STYLE[client]
     if b.style_hint and (client in ("esp", "phpmailer", "none", "roundcube", "outlook-smtp") or _chance(rng, 0.4)):
@@ -1852,7 +1865,7 @@ def _finish(b: _B, s: _Sender, to: list[str], subject: str) -> EmailMessage:
     text = _render_text(b.blocks, b.lang, ls, client in ("thunderbird", "roundcube") and _chance(rng, 0.5),
                         client in ("thunderbird",) and _chance(rng, 0.5))
     html = _render_html(rng, b.blocks, style, b.lang, subject, b.color, b.logo) if fmt != "plain" else ""
-    m = EmailMessage()
+    m = EmailMessage(policy=_POLICY)
     if fmt == "plain":
         _set_text(m, text, "plain", _charset(rng, b, client, text), _cte(rng, client, text))
     elif fmt == "html":
@@ -1895,6 +1908,35 @@ def _finish(b: _B, s: _Sender, to: list[str], subject: str) -> EmailMessage:
                       extra, bool(b.atts))
     m.sedetect_lang = b.lang
     return m
+
+
+class _FoldPolicy(EmailPolicy):
+    """The default policy, except that ASCII header values are folded at whitespace as MTAs do, never turned
+    into RFC 2047 encoded words because a token (a long Message-ID, URL or bounce address) is long."""
+
+    def _fold(self, name, value, refold_binary=False):
+        text = str(value)
+        if not text.isascii():
+            if hasattr(value, "name"):
+                return value.fold(policy=self)
+            return self.header_factory(name, text).fold(policy=self)
+        if "\n" in text or "\r" in text:
+            return super()._fold(name, value, refold_binary)
+        limit = self.max_line_length or 78
+        lines, cur = [], f"{name}:"
+        for word in text.split(" "):
+            if not word:
+                continue
+            if len(cur) + 1 + len(word) > limit and cur != f"{name}:":
+                lines.append(cur)
+                cur = " " + word
+            else:
+                cur += " " + word
+        lines.append(cur)
+        return self.linesep.join(lines) + self.linesep
+
+
+_POLICY = _FoldPolicy()
 
 
 def _choose_lang(rng: random.Random, kind: str) -> str:
@@ -2112,6 +2154,16 @@ _LANG_BRANDS = {"en": ["microsoft", "microsoft", "microsoft", "paypal", "docusig
                 "fr": ["microsoft", "microsoft", "paypal", "amazon", "apple", "docusign", "netflix"],
                 "pt": ["microsoft", "bradesco", "itau", "paypal", "netflix", "amazon", "apple"],
                 "nl": ["microsoft", "ing", "rabobank", "paypal", "dhl", "amazon", "docusign"]}
+
+
+_BRAND_TEXT = {"microsoft": "Microsoft", "paypal": "PayPal", "docusign": "DocuSign", "netflix": "Netflix", "apple": "Apple",
+               "amazon": "Amazon", "dhl": "DHL", "dropbox": "Dropbox", "linkedin": "LinkedIn", "wells fargo": "Wells Fargo",
+               "chase": "Chase", "adobe": "Adobe", "coinbase": "Coinbase", "binance": "Binance", "metamask": "MetaMask",
+               "sparkasse": "Sparkasse", "ing": "ING", "rabobank": "Rabobank", "bradesco": "Bradesco", "itau": "Itaú",
+               "google": "Google"}
+_RIGHTS = {"en": ["All rights reserved.", "Privacy Statement", ""], "de": ["Alle Rechte vorbehalten.", "Datenschutz", ""],
+           "fr": ["Tous droits réservés.", "Confidentialité", ""], "pt": ["Todos os direitos reservados.", "Privacidade", ""],
+           "nl": ["Alle rechten voorbehouden.", "Privacyverklaring", ""]}
 
 
 def _brand_domain(brand: str) -> str:
@@ -3122,7 +3174,7 @@ def credentials(rng: random.Random, when: datetime):
                                               company=_pick(rng, _PAYEES)))
     vendor_for_display = _vendor(rng).name
     brand_name = _pick(rng, names).format(vendor=vendor_for_display)
-    b.ctx["brand"] = brand_name.split(" via ")[0]
+    b.ctx["brand"] = _BRAND_TEXT.get(brand, brand_name)
     # who sends it
     imp = True
     if theme == "expiry":
@@ -3162,7 +3214,8 @@ def credentials(rng: random.Random, when: datetime):
     if b.style_hint:
         b.logo = (f"https://{_pick(rng, ['i.imgur.com', 'cdn.' + _scam_domain(rng), _biz_domain(rng, 'en') + '/img'])}/{_alnum(rng, 7)}.png", b.ctx["brand"])
     b.greet(rcpt.first if _chance(rng, 0.5) else None, 0.2)
-    b.para([b.p(f"{theme}_text")] + ([b.p("threat")] if pressure and _chance(rng, 0.5) else []), split=0.3)
+    early_threat = pressure and _chance(rng, 0.5)
+    b.para([b.p(f"{theme}_text")] + ([b.p("threat")] if early_threat else []), split=0.3)
     if attach:
         b.para([b.p("att_text")])
         kind = _pick(rng, ["html", "html", "htm", "svg", "shtml"])
@@ -3181,13 +3234,13 @@ def credentials(rng: random.Random, when: datetime):
             b.blocks.append(("btn", url, anchor) if not deceptive else ("p", _link(url, anchor)))
         else:
             b.blocks.append(("p", f"{b.p('lead')} {_link(url, anchor)}"))
-    if pressure and not any(x[0] == "p" and any(t.split(' {')[0] in x[1] for t in []) for x in b.blocks):
+    if pressure and not early_threat:
         b.para([b.p("threat")])
     elif _chance(rng, 0.5):
         b.para([b.p("calm")])
     b.sign([close], bye=_chance(rng, 0.4))
     if _chance(rng, 0.3):
-        b.blocks.append(("foot", f"\u00a9 {when.year} {b.ctx['brand']}. {_pick(rng, ['All rights reserved.', 'Privacy Statement', ''])}"))
+        b.blocks.append(("foot", f"\u00a9 {when.year} {b.ctx['brand']}. {_pick(rng, _RIGHTS[b.lang])}".rstrip()))
     subject = b.subject(pressure, f"{theme}_subject")
     _attack_typos(b, 0.2)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)], subject)
@@ -3312,7 +3365,7 @@ def crypto(rng: random.Random, when: datetime):
     b.sign([_pick(rng, [f"{bname} Team", s.display, bname])], bye=False)
     if _chance(rng, 0.4):
         b.blocks.append(("foot", _pick(rng, ["Investing involves risk.", "You are receiving this email because you registered on our platform.",
-                                             f"\u00a9 {when.year} {bname}"])))
+                                             f"\u00a9 {when.year} {bname}"]) if b.lang == "en" else f"\u00a9 {when.year} {bname}"))
     subject = b.subject(pressure, f"{theme}_subject")
     _attack_typos(b, 0.2)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)], subject)
@@ -3321,8 +3374,14 @@ def crypto(rng: random.Random, when: datetime):
 
 _T["advance_fee"] = {
     "en": dict(
-        subject=["Urgent response needed", "Next of kin", "Business proposal", "Compensation payment", "Congratulations! You have won",
-                 "Your fund release", "Confidential", "Good day", "Donation", "Attention: beneficiary", "Inheritance claim", "Loan offer"],
+        subject=["Urgent response needed", "Confidential", "Good day", "Attention: beneficiary", "Your fund release", "Reply needed",
+                 "Dear friend", "Important notification"],
+        inheritance_subject=["Next of kin", "Inheritance claim", "Unclaimed estate of late {persona}", "Your family inheritance"],
+        lottery_subject=["Congratulations! You have won", "Winning notification", "Your email has won {fund}", "Claim your prize"],
+        compensation_subject=["Compensation payment", "Scam victims compensation", "Your approved compensation fund"],
+        business_subject=["Business proposal", "Partnership request", "Confidential business proposal"],
+        charity_subject=["Donation", "Charity donation for you", "My last wish"],
+        loan_subject=["Loan offer", "Fast loan approval", "Financing available"],
         inheritance=["I am {title} {persona}, a solicitor in {city}. My late client, who shares your surname, died without a will leaving {fund}. I want to present you as the next of kin so the funds can be released to you."],
         lottery=["Your email address has been selected as a winner in the {inst} International Promotion. You have been awarded {fund}."],
         compensation=["The {inst} has approved a compensation payment of {fund} to you as a victim of online fraud."],
@@ -3339,7 +3398,9 @@ _T["advance_fee"] = {
         flattery=["I was directed to you by a reliable source and I believe you are honest.", "May God bless you as you respond.",
                   "I trust you will handle this with honesty and sincerity."]),
     "de": dict(
-        subject=["Dringende Antwort erforderlich", "Geschäftsvorschlag", "Herzlichen Glückwunsch, Sie haben gewonnen", "Erbschaft", "Spende"],
+        subject=["Dringende Antwort erforderlich", "Vertraulich", "Guten Tag"], inheritance_subject=["Erbschaft", "Nachlass"],
+        lottery_subject=["Herzlichen Glückwunsch, Sie haben gewonnen", "Gewinnbenachrichtigung"], business_subject=["Geschäftsvorschlag"],
+        charity_subject=["Spende"],
         inheritance=["Ich bin {title} {persona}, Anwalt in {city}. Mein verstorbener Mandant mit Ihrem Nachnamen hinterließ {fund} ohne Testament."],
         lottery=["Ihre E-Mail-Adresse wurde bei der internationalen Verlosung von {inst} gezogen. Sie haben {fund} gewonnen."],
         business=["Ich habe einen lukrativen Geschäftsvorschlag über {fund}, der uns beiden nützt."],
@@ -3350,7 +3411,8 @@ _T["advance_fee"] = {
         urgency=["Sie müssen bis zum {date} antworten, sonst verfällt der Anspruch."],
         flattery=["Man hat Sie mir als ehrliche Person empfohlen.", "Gott segne Sie."]),
     "fr": dict(
-        subject=["Réponse urgente", "Proposition d'affaires", "Félicitations, vous avez gagné", "Héritage", "Don"],
+        subject=["Réponse urgente", "Confidentiel", "Bonjour"], inheritance_subject=["Héritage", "Succession"],
+        lottery_subject=["Félicitations, vous avez gagné", "Avis de gain"], business_subject=["Proposition d'affaires"], charity_subject=["Don"],
         inheritance=["Je suis {title} {persona}, avocat à {city}. Mon défunt client, qui porte votre nom, a laissé {fund} sans testament."],
         lottery=["Votre adresse e-mail a été tirée au sort lors de la promotion internationale {inst}. Vous avez gagné {fund}."],
         business=["J'ai une proposition d'affaires lucrative de {fund} qui nous profitera à tous les deux."],
@@ -3361,7 +3423,8 @@ _T["advance_fee"] = {
         urgency=["Vous devez réclamer avant le {date}, sinon les fonds seront perdus."],
         flattery=["On m'a recommandé votre honnêteté.", "Que Dieu vous bénisse."]),
     "pt": dict(
-        subject=["Resposta urgente", "Proposta de negócio", "Parabéns, você ganhou", "Herança", "Doação"],
+        subject=["Resposta urgente", "Confidencial", "Bom dia"], inheritance_subject=["Herança", "Espólio"],
+        lottery_subject=["Parabéns, você ganhou", "Notificação de prêmio"], business_subject=["Proposta de negócio"], charity_subject=["Doação"],
         inheritance=["Sou {title} {persona}, advogado em {city}. Meu falecido cliente, que tem o seu sobrenome, deixou {fund} sem testamento."],
         lottery=["Seu e-mail foi sorteado na promoção internacional {inst}. Você ganhou {fund}."],
         business=["Tenho uma proposta de negócio lucrativa de {fund} que beneficiará a nós dois."],
@@ -3372,7 +3435,8 @@ _T["advance_fee"] = {
         urgency=["Você deve reivindicar até {date} ou perderá o valor."],
         flattery=["Fui orientado a procurá-lo por ser uma pessoa honesta.", "Que Deus o abençoe."]),
     "nl": dict(
-        subject=["Dringend antwoord nodig", "Zakelijk voorstel", "Gefeliciteerd, u heeft gewonnen", "Erfenis", "Donatie"],
+        subject=["Dringend antwoord nodig", "Vertrouwelijk", "Goedendag"], inheritance_subject=["Erfenis", "Nalatenschap"],
+        lottery_subject=["Gefeliciteerd, u heeft gewonnen", "Winnaarsbericht"], business_subject=["Zakelijk voorstel"], charity_subject=["Donatie"],
         inheritance=["Ik ben {title} {persona}, advocaat in {city}. Mijn overleden cliënt met uw achternaam liet {fund} na zonder testament."],
         lottery=["Uw e-mailadres is getrokken in de internationale promotie van {inst}. U heeft {fund} gewonnen."],
         business=["Ik heb een lucratief zakelijk voorstel van {fund} dat ons beiden ten goede komt."],
@@ -3391,15 +3455,18 @@ def advance_fee(rng: random.Random, when: datetime):
     themes = [t for t in ("inheritance", "lottery", "compensation", "business", "charity", "loan") if b.has(t)]
     theme = _pick(rng, themes)
     pf, pl = _name(rng, "en")
-    inst = _pick(rng, ["United Nations Compensation Commission", "IMF Payment Office", "World Bank Group", "Microsoft Lottery Department",
-                       "Western Union Headquarters", "Coca-Cola International", "European Union Grant Office", "FBI Financial Crimes Unit"])
+    inst = _pick(rng, ["Microsoft Lottery Department", "Coca-Cola International Promotion", "EuroMillions Online Promotion",
+                       "Google Anniversary Award"]) if theme == "lottery" else \
+        _pick(rng, ["United Nations Compensation Commission", "IMF Payment Office", "World Bank Group", "Western Union Headquarters",
+                    "European Union Grant Office", "FBI Financial Crimes Unit"])
     fund = _pick(rng, ["US$10.5 million", "$4,800,000.00", "EUR 2,750,000", "US$18.3 Million", "£1,500,000", "$7.2M USD"])
-    b.ctx.update(first=rcpt.first, title=_pick(rng, ["Barrister", "Dr.", "Mr.", "Attorney"]), persona=f"{pf} {pl}", city=_pick(rng, _CITIES),
+    b.ctx.update(first=rcpt.first, title=_pick(rng, ["Barrister", "Dr.", "Attorney"]), persona=f"{pf} {pl}", city=_pick(rng, _CITIES),
                  inst=inst, fund=fund, fee=_pick(rng, ["$450", "$980", "€350", "$1,250"]), phone=_phone(rng, "en") if _chance(rng, 0.3)
                  else f"+{_pick(rng, ['234', '233', '27', '44', '1', '971'])} {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 4)}",
                  date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(3, 14))))
     imp = theme in ("lottery", "compensation") or (theme == "loan" and _chance(rng, 0.3))
-    display = inst if imp else _pick(rng, [f"{b.ctx['title']} {pf} {pl}", f"{pf} {pl}", f"Mrs. {pf} {pl}", f"Dr. {pf} {pl}"])
+    display = inst if imp else f"Mrs. {pf} {pl}" if theme == "charity" else \
+        _pick(rng, [f"{b.ctx['title']} {pf} {pl}", f"{pf} {pl}", f"Dr. {pf} {pl}"])
     s = _freemail_sender(rng, display, _pick(rng, [f"{_local(pf)}.{_local(pl)}{rng.randint(1, 999)}", f"{_local(inst.split()[0])}.office{rng.randint(1, 99)}",
                                                    f"claims{rng.randint(10, 999)}", f"{_local(pl)}chambers"]), "en") \
         if _chance(rng, 0.75) else _sender(rng, display, f"{_pick(rng, ['info', 'office', 'claims', 'admin'])}@{_biz_domain(rng, 'en')}", "compromised")
@@ -3427,7 +3494,7 @@ def advance_fee(rng: random.Random, when: datetime):
         pressure = True
         b.para([b.p("flattery")])
     b.sign([display] + ([b.ctx["phone"]] if _chance(rng, 0.3) else []), bye=True)
-    subject = b.subject(pressure)
+    subject = b.subject(pressure, f"{theme}_subject" if b.has(f"{theme}_subject") and _chance(rng, 0.7) else "subject")
     if _chance(rng, 0.2):
         subject = subject.upper()
     _attack_typos(b, 0.5)
@@ -3669,7 +3736,8 @@ def malware_exec(rng: random.Random, when: datetime):
         b.attach(_html_smuggle(rng, f"{base}.zip"), "text/html", f"{base}.{_pick(rng, ['html', 'htm', 'shtml'])}")
     else:
         url = _bad_url(rng, b.lang, None, "", _pick(rng, ["free", "compromised", "short", "ip"]))
-        url = url.split("?")[0].rstrip("/") + f"/{base}.{_pick(rng, ['zip', 'iso', 'js', 'exe', 'msi', 'one'])}"
+        if not any(sh in url for sh in SHORTENERS):
+            url = url.split("?")[0].rstrip("/") + f"/{base}.{_pick(rng, ['zip', 'iso', 'js', 'exe', 'msi', 'one'])}"
         b.ctx["link"] = _link(url, f"{base}.zip" if _chance(rng, 0.5) else "")
         lines.append(b.p("link"))
     pressure = _chance(rng, 0.5 if theme in ("cv", "po", "fax") else 0.7)
@@ -3912,6 +3980,13 @@ def _internal_sender(rng: random.Random, p: _Person, display: Optional[str] = No
     return s
 
 
+def _benign_reply_to(b: _B, domain: str, p: float, boxes: Optional[list] = None, display: str = "") -> None:
+    """Legitimate senders often set a Reply-To: a support, billing or help-desk mailbox of their own."""
+    if b.reply_to is None and _chance(b.rng, p):
+        addr = f"{_pick(b.rng, boxes or ['support', 'reply', 'help', 'customerservice', 'service', 'contact'])}@{domain}"
+        b.reply_to = str(Address(display_name=display, addr_spec=addr)) if display and _chance(b.rng, 0.5) else addr
+
+
 def _benign_typos(b: _B, p: float = 0.1) -> None:
     if _chance(b.rng, p):
         b.typo_n = 1
@@ -3992,6 +4067,8 @@ def benign_invoice(rng: random.Random, when: datetime):
     else:
         vendor_name, addr, portal = _pick(rng, _SAAS)
         s = _sender(rng, vendor_name, addr, "brand")
+    if route == "system":
+        _benign_reply_to(b, v.domain, 0.45, ["ar", "billing", "accounts", "accounts.receivable", "credit.control"], f"{v.name} Accounts")
     amount = _money(rng, b.lang, 150, 48_000)
     b.ctx.update(first=rcpt.first, vendor=vendor_name, inv=_invoice_no(rng, when.year), amount=amount, po=_po_no(rng),
                  month=_MONTHS[b.lang][(when.month - 2) % 12], date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(10, 45))),
@@ -4119,6 +4196,7 @@ def benign_password_reset(rng: random.Random, when: datetime):
     b.ctx.update(first=rcpt.first, brand=brand.replace(" account team", ""), email=rcpt.email, code=code, mins=_pick(rng, [15, 30, 60, 1440]),
                  date=_day(rng, b.lang, b.when), device=_pick(rng, ["Windows PC", "Mac", "iPhone", "Android device"]), city=_pick(rng, _CITIES))
     s = _sender(rng, brand, addr, "brand")
+    _benign_reply_to(b, dom, 0.12, ["noreply", "no-reply", "support"])
     b.style_hint = "notify"
     b.logo = (f"https://{_pick(rng, ['static', 'img', 'cdn', 'www'])}.{_brand_reg(dom)}/images/logo/{_alnum(rng, 6)}.png", b.ctx["brand"])
     b.greet(rcpt.first if _chance(rng, 0.6) else None, 0.15)
@@ -4133,7 +4211,7 @@ def benign_password_reset(rng: random.Random, when: datetime):
             b.blocks.append(("p", _link(link, link if _chance(rng, 0.5) else b.p(f"{theme}_cta"))))
     b.para(([b.p("expiry")] if theme in ("reset", "code") and _chance(rng, 0.7) else []) + [b.p("ignore")] + ([b.p("never")] if _chance(rng, 0.4) else []))
     b.sign([_pick(rng, [f"The {b.ctx['brand']} Team", f"{b.ctx['brand']} Account Security", b.ctx["brand"]])], bye=_chance(rng, 0.5))
-    b.blocks.append(("foot", f"\u00a9 {when.year} {b.ctx['brand']}. {_pick(rng, ['All rights reserved.', 'Privacy policy: https://www.' + _brand_reg(dom) + '/privacy', ''])}"))
+    b.blocks.append(("foot", f"\u00a9 {when.year} {b.ctx['brand']}. {_pick(rng, _RIGHTS[b.lang] + ['https://www.' + _brand_reg(dom) + '/privacy'])}".rstrip()))
     if _chance(rng, 0.4):
         b.extra.append(("Auto-Submitted", "auto-generated"))
     msg = _finish(b, s, [rcpt.email], b.subject(True, f"{theme}_subject"))
@@ -4201,6 +4279,9 @@ def benign_urgent_internal(rng: random.Random, when: datetime):
     b.ctx.update(first=rcpt.first, time=_cutoff(rng, b.lang), q=(when.month - 1) // 3 + 1, client=_pick(rng, _CLIENTS).name, vendor=v.name,
                  month=_MONTHS[b.lang][(when.month - 2) % 12], project=_pick(rng, _PROJECTS))
     s = _internal_sender(rng, vip)
+    if _chance(rng, 0.08):
+        ea = _staff(rng, b.lang, "assistant")
+        b.reply_to = str(Address(display_name=ea.name, addr_spec=ea.email))
     b.greet(rcpt.first, 0.2)
     b.para([b.p("ask")] + ([b.p("why")] if _chance(rng, 0.6) else []) + ([b.p("more")] if _chance(rng, 0.5) else []))
     b.sign(_sig_lines(rng, vip, b.lang, _pick(rng, [0, 0, 1, 2, 3])), bye=_chance(rng, 0.6), mobile=0.35)
@@ -4312,6 +4393,7 @@ def benign_vendor_notice(rng: random.Random, when: datetime):
         _sender(rng, f"{v.name}{_pick(rng, ['', ' Customer Service', ' Accounts', ' Team', ' Notifications'])}",
                 f"{_pick(rng, ['noreply', 'notifications', 'info', 'service', 'orders', 'accounts'])}@{v.domain}", "vendor_system")
     if not person:
+        _benign_reply_to(b, v.domain, 0.45, ["service", "orders", "customerservice", "sales", "info"], f"{v.name} Customer Service")
         b.style_hint = _pick(rng, ["notify", None])
         if b.style_hint:
             b.logo = (f"https://www.{v.domain}/assets/logo.png", v.name)
@@ -4380,11 +4462,17 @@ _T["benign_payroll_notice"] = {
 }
 
 
-def _internal_url(rng: random.Random, area: str) -> str:
+_INTERNAL_PATHS = {"schedule": ["/payroll/calendar", "/hr/payroll-calendar"], "payslip": ["/payslips", "/me/payslips"],
+                   "timesheet": ["/timesheets", "/time/submit"], "enrol": ["/benefits", "/benefits/enrollment"],
+                   "tax": ["/documents/tax", "/me/tax-forms"], "bank": ["/profile/bank", "/me/payment-elections"],
+                   "migration": ["/migration", "/mail/migration-slots"], "password": ["/password", "/selfservice/password"],
+                   "mfa": ["/mfa/enroll", "/kb/mfa-setup"], "maint": ["/status", "/status/maintenance"],
+                   "training": ["/training", "/learning/security-awareness"], "vpn": ["/software/vpn", "/kb/vpn-client"]}
+
+
+def _internal_url(rng: random.Random, area: str, topic: str) -> str:
     host = _pick(rng, {"hr": ["hr", "payroll", "people", "intranet"], "it": ["it", "servicedesk", "sso", "portal", "intranet", "selfservice"]}[area])
-    path = _pick(rng, {"hr": ["/payslips", "/benefits", "/timesheets", "/documents/tax", "/profile/bank", "/calendar"],
-                       "it": ["/migration", "/kb/" + str(rng.randint(1000, 9999)), "/password", "/mfa/enroll", "/software/vpn", "/status", "/training"]}[area])
-    return f"https://{host}.{_pick(rng, [ORG, ORG, 'example.org'])}{path}"
+    return f"https://{host}.{_pick(rng, [ORG, ORG, 'example.org'])}{_pick(rng, _INTERNAL_PATHS[topic])}"
 
 
 def benign_payroll_notice(rng: random.Random, when: datetime):
@@ -4393,7 +4481,7 @@ def benign_payroll_notice(rng: random.Random, when: datetime):
     hr = _staff(rng, b.lang, "hr")
     themes = [t for t in ("schedule", "payslip", "timesheet", "enrol", "tax", "bank") if b.has(f"{t}_text")]
     theme = _pick(rng, themes)
-    url = _internal_url(rng, "hr")
+    url = _internal_url(rng, "hr", theme)
     b.ctx.update(month=_MONTHS[b.lang][when.month - 1], year=when.year - (1 if theme == "tax" else 0),
                  date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 20))), link=_link(url, _pick(rng, ["", url, "HR portal"])))
     system = _chance(rng, 0.4)
@@ -4402,6 +4490,7 @@ def benign_payroll_notice(rng: random.Random, when: datetime):
         if system or _chance(rng, 0.5) else _internal_sender(rng, hr)
     if system:
         b.style_hint = "notify" if _chance(rng, 0.5) else None
+    _benign_reply_to(b, box.domain, 0.35 if system else 0.1, ["payroll", "hr", "hr-helpdesk", "people"], "Payroll")
     b.blocks.append(("p", _pick(rng, _C[b.lang]["hi_team"]) if _chance(rng, 0.6) else _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)))
     b.para([b.p(f"{theme}_text")])
     b.para([b.p("close")])
@@ -4469,6 +4558,7 @@ def benign_shipping(rng: random.Random, when: datetime):
     b.ctx.update(trk=trk, carrier=carrier, shipper=_pick(rng, [v for v, _ in VENDORS] + ["Dell Technologies", "CDW", "Staples"]),
                  date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(0, 3))), time=_pick(rng, ["10:42", "14:05", "11:17", "16:30"]))
     s = _sender(rng, _pick(rng, [carrier, f"{carrier} Quantum View", f"{carrier} Notifications"]), addr, "brand")
+    _benign_reply_to(b, addr.split("@")[1], 0.2, ["noreply", "no-reply", "customerservice", "auto-reply"])
     b.style_hint = "notify"
     b.color = {"UPS": "#351c15", "FedEx": "#4d148c", "Amazon": "#ff9900"}.get(carrier, "#d40511")
     b.logo = (f"https://www.{_brand_reg(addr.split('@')[1])}/content/dam/logo.png", carrier)
@@ -4543,6 +4633,7 @@ def benign_newsletter(rng: random.Random, when: datetime):
         return _pick(rng, [f"https://{track}/ls/click?upn={_alnum(rng, 48)}", f"https://{track}/?qs={_hex(rng, 40)}",
                            f"https://{track}/c/{_alnum(rng, 30)}?url={dest.replace(':', '%3A').replace('/', '%2F')}",
                            f"{dest}?utm_source=newsletter&utm_medium=email&utm_campaign={when.strftime('%Y%m')}"])
+    _benign_reply_to(b, dom, 0.45, ["reply", "hello", "marketing", "news", "noreply"], name)
     b.style_hint = "marketing"
     b.color = _pick(rng, ["#0a66c2", "#e60012", "#0052cc", "#2d8cff", "#111111"])
     b.logo = (f"https://{_pick(rng, ['image', 'img', 'static'])}.{_pick(rng, ['e.', 'email.', ''])}{dom}/logo.png", name)
@@ -4551,7 +4642,8 @@ def benign_newsletter(rng: random.Random, when: datetime):
     b.para([b.p("intro")])
     items = []
     for _ in range(rng.randint(4, 9)):
-        items.append(f"{b.p('items')} - {_link(tracked(f'https://www.{dom}/{_alnum(rng, 8, chr(97) + chr(98) + chr(99) + chr(100) + chr(101) + chr(102))}'), b.p('more'))}")
+        dest = f"https://www.{dom}/{_alnum(rng, 8, 'abcdefghijklmnopqrstuvwxyz')}"
+        items.append(f"{b.p('items')} - {_link(tracked(dest), b.p('more'))}")
     b.blocks.append(("ul", items))
     b.blocks.append(("btn", tracked(f"https://www.{dom}/events"), b.p("more")))
     socials = [_link(tracked(u), n) for n, u in [("LinkedIn", f"https://www.linkedin.com/company/{_local(name).replace('.', '')}"),
@@ -4560,7 +4652,7 @@ def benign_newsletter(rng: random.Random, when: datetime):
     if socials:
         b.blocks.append(("p", " | ".join(socials)))
     unsub_url = f"https://{track}/unsubscribe?u={_hex(rng, 24)}&e={_b64_email(rcpt.email)}"
-    b.blocks.append(("foot", f"{b.p('foot')} {_link(unsub_url, b.p('unsub'))} | {_link(f'https://www.{dom}/privacy', 'Privacy')}"))
+    b.blocks.append(("foot", f"{b.p('foot')} {_link(unsub_url, b.p('unsub'))} | {_link(f'https://www.{dom}/privacy', _RIGHTS[b.lang][1])}"))
     b.extra.append(("List-Unsubscribe", f"<{unsub_url}>, <mailto:unsubscribe@{dom}?subject=unsubscribe>"))
     if _chance(rng, 0.7):
         b.extra.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
@@ -4720,6 +4812,7 @@ def benign_calendar(rng: random.Random, when: datetime):
         f, l_ = _name(rng, b.lang)
         organizer = _Person(f, l_, f"{_addr_style(rng, f, l_)}@{org.domain}", "", org.name)
         s = _sender(rng, organizer.name, organizer.email, "partner")
+        _benign_reply_to(b, organizer.domain, 0.1, [organizer.email.split("@")[0]])
     else:
         organizer = _vip(rng, b.lang) if _chance(rng, 0.2) else _staff(rng, b.lang, "other")
         s = _internal_sender(rng, organizer)
@@ -4775,7 +4868,8 @@ def benign_calendar(rng: random.Random, when: datetime):
         subject = b.f(b.t["accepted"][i])
         prev = f"<{_hex(rng, 30)}@{ORG}>"
         b.in_reply_to, b.references = prev, [prev]
-    _benign_typos(b, 0.05)
+    if kind == "move":
+        _benign_typos(b, 0.15)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)] + ([_fmt_to(rng, _staff(rng, b.lang))] if _chance(rng, 0.3) else []), subject)
     return msg, "benign_calendar", dict(_NO_LEGS)
 
@@ -4796,7 +4890,8 @@ _T["benign_it_notice"] = {
         training_text=["Please complete the annual security awareness training by {date}: {link}", "Remember: report suspicious emails with the Report Phishing button."],
         vpn_subject=["New VPN client rollout", "Install the new VPN client"],
         vpn_text=["We are replacing the VPN client. The new version is available in the software centre: {link}"],
-        close=["Thank you for your cooperation.", "If you have questions, contact the Service Desk on ext. {ext}.", "IT Service Desk"]),
+        close=["Thank you for your cooperation.", "If you have questions, contact the Service Desk on ext. {ext}.",
+               "Thanks for helping keep our systems secure."]),
     "de": dict(
         migration_subject=["Ihr Postfach wird am Wochenende migriert"], migration_text=["Ihr Postfach wird am {date} auf die neue Plattform migriert. Sie müssen nichts tun."],
         password_subject=["Ihr Netzwerkpasswort läuft in {days} Tagen ab"], password_text=["Ihr Passwort läuft in {days} Tagen ab. Sie können es im Self-Service-Portal ändern: {link}"],
@@ -4833,7 +4928,7 @@ def benign_it_notice(rng: random.Random, when: datetime):
     rcpt = _staff(rng, b.lang, _pick(rng, ["other", "finance", "hr", "assistant"]))
     themes = [t for t in ("migration", "password", "mfa", "maint", "training", "vpn") if b.has(f"{t}_text")]
     theme = _pick(rng, themes)
-    url = _internal_url(rng, "it")
+    url = _internal_url(rng, "it", theme)
     b.ctx.update(date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 14))), days=_pick(rng, [3, 5, 7, 14]), ext=rng.randint(2000, 2999),
                  system=_pick(rng, ["SAP", "the intranet", "Salesforce", "the file server", "Workday", "VPN"]), link=_link(url, _pick(rng, ["", url, url])))
     box = _Person("IT", "Service Desk", f"{_pick(rng, ['servicedesk', 'it', 'helpdesk', 'it-support', 'itops'])}@{_pick(rng, [ORG, ORG, 'example.org'])}", "", _pick(rng, ORG_NAMES))
@@ -4841,6 +4936,7 @@ def benign_it_notice(rng: random.Random, when: datetime):
     s = _internal_sender(rng, box, _pick(rng, ["IT Service Desk", "IT Operations", f"{_pick(rng, ORG_NAMES)} IT", "Service Desk", "IT Security"]), system=system)
     if system:
         b.style_hint = "notify" if _chance(rng, 0.5) else None
+    _benign_reply_to(b, box.domain, 0.35 if system else 0.1, ["servicedesk", "helpdesk", "it-support"], "IT Service Desk")
     b.blocks.append(("p", _pick(rng, _C[b.lang]["hi_team"]) if _chance(rng, 0.6) else _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)))
     b.para([b.p(f"{theme}_text")])
     b.para([b.p("close")])
