@@ -79,12 +79,12 @@ def shared_corpora(folder: str | Path) -> list[LabelledSource]:
 def synthetic_sources(per_kind: int, folder: str | Path, seed: int = 0) -> list[LabelledSource]:
     """One labelled source per synthetic attack or look-alike type (``synthetic.<kind>``), written
     as mbox files into ``folder``: each type can then be held out like a real source."""
-    from labeling.synthetic import KINDS, generate_kind, write_mbox
+    from labeling.synthetic import GENERATOR_VERSION, KINDS, generate_kind, write_mbox
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i, (kind, label) in enumerate(sorted(KINDS.items())):
-        path = folder / f"synthetic-{kind}-{per_kind}-{seed}.mbox"
+        path = folder / f"synthetic-v{GENERATOR_VERSION}-{kind}-{per_kind}-{seed}.mbox"
         if not path.is_file():
             tmp = path.with_suffix(".tmp")
             write_mbox(generate_kind(kind, per_kind, seed=seed * 1000 + i), str(tmp))

@@ -26,6 +26,28 @@ Design rules:
   benign mail has none.
 * Reproducible: one ``random.Random`` per run; no global ``random``, no clock, no hostname; MIME
   boundaries and Message-IDs are drawn from the seeded generator.
+
+Attack kinds (label malicious): wire_transfer (CEO/CFO fraud, incl. "are you available?" first-stage
+lures and a lawyer persona), gift_cards, payment_change (vendor bank-detail change from a lookalike or a
+compromised real vendor mailbox), invoice_fraud (fake overdue invoice, link or PDF), payroll (direct
+deposit change), tax_data (W-2 / payroll data), credentials (brand, mailbox-quota, shared-document,
+voicemail and billing phishing; lookalike, punycode, free-hosting, compromised-site, shortener, IP and
+open-redirect links, deceptive anchors, HTML/SVG attachments), crypto, advance_fee, extortion
+(sextortion with a BTC address, sometimes "from" the victim's own address), malware_exec (macro
+documents, archives, password-protected archives with the password in the body, ISO/IMG, HTML
+smuggling, double extensions, download links), callback (renewal notice with a phone number, no links)
+and thread_hijack (a RE: with fabricated quoted history that changes the bank details).
+
+Benign look-alikes (label benign, no legs): benign_invoice, benign_password_reset,
+benign_urgent_internal, benign_vendor_notice, benign_payroll_notice, benign_shipping,
+benign_newsletter, benign_thread_reply (real In-Reply-To/References and quoted history),
+benign_calendar and benign_it_notice (internal IT linking to internal hosts).
+
+API: ``generate(n, seed, attack_share)``, ``generate_kind(kind, n, seed)``, ``write_mbox``,
+``write_manifest`` and ``run(argv)`` for ``sedetect synth -n N -o OUT.mbox [--seed S]
+[--manifest OUT.csv] [--kinds a,b]`` (manifest columns: message_id, label, kind, impersonation, trust,
+payload, goal as 0/1, lang). Generated attachments are inert stand-ins (right names, types and magic
+bytes; no macros, scripts or executables that do anything).
 """
 from __future__ import annotations
 
@@ -55,6 +77,7 @@ ORG_NAMES = ["Example Corp", "Example", "Example Group", "Example Inc."]
 VIPS = [("Jane Doe", "jane.doe", "Chief Executive Officer"), ("John Smith", "john.smith", "CFO")]
 VENDORS = [("Acme Supplies", "acme-supplies.com"), ("Globex", "globex.com")]
 CONCEPTS = ("impersonation", "trust", "payload", "goal")
+GENERATOR_VERSION = 2      # bump when the output for a given seed changes (cached synthetic sources key on it)
 LANGS = ("de", "fr", "pt", "nl")
 FOREIGN_SHARE = 0.15
 
@@ -473,11 +496,13 @@ def _po_no(rng: random.Random) -> str:
                        f"{rng.randint(100000, 999999)}", f"#{rng.randint(1000, 9999)}-{rng.randint(10, 99)}"])
 
 
-_IBAN_BBAN = {"DE": lambda r: _digits(r, 18), "GB": lambda r: _alnum(r, 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _digits(r, 14),
+_IBAN_BBAN = {"DE": lambda r: _digits(r, 18),
+              "GB": lambda r: _alnum(r, 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _digits(r, 14),
               "NL": lambda r: _alnum(r, 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _digits(r, 10),
               "FR": lambda r: _digits(r, 23), "PT": lambda r: _digits(r, 21),
               "BE": lambda r: _digits(r, 12), "ES": lambda r: _digits(r, 20),
-              "LT": lambda r: _digits(r, 16), "IE": lambda r: _alnum(r, 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _digits(r, 14),
+              "LT": lambda r: _digits(r, 16),
+              "IE": lambda r: _alnum(r, 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _digits(r, 14),
               "PL": lambda r: _digits(r, 24), "HU": lambda r: _digits(r, 24), "CY": lambda r: _digits(r, 24)}
 
 
@@ -505,7 +530,8 @@ _BANKS = {
     "PL": [("PKO Bank Polski", "BPKOPLPW")], "HU": [("OTP Bank", "OTPVHUHB")],
     "CY": [("Bank of Cyprus", "BCYPCY2N")],
 }
-_BANK_CITY = {"DE": "Frankfurt am Main", "GB": "London", "NL": "Amsterdam", "FR": "Paris", "PT": "Lisboa", "BE": "Brussels",
+_BANK_CITY = {"DE": "Frankfurt am Main", "GB": "London", "NL": "Amsterdam", "FR": "Paris", "PT": "Lisboa",
+              "BE": "Brussels",
               "ES": "Madrid", "LT": "Vilnius", "IE": "Dublin", "PL": "Warsaw", "HU": "Budapest", "CY": "Nicosia"}
 _US_BANKS = ["Bank of America", "JPMorgan Chase Bank", "Wells Fargo Bank", "Citibank N.A.",
              "TD Bank", "PNC Bank", "Truist Bank", "Regions Bank", "Chime / The Bancorp Bank",
@@ -531,8 +557,9 @@ def _bank_details(rng: random.Random, lang: str, payee: str) -> list[tuple[str, 
                 ("account", _digits(rng, rng.randint(9, 12)))]
     if _chance(rng, 0.12):
         bank, bic = _pick(rng, _HK_BANKS)
-        return [("holder", payee), ("bank", bank), ("account", f"{_digits(rng, 3)}-{_digits(rng, 6)}-{_digits(rng, 3)}"),
-                ("bic", bic), ("address", f"1 Queen's Road Central, Hong Kong")]
+        return [("holder", payee), ("bank", bank),
+                ("account", f"{_digits(rng, 3)}-{_digits(rng, 6)}-{_digits(rng, 3)}"),
+                ("bic", bic), ("address", "1 Queen's Road Central, Hong Kong")]
     country = _pick(rng, {"de": ["DE", "DE", "LT", "PL", "GB"], "fr": ["FR", "FR", "BE", "LT", "ES"],
                           "pt": ["PT", "PT", "ES", "LT", "GB"], "nl": ["NL", "NL", "BE", "LT", "DE"],
                           "en": ["GB", "GB", "IE", "LT", "DE", "NL", "HU", "CY", "PL"]}[lang])
@@ -556,7 +583,8 @@ def _phone(rng: random.Random, lang: str, tollfree: bool = False) -> str:
         return _pick(rng, [f"+1 ({area}) {a}-{b}", f"1-{area}-{a}-{b}", f"({area}) {a}-{b}", f"+1 {area} {a} {b}",
                            f"+1-{area}-{a}-{b}"])
     if lang == "de":
-        return _pick(rng, [f"+49 {rng.randint(30, 899)} {_digits(rng, 7)}", f"0{rng.randint(30, 899)} {_digits(rng, 7)}"])
+        return _pick(rng, [f"+49 {rng.randint(30, 899)} {_digits(rng, 7)}",
+                           f"0{rng.randint(30, 899)} {_digits(rng, 7)}"])
     if lang == "fr":
         d = [f"{rng.randint(10, 99)}" for _ in range(4)]
         return _pick(rng, [f"+33 {rng.randint(1, 9)} {' '.join(d)}", f"0{rng.randint(1, 9)} {' '.join(d)}"])
@@ -603,7 +631,8 @@ class _Sender:
     display: str
     addr: str
     platform: str        # google microsoft onprem yahoo icloud isp hosting php postfix esp
-    client: str          # gmail owa outlook outlook-smtp iphone applemail thunderbird roundcube yahoo webmail phpmailer esp none
+    client: str          # gmail owa outlook outlook-smtp iphone applemail thunderbird roundcube yahoo webmail
+    #                      phpmailer esp none
     auth: tuple          # (spf, dkim, dmarc)
     envelope: str
     dkim_domain: str     # '' when the message is not signed
@@ -690,20 +719,23 @@ def _outbound(rng: random.Random, s: _Sender) -> None:
     """The host and IP that handed the message to the organisation's gateway."""
     dom, p = s.domain, s.platform
     if p == "google":
-        s.helo = f"mail-{_pick(rng, ['wr1', 'wm1', 'ej1', 'lf1', 'pl1', 'qk1', 'yb1', 'io1', 'oi1', 'ot1', 'pj1', 'ed1', 'qt1', 'vs1'])}" \
-                 f"-f{rng.randint(41, 199)}.google.com"
+        pool = _pick(rng, ["wr1", "wm1", "ej1", "lf1", "pl1", "qk1", "yb1", "io1", "oi1", "ot1", "pj1", "ed1", "qt1",
+                           "vs1"])
+        s.helo = f"mail-{pool}-f{rng.randint(41, 199)}.google.com"
         s.ip = f"209.85.{rng.randint(128, 255)}.{rng.randint(1, 254)}"
     elif p == "microsoft":
         region = _pick(rng, ["eur05", "eur02", "eur03", "nam11", "nam12", "nam10", "nam04", "apc01", "gbr01", "bra01"])
         consumer = dom in _MS_FREE
         s.helo = f"mail-{_pick(rng, ['am6', 'db8', 'he1', 'dm6', 'bn8', 'co1', 'sn1', 'ch2', 'lo2', 'cp2'])}{region}" \
                  f"{'olkn' if consumer else 'on'}{rng.randint(2000, 2199)}.outbound.protection.outlook.com"
-        s.ip = f"{_pick(rng, ['40.92', '40.107', '40.93', '52.100', '52.101', '52.103'])}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        s.ip = (f"{_pick(rng, ['40.92', '40.107', '40.93', '52.100', '52.101', '52.103'])}.{rng.randint(0, 255)}."
+                f"{rng.randint(1, 254)}")
     elif p == "onprem":
         s.helo = f"{_pick(rng, ['mail', 'smtp', 'mx01', 'owa', 'relay'])}.{dom}"
         s.ip = _ip(rng)
     elif p == "yahoo":
-        s.helo = f"sonic{rng.randint(300, 330)}-{rng.randint(1, 60)}.consmr.mail.{_pick(rng, ['ne1', 'bf2', 'gq1', 'ir2'])}.yahoo.com"
+        s.helo = (f"sonic{rng.randint(300, 330)}-{rng.randint(1, 60)}.consmr.mail."
+                  f"{_pick(rng, ['ne1', 'bf2', 'gq1', 'ir2'])}.yahoo.com")
         s.ip = f"{_pick(rng, ['66.163', '74.6', '98.137', '77.238'])}.{rng.randint(128, 255)}.{rng.randint(1, 254)}"
     elif p == "icloud":
         s.helo = f"st43p00im-{_alnum(rng, 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}{rng.randint(10, 99)}.me.com"
@@ -715,7 +747,8 @@ def _outbound(rng: random.Random, s: _Sender) -> None:
             dom, f"{_pick(rng, ['smtp', 'smtp-out', 'mta', 'relay'])}{rng.randint(1, 30)}.{dom}")
         s.ip = _ip(rng)
     elif p in ("hosting", "php"):
-        s.helo = f"{_pick(rng, ['server', 'host', 'cp', 'box', 'web', 's', 'srv'])}{rng.randint(10, 999)}.{_pick(rng, _HOSTING_COS)}"
+        s.helo = (f"{_pick(rng, ['server', 'host', 'cp', 'box', 'web', 's', 'srv'])}{rng.randint(10, 999)}."
+                  f"{_pick(rng, _HOSTING_COS)}")
         s.ip = _ip(rng)
     elif p == "postfix":
         s.helo = f"{_pick(rng, ['mail', 'smtp', 'mx', 'mta', 'out'])}.{dom}" if _chance(rng, 0.6) else \
@@ -724,9 +757,11 @@ def _outbound(rng: random.Random, s: _Sender) -> None:
     else:
         s.esp = s.esp or _pick(rng, _ESPS)
         s.helo, s.ip = {
-            "sendgrid": (f"o{rng.randint(1, 20)}.ptr{rng.randint(1000, 9999)}.{_pick(rng, ['em', 'e', 'mail', 'email'])}.{dom}",
+            "sendgrid": (f"o{rng.randint(1, 20)}.ptr{rng.randint(1000, 9999)}."
+                         f"{_pick(rng, ['em', 'e', 'mail', 'email'])}.{dom}",
                          f"{_pick(rng, ['149.72', '167.89', '168.245'])}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"),
-            "ses": (f"a{rng.randint(8, 80)}-{rng.randint(1, 250)}.smtp-out.{_pick(rng, ['us-west-2', 'us-east-1', 'eu-west-1', 'eu-central-1'])}.amazonses.com",
+            "ses": (f"a{rng.randint(8, 80)}-{rng.randint(1, 250)}.smtp-out."
+                    f"{_pick(rng, ['us-west-2', 'us-east-1', 'eu-west-1', 'eu-central-1'])}.amazonses.com",
                     f"{_pick(rng, ['54.240', '23.251', '69.169'])}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"),
             "mailgun": (f"m{rng.randint(10, 250)}-{rng.randint(1, 200)}.mailgun.net",
                         f"{_pick(rng, ['159.135', '198.61', '166.78'])}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"),
@@ -742,16 +777,24 @@ def _outbound(rng: random.Random, s: _Sender) -> None:
 def _envelope(rng: random.Random, s: _Sender, who: str) -> str:
     dom = s.domain
     if s.platform == "esp":
-        return {"sendgrid": f"bounces+{rng.randint(1000000, 9999999)}-{_hex(rng, 4)}=example.com@em{rng.randint(100, 9999)}.{dom}",
-                "ses": f"0100018{_hex(rng, 9)}-{_hex(rng, 8)}-{_hex(rng, 4)}-000000@{_pick(rng, ['amazonses.com', 'bounce.' + dom])}",
+        return {"sendgrid": f"bounces+{rng.randint(1000000, 9999999)}-{_hex(rng, 4)}=example.com@em"
+                            f"{rng.randint(100, 9999)}.{dom}",
+                "ses": f"0100018{_hex(rng, 9)}-{_hex(rng, 8)}-{_hex(rng, 4)}-000000@"
+                       f"{_pick(rng, ['amazonses.com', 'bounce.' + dom])}",
                 "mailgun": f"bounce+{_hex(rng, 6)}.{_hex(rng, 6)}@mg.{dom}",
-                "sfmc": f"bounce-{rng.randint(10, 99)}_HTML-{rng.randint(10 ** 8, 10 ** 9)}-{rng.randint(1000, 9999)}@bounce.{_pick(rng, ['e', 'em', 'email'])}.{dom}",
-                "mailchimp": f"bounce-mc.us{rng.randint(1, 21)}_{rng.randint(10 ** 7, 10 ** 8)}.{rng.randint(10 ** 6, 10 ** 7)}-alice=example.com@mail{rng.randint(10, 200)}.suw{rng.randint(10, 99)}.mcdlv.net",
-                "sparkpost": f"msprvs1={_alnum(rng, 16)}=bounces-{rng.randint(10000, 99999)}@sparkpostmail{rng.randint(1, 3)}.com"}[s.esp]
+                "sfmc": f"bounce-{rng.randint(10, 99)}_HTML-{rng.randint(10 ** 8, 10 ** 9)}-{rng.randint(1000, 9999)}"
+                        f"@bounce.{_pick(rng, ['e', 'em', 'email'])}.{dom}",
+                "mailchimp": f"bounce-mc.us{rng.randint(1, 21)}_{rng.randint(10 ** 7, 10 ** 8)}."
+                             f"{rng.randint(10 ** 6, 10 ** 7)}-alice=example.com@mail{rng.randint(10, 200)}.suw"
+                             f"{rng.randint(10, 99)}.mcdlv.net",
+                "sparkpost": f"msprvs1={_alnum(rng, 16)}=bounces-{rng.randint(10000, 99999)}@sparkpostmail"
+                             f"{rng.randint(1, 3)}.com"}[s.esp]
     if s.platform == "php" or (who == "bulk" and _chance(rng, 0.5)):
-        return f"{_pick(rng, ['www-data', 'apache', 'nobody', 'cpanel', _alnum(rng, 7, 'abcdefghijklmnopqrstuvwxyz')])}@{s.helo}"
+        user = _pick(rng, ["www-data", "apache", "nobody", "cpanel", _alnum(rng, 7, "abcdefghijklmnopqrstuvwxyz")])
+        return f"{user}@{s.helo}"
     if who == "spoof":
-        return f"{_pick(rng, ['info', 'admin', 'mail', 'user', 'noreply'])}{rng.randint(1, 99)}@{_biz_domain(rng, 'en') if _chance(rng, 0.6) else s.helo}"
+        return (f"{_pick(rng, ['info', 'admin', 'mail', 'user', 'noreply'])}{rng.randint(1, 99)}@"
+                f"{_biz_domain(rng, 'en') if _chance(rng, 0.6) else s.helo}")
     return s.addr
 
 
@@ -773,7 +816,8 @@ def _sender(rng: random.Random, display: str, addr: str, who: str, auth: Optiona
             s.dkim_domain = {"sendgrid": "sendgrid.info", "ses": "amazonses.com", "mailgun": "mailgun.org",
                              "sfmc": dom, "mailchimp": "mcsv.net", "sparkpost": "sparkpostmail.com"}[s.esp]
         elif s.platform == "microsoft" and who in ("lookalike", "bulk") and _chance(rng, 0.4):
-            s.dkim_domain = f"{_local(dom.split('.')[0]).replace('.', '')}{rng.randint(1, 99) if _chance(rng, 0.4) else ''}.onmicrosoft.com"
+            s.dkim_domain = (f"{_local(dom.split('.')[0]).replace('.', '')}"
+                             f"{rng.randint(1, 99) if _chance(rng, 0.4) else ''}.onmicrosoft.com")
         elif s.platform in ("php", "hosting") and who == "bulk":
             s.dkim_domain = s.helo.split(".", 1)[1]
         else:
@@ -798,26 +842,38 @@ def _received_sender_side(rng: random.Random, s: _Sender, rcpt: str, t: datetime
     dom, p = s.domain, s.platform
     d = _hdate(t)
     if p == "google":
-        return [f"by 2002:a05:{_hex(rng, 4)}:{_hex(rng, 4)}:b0:{_hex(rng, 3)}:{_hex(rng, 4)}:{_hex(rng, 4)} with SMTP id "
+        return [f"by 2002:a05:{_hex(rng, 4)}:{_hex(rng, 4)}:b0:{_hex(rng, 3)}:{_hex(rng, 4)}:{_hex(rng, 4)} with SMTP "
+                f"id "
                 f"{_alnum(rng, 2, 'abcdefghijklmnopqrstuvwxyz')}{rng.randint(10, 99)}csp{rng.randint(100000, 9999999)}"
                 f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}; {d}"]
     if p == "microsoft":
-        mbx = f"{_pick(rng, ['PH0PR11', 'BN9PR03', 'DM6PR12', 'AM6PR02', 'DB9PR04', 'VI1PR08', 'SA1PR10', 'CH3PR15', 'PAXPR07'])}MB{rng.randint(1000, 9999)}"
+        mbx = _pick(rng, ["PH0PR11", "BN9PR03", "DM6PR12", "AM6PR02", "DB9PR04", "VI1PR08", "SA1PR10", "CH3PR15",
+                          "PAXPR07"])
+        mbx = f"{mbx}MB{rng.randint(1000, 9999)}"
         reg = _pick(rng, ["namprd11", "namprd03", "eurprd02", "eurprd04", "namprd15", "eurprd07"])
-        return [f"from {mbx}.{reg}.prod.outlook.com ([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}]) "
-                f"by {mbx}.{reg}.prod.outlook.com ([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}%{rng.randint(3, 7)}]) "
+        return [f"from {mbx}.{reg}.prod.outlook.com "
+                f"([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}]) "
+                f"by {mbx}.{reg}.prod.outlook.com "
+                f"([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}%{rng.randint(3, 7)}]) "
                 f"with mapi id 15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40):03d}; {d}",
                 f"from {mbx}.{reg}.prod.outlook.com (2603:10b6:{_hex(rng, 3)}:{_hex(rng, 2)}::{_hex(rng, 2)}) by "
-                f"{_pick(rng, ['SN7PR', 'MW4PR', 'AS8PR'])}{rng.randint(10, 99)}MB{rng.randint(1000, 9999)}.{reg}.prod.outlook.com "
-                f"(2603:10b6:{_hex(rng, 3)}:{_hex(rng, 2)}::{_hex(rng, 2)}) with Microsoft SMTP Server (version=TLS1_2, "
-                f"cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40)}; {d}"]
+                f"{_pick(rng, ['SN7PR', 'MW4PR', 'AS8PR'])}{rng.randint(10, 99)}MB{rng.randint(1000, 9999)}.{reg}"
+                f".prod.outlook.com "
+                f"(2603:10b6:{_hex(rng, 3)}:{_hex(rng, 2)}::{_hex(rng, 2)}) with Microsoft SMTP Server "
+                f"(version=TLS1_2, "
+                f"cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id "
+                f"15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40)}; {d}"]
     if p == "onprem":
         a, b = rng.randint(1, 4), rng.randint(1, 4)
         return [f"from EXCH0{a}.corp.{dom} (10.{rng.randint(0, 60)}.{rng.randint(0, 255)}.{rng.randint(2, 250)}) by "
-                f"EXCH0{b}.corp.{dom} (10.{rng.randint(0, 60)}.{rng.randint(0, 255)}.{rng.randint(2, 250)}) with Microsoft SMTP "
-                f"Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.2.{rng.randint(1118, 1544)}.{rng.randint(1, 40)}; {d}",
+                f"EXCH0{b}.corp.{dom} (10.{rng.randint(0, 60)}.{rng.randint(0, 255)}.{rng.randint(2, 250)}) with "
+                f"Microsoft SMTP "
+                f"Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id "
+                f"15.2.{rng.randint(1118, 1544)}.{rng.randint(1, 40)}; {d}",
                 f"from EXCH0{a}.corp.{dom} ([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}]) by "
-                f"EXCH0{a}.corp.{dom} ([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}%{rng.randint(10, 14)}]) with mapi id "
+                f"EXCH0{a}.corp.{dom} "
+                f"([fe80::{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}:{_hex(rng, 4)}%{rng.randint(10, 14)}]) with "
+                f"mapi id "
                 f"15.02.{rng.randint(1118, 1544)}.{rng.randint(1, 40):03d}; {d}"]
     if p == "yahoo":
         return [f"from {_ip(rng)} by {s.helo} with HTTP; {d}"]
@@ -825,26 +881,33 @@ def _received_sender_side(rng: random.Random, s: _Sender, rcpt: str, t: datetime
         return [f"from smtpclient.apple (unknown [{_ip(rng)}]) by {s.helo} (Postfix) with ESMTPSA id "
                 f"{_hex(rng, 10, True)} for <{rcpt}>; {d}"]
     if p == "isp":
-        return [f"from [{_private_ip(rng)}] ([{_ip(rng)}]) by web-mail.{dom} ({_pick(rng, ['3c-app-gmx-bap', 'webmail', 'mail-web'])}{rng.randint(1, 80)}) with HTTP; {d}",
+        return [f"from [{_private_ip(rng)}] ([{_ip(rng)}]) by web-mail.{dom} "
+                f"({_pick(rng, ['3c-app-gmx-bap', 'webmail', 'mail-web'])}{rng.randint(1, 80)}) with HTTP; {d}",
                 f"from [{_private_ip(rng)}] by {s.helo} (mrgmx{rng.randint(100, 199)}) with ESMTPSA (Nemesis) id "
                 f"1M{_alnum(rng, 6)}-1r{_alnum(rng, 8)}; {d}"]
-    exim_id = f"1r{_alnum(rng, 4)}-{rng.randint(0, 9)}{_alnum(rng, 4, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz')}-{_alnum(rng, 2)}"
+    exim_id = (f"1r{_alnum(rng, 4)}-{rng.randint(0, 9)}"
+               f"{_alnum(rng, 4, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz')}-{_alnum(rng, 2)}")
     if p == "hosting":
-        return [f"from [{_ip(rng)}] (port={rng.randint(1024, 65000)} helo=[{_private_ip(rng)}]) by {s.helo} with esmtpsa "
+        return [f"from [{_ip(rng)}] (port={rng.randint(1024, 65000)} helo=[{_private_ip(rng)}]) by {s.helo} with "
+                f"esmtpsa "
                 f"(TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (Exim 4.9{rng.randint(5, 7)}.{rng.randint(0, 2)}) "
                 f"(envelope-from <{s.envelope}>) id {exim_id} for {rcpt}; {d}"]
     if p == "php":
         return [f"from {s.envelope.split('@')[0]} by {s.helo} with local (Exim 4.9{rng.randint(5, 7)}) "
                 f"(envelope-from <{s.envelope}>) id {exim_id}; {d}",
-                f"from localhost (localhost [127.0.0.1]) by {s.helo} (Postfix) with ESMTP id {_hex(rng, 10, True)}; {d}"]
+                f"from localhost (localhost [127.0.0.1]) by {s.helo} (Postfix) with ESMTP id "
+                f"{_hex(rng, 10, True)}; {d}"]
     if p == "postfix":
         return [f"from [{_private_ip(rng)}] (unknown [{_ip(rng)}]) by {s.helo} (Postfix) with ESMTPSA id "
                 f"{_alnum(rng, 11, 'BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789')} for <{rcpt}>; {d}",
-                f"from localhost (localhost [127.0.0.1]) by {s.helo} (Postfix) with ESMTP id {_hex(rng, 10, True)}; {d}"]
+                f"from localhost (localhost [127.0.0.1]) by {s.helo} (Postfix) with ESMTP id "
+                f"{_hex(rng, 10, True)}; {d}"]
     # esp
-    return [f"by {_pick(rng, ['filterdrecv', 'recvd-mta', 'smtpout', 'mta-out'])}-{rng.randint(10, 99)}-{_alnum(rng, 5, 'abcdefghijklmnopqrstuvwxyz0123456789')} "
+    return [f"by {_pick(rng, ['filterdrecv', 'recvd-mta', 'smtpout', 'mta-out'])}-{rng.randint(10, 99)}-"
+            f"{_alnum(rng, 5, 'abcdefghijklmnopqrstuvwxyz0123456789')} "
             f"with SMTP id {_alnum(rng, 22)}-1 {d}",
-            f"from {_alnum(rng, 10, 'abcdefghijklmnopqrstuvwxyz0123456789')}.internal ({_private_ip(rng)}) by {s.helo} with ESMTP id "
+            f"from {_alnum(rng, 10, 'abcdefghijklmnopqrstuvwxyz0123456789')}.internal ({_private_ip(rng)}) by {s.helo} "
+            f"with ESMTP id "
             f"{_alnum(rng, 22)}; {d}"]
 
 
@@ -857,37 +920,50 @@ def _gateway(rng: random.Random, s: _Sender) -> str:
 def _received_inbound(rng: random.Random, gw: str, s: _Sender, rcpt: str, t: datetime, two: bool) -> list[str]:
     d = _hdate(t)
     if s.internal and gw == "eop":
-        mbx = f"{_pick(rng, ['PH0PR11', 'BN9PR03', 'DM6PR12', 'AM6PR02'])}MB{rng.randint(1000, 9999)}.namprd{rng.randint(10, 19)}.prod.outlook.com"
-        return [f"from {mbx} (2603:10b6:{_hex(rng, 3)}::{_hex(rng, 2)}) by {mbx} (2603:10b6:{_hex(rng, 3)}::{_hex(rng, 2)}) "
+        mbx = (f"{_pick(rng, ['PH0PR11', 'BN9PR03', 'DM6PR12', 'AM6PR02'])}MB{rng.randint(1000, 9999)}.namprd"
+               f"{rng.randint(10, 19)}.prod.outlook.com")
+        return [f"from {mbx} (2603:10b6:{_hex(rng, 3)}::{_hex(rng, 2)}) by {mbx} "
+                f"(2603:10b6:{_hex(rng, 3)}::{_hex(rng, 2)}) "
                 f"with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id "
                 f"15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40)}; {d}"]
     if gw == "eop":
-        fe = f"{_pick(rng, ['DM6NAM11FT', 'BN8NAM12FT', 'CO1NAM11FT', 'AM4PEPF', 'DB5PEPF', 'HE1EUR04FT', 'SN1PEPF'])}{rng.randint(10, 999):05d}"
+        fe = _pick(rng, ["DM6NAM11FT", "BN8NAM12FT", "CO1NAM11FT", "AM4PEPF", "DB5PEPF", "HE1EUR04FT", "SN1PEPF"])
+        fe = f"{fe}{rng.randint(10, 999):05d}"
         reg = _pick(rng, ["eop-nam11", "eop-nam12", "eop-EUR04", "eop-EUR05"])
         out = [f"from {s.helo} ({s.ip}) by {fe}.{reg}.prod.protection.outlook.com ({_ipv6(rng, '2603:10b6:')}) with "
-               f"Microsoft SMTP Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.{rng.randint(7000, 8300)}."
+               f"Microsoft SMTP Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id "
+               f"15.20.{rng.randint(7000, 8300)}."
                f"{rng.randint(1, 40)} via Frontend Transport; {d}"]
         if two:
             out.insert(0, f"from {fe}.{reg}.prod.protection.outlook.com ({_ipv6(rng, '2603:10b6:')}) by "
-                          f"{_pick(rng, ['BN9PR03CA', 'SA9PR13CA', 'AS9PR06CA', 'DU2PR04CA'])}{rng.randint(1000, 9999)}.namprd{rng.randint(10, 19)}.prod.outlook.com "
+                          f"{_pick(rng, ['BN9PR03CA', 'SA9PR13CA', 'AS9PR06CA', 'DU2PR04CA'])}"
+                          f"{rng.randint(1000, 9999)}.namprd{rng.randint(10, 19)}.prod.outlook.com "
                           f"({_ipv6(rng, '2603:10b6:')}) with Microsoft SMTP Server (version=TLS1_2, "
-                          f"cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40)}; {d}")
+                          f"cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id "
+                          f"15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40)}; {d}")
         return out
     if gw == "google":
+        tls = "Google Transport Security" if s.internal else "version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256"
         line = (f"from {s.helo} ({s.helo}. [{s.ip}]) by mx.google.com with {'SMTPS' if s.internal else 'ESMTPS'} id "
-                f"{_alnum(rng, 5, 'abcdefghijklmnopqrstuvwxyz0123456789')}-{_digits(rng, 20)}{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}"
-                f".{rng.randint(10, 99)}.{t.year}.{t.month:02d}.{t.day:02d}.{t.hour:02d}.{t.minute:02d}.{t.second:02d} for <{rcpt}> "
-                f"({'Google Transport Security' if s.internal else 'version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256'}); {d}")
+                f"{_alnum(rng, 5, 'abcdefghijklmnopqrstuvwxyz0123456789')}-{_digits(rng, 20)}"
+                f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}"
+                f".{rng.randint(10, 99)}.{t.year}.{t.month:02d}.{t.day:02d}.{t.hour:02d}.{t.minute:02d}.{t.second:02d} "
+                f"for <{rcpt}> "
+                f"({tls}); {d}")
         out = [line]
         if two:
-            out.insert(0, f"by 2002:a05:{_hex(rng, 4)}:{_hex(rng, 4)}:b0:{_hex(rng, 3)}:{_hex(rng, 4)}:{_hex(rng, 4)} with SMTP id "
-                          f"{_alnum(rng, 2, 'abcdefghijklmnopqrstuvwxyz')}{rng.randint(10, 99)}csp{rng.randint(100000, 9999999)}"
+            out.insert(0, f"by 2002:a05:{_hex(rng, 4)}:{_hex(rng, 4)}:b0:{_hex(rng, 3)}:{_hex(rng, 4)}:{_hex(rng, 4)} "
+                          f"with SMTP id "
+                          f"{_alnum(rng, 2, 'abcdefghijklmnopqrstuvwxyz')}{rng.randint(10, 99)}csp"
+                          f"{rng.randint(100000, 9999999)}"
                           f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}; {d}")
         return out
     mx = f"{_pick(rng, ['mx1', 'mx2', 'mail', 'mx', 'smtp-in'])}.{ORG}"
     out = [f"from {s.helo} ({s.helo} [{s.ip}]) (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) "
-           f"key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256) (No client certificate requested) "
-           f"by {mx} (Postfix) with ESMTPS id {_alnum(rng, 11, 'BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789')} for <{rcpt}>; {d}"]
+           f"key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256) (No client certificate "
+           f"requested) "
+           f"by {mx} (Postfix) with ESMTPS id "
+           f"{_alnum(rng, 11, 'BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789')} for <{rcpt}>; {d}"]
     if two:
         out.insert(0, _pick(rng, [
             f"from localhost (localhost [127.0.0.1]) by {mx} (amavisd-new, port 10024) with ESMTP id "
@@ -911,30 +987,37 @@ def _auth_results(rng: random.Random, gw: str, s: _Sender) -> str:
         parts = [f"spf={spf} (sender IP is {s.ip}) smtp.mailfrom={env_dom}",
                  f"dkim={dkim} ({note}) header.d={d if dkim != 'none' else 'none'}",
                  f"dmarc={dmarc} action={action} header.from={from_dom}",
-                 f"compauth={comp} reason={_pick(rng, ['100', '109', '001', '000', '601']) if comp != 'pass' else '100'}"]
+                 f"compauth={comp} "
+                 f"reason={_pick(rng, ['100', '109', '001', '000', '601']) if comp != 'pass' else '100'}"]
         return ";".join(p if i == 0 else " " + p if _chance(rng, 0.5) else p for i, p in enumerate(parts))
     sel = _pick(rng, ["20230601", "20221208", "google", "selector1", "selector2", "s1", "s2", "k1", "default",
                       "mail", "dkim", "smtpapi", "pic", "mx", f"s{rng.randint(1000, 2048)}"])
     bval = _alnum(rng, 8, _B64)
     if gw == "google":
         spf_txt = {"pass": f"spf=pass (google.com: domain of {env} designates {s.ip} as permitted sender)",
-                   "softfail": f"spf=softfail (google.com: domain of transitioning {env} does not designate {s.ip} as permitted sender)",
+                   "softfail": f"spf=softfail (google.com: domain of transitioning {env} does not designate {s.ip} as "
+                               f"permitted sender)",
                    "fail": f"spf=fail (google.com: domain of {env} does not designate {s.ip} as permitted sender)",
-                   "neutral": f"spf=neutral (google.com: {s.ip} is neither permitted nor denied by best guess record for domain of {env})",
-                   "none": f"spf=none (google.com: {env} does not designate permitted sender hosts)"}[spf] + f" smtp.mailfrom={env}"
+                   "neutral": f"spf=neutral (google.com: {s.ip} is neither permitted nor denied by best guess record "
+                              f"for domain of {env})",
+                   "none": f"spf=none (google.com: {env} does not designate permitted sender hosts)"}[spf]
+        spf_txt += f" smtp.mailfrom={env}"
         policy = _pick(rng, ["NONE", "QUARANTINE", "REJECT"])
         parts = []
         if dkim != "none":
             parts.append(f"dkim={dkim} header.i=@{d} header.s={sel} header.b={bval}")
         parts.append(spf_txt)
         parts.append(f"dmarc={dmarc} (p={policy} sp={_pick(rng, ['NONE', 'QUARANTINE', policy])} "
-                     f"dis={'NONE' if dmarc != 'fail' else _pick(rng, ['QUARANTINE', 'NONE', 'REJECT'])}) header.from={from_dom}")
+                     f"dis={'NONE' if dmarc != 'fail' else _pick(rng, ['QUARANTINE', 'NONE', 'REJECT'])}) "
+                     f"header.from={from_dom}")
         return "mx.google.com; " + "; ".join(parts)
     host = f"{_pick(rng, ['mx1', 'mx2', 'mail', 'mx', 'smtp-in'])}.{ORG}"
-    parts = [f"dkim={dkim} (2048-bit key; unprotected) header.d={d} header.i=@{d} header.a=rsa-sha256 header.s={sel} header.b={bval}"
+    parts = [f"dkim={dkim} (2048-bit key; unprotected) header.d={d} header.i=@{d} header.a=rsa-sha256 header.s={sel} "
+             f"header.b={bval}"
              if dkim != "none" else "dkim=none",
              f"spf={spf} smtp.mailfrom={env}",
-             f"dmarc={dmarc} (p={_pick(rng, ['none', 'quarantine', 'reject'])} dis={'none' if dmarc != 'fail' else 'quarantine'}) header.from={from_dom}"]
+             f"dmarc={dmarc} (p={_pick(rng, ['none', 'quarantine', 'reject'])} "
+             f"dis={'none' if dmarc != 'fail' else 'quarantine'}) header.from={from_dom}"]
     if _chance(rng, 0.5):
         rng.shuffle(parts)
     if _chance(rng, 0.3):
@@ -950,8 +1033,9 @@ def _received_spf(rng: random.Random, gw: str, s: _Sender) -> str:
         verb = "designates" if spf == "pass" else "does not designate"
         return (f"{word} (protection.outlook.com: domain of {env_dom} {verb} {s.ip} as permitted sender) "
                 f"receiver=protection.outlook.com; client-ip={s.ip}; helo={s.helo}; pr=C")
-    return f"{spf} (mx.{ORG}: domain of {s.envelope} {'designates' if spf == 'pass' else 'does not designate'} {s.ip} " \
-           f"as permitted sender) client-ip={s.ip}; envelope-from={s.envelope}; helo={s.helo};"
+    verb = "designates" if spf == "pass" else "does not designate"
+    return (f"{spf} (mx.{ORG}: domain of {s.envelope} {verb} {s.ip} as permitted sender) client-ip={s.ip}; "
+            f"envelope-from={s.envelope}; helo={s.helo};")
 
 
 def _b64_chunks(rng: random.Random, n: int) -> str:
@@ -977,23 +1061,27 @@ def _message_id(rng: random.Random, s: _Sender, when: datetime) -> str:
     dom = s.domain
     c, p = s.client, s.platform
     if p == "google" and c in ("gmail", "thunderbird") and c == "gmail":
-        return f"<CA{_alnum(rng, 1, 'BDEFGHJKLMNOP')}{_alnum(rng, rng.randint(40, 56), _ALNUM + '+=_-')}@mail.gmail.com>"
+        return (f"<CA{_alnum(rng, 1, 'BDEFGHJKLMNOP')}{_alnum(rng, rng.randint(40, 56), _ALNUM + '+=_-')}"
+                f"@mail.gmail.com>")
     if c in ("iphone", "applemail"):
         return f"<{_uuid(rng, True)}@{dom}>"
     if p == "microsoft" and c in ("outlook", "owa"):
-        box = f"{_pick(rng, ['PH0PR11', 'BN9PR03', 'DM6PR12', 'AM6PR02', 'DB9PR04', 'VI1PR08', 'SA1PR10'])}MB{rng.randint(1000, 9999)}"
+        box = (f"{_pick(rng, ['PH0PR11', 'BN9PR03', 'DM6PR12', 'AM6PR02', 'DB9PR04', 'VI1PR08', 'SA1PR10'])}MB"
+               f"{rng.randint(1000, 9999)}")
         reg = _pick(rng, ["namprd11", "namprd03", "eurprd02", "eurprd04", "namprd15", "eurprd07"])
         return f"<{box}{_hex(rng, 8, True)}{_hex(rng, 8, True)}{_hex(rng, 8, True)}@{box}.{reg}.prod.outlook.com>"
     if p == "onprem":
         return f"<{_hex(rng, 32)}@EXCH0{rng.randint(1, 4)}.corp.{dom}>"
     if p == "yahoo":
-        return f"<{rng.randint(10 ** 8, 10 ** 9)}.{rng.randint(10 ** 6, 10 ** 7)}.{int(when.timestamp()) * 1000 + rng.randint(0, 999)}@mail.yahoo.com>"
+        return (f"<{rng.randint(10 ** 8, 10 ** 9)}.{rng.randint(10 ** 6, 10 ** 7)}."
+                f"{int(when.timestamp()) * 1000 + rng.randint(0, 999)}@mail.yahoo.com>")
     if c == "thunderbird":
         return f"<{_uuid(rng)}@{dom}>"
     if c == "roundcube":
         return f"<{_hex(rng, 32)}@{dom}>"
     if c == "webmail":
-        return f"<{_pick(rng, ['trinity', 'web', 'mail'])}-{_uuid(rng)}-{int(when.timestamp()) * 1000 + rng.randint(0, 999)}@{s.helo}>"
+        return (f"<{_pick(rng, ['trinity', 'web', 'mail'])}-{_uuid(rng)}-"
+                f"{int(when.timestamp()) * 1000 + rng.randint(0, 999)}@{s.helo}>")
     if c == "phpmailer":
         return f"<{_alnum(rng, 43)}@{_pick(rng, [dom, s.helo])}>"
     if p == "esp":
@@ -1001,7 +1089,8 @@ def _message_id(rng: random.Random, s: _Sender, when: datetime) -> str:
                 "ses": f"<0100018{_hex(rng, 9)}-{_uuid(rng)}-000000@email.amazonses.com>",
                 "mailgun": f"<{when.strftime('%Y%m%d%H%M%S')}.{_hex(rng, 16)}@mg.{dom}>",
                 "sfmc": f"<{_uuid(rng)}@{_pick(rng, ['ind1s06mta1234', 'las1s04mta987', 'ind1s01mta2211'])}.xt.local>",
-                "mailchimp": f"<{_hex(rng, 20)}.{_hex(rng, 10)}.{rng.randint(10 ** 7, 10 ** 8)}@mail{rng.randint(10, 200)}.suw{rng.randint(10, 99)}.mcdlv.net>",
+                "mailchimp": f"<{_hex(rng, 20)}.{_hex(rng, 10)}.{rng.randint(10 ** 7, 10 ** 8)}@mail"
+                             f"{rng.randint(10, 200)}.suw{rng.randint(10, 99)}.mcdlv.net>",
                 "sparkpost": f"<{_hex(rng, 8)}.{_hex(rng, 8)}.{rng.randint(1000, 9999)}@{dom}>"}[s.esp]
     return f"<{when.strftime('%Y%m%d%H%M%S')}.{_hex(rng, 12)}@{_pick(rng, [dom, s.helo])}>"
 
@@ -1018,7 +1107,8 @@ _CLIENT_ORDER = {
               "X-Received", "MIME-Version", "References", "In-Reply-To", "From", "Date", "X-Gm-Features", "Message-ID",
               "Subject", "To", "Cc", "Reply-To", "Content-Type"],
     "outlook": ["ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results", "DKIM-Signature", "From", "To", "Cc",
-                "Reply-To", "Subject", "Thread-Topic", "Thread-Index", "Date", "Message-ID", "References", "In-Reply-To",
+                "Reply-To", "Subject", "Thread-Topic", "Thread-Index", "Date", "Message-ID", "References",
+                "In-Reply-To",
                 "Accept-Language", "Content-Language", "X-MS-Has-Attach", "X-MS-TNEF-Correlator", "msip_labels",
                 "X-MS-PublicTrafficType", "X-MS-TrafficTypeDiagnostic", "X-MS-Office365-Filtering-Correlation-Id",
                 "X-Originating-IP", "Content-Type", "MIME-Version"],
@@ -1032,7 +1122,8 @@ _CLIENT_ORDER = {
     "roundcube": ["DKIM-Signature", "MIME-Version", "Date", "From", "To", "Cc", "Subject", "In-Reply-To", "References",
                   "Reply-To", "User-Agent", "Message-ID", "X-Sender", "Organization", "Content-Type",
                   "Content-Transfer-Encoding"],
-    "yahoo": ["DKIM-Signature", "X-SONIC-DKIM-SIGN", "X-YMail-OSG", "X-Sonic-MF", "Date", "From", "Reply-To", "To", "Cc",
+    "yahoo": ["DKIM-Signature", "X-SONIC-DKIM-SIGN", "X-YMail-OSG", "X-Sonic-MF", "Date", "From", "Reply-To", "To",
+              "Cc",
               "Message-ID", "In-Reply-To", "References", "Subject", "MIME-Version", "Content-Type", "X-Mailer"],
     "webmail": ["DKIM-Signature", "MIME-Version", "Message-ID", "From", "To", "Cc", "Reply-To", "Subject",
                 "Content-Type", "Date", "Importance", "Sensitivity", "In-Reply-To", "References", "X-Priority",
@@ -1063,12 +1154,13 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
         if s.platform == "esp" and s.dkim_domain == s.domain and _chance(rng, 0.35):
             h["DKIM-Signature"].append(_dkim_signature(rng, {"sendgrid": "sendgrid.info", "ses": "amazonses.com",
                                                               "mailgun": "mailgun.org", "sfmc": "s7.exacttarget.com",
-                                                              "mailchimp": "mcsv.net", "sparkpost": "sparkpostmail.com"}[s.esp],
+                                                              "mailchimp": "mcsv.net",
+                                                             "sparkpost": "sparkpostmail.com"}[s.esp],
                                                              when, hl))
-    ts = int(when.timestamp())
     if s.platform == "google":
         if _chance(rng, 0.5):
-            h["X-Google-DKIM-Signature"] = _dkim_signature(rng, "1e100.net", when, "x-gm-message-state:from:to:subject:date:message-id")
+            h["X-Google-DKIM-Signature"] = _dkim_signature(rng, "1e100.net", when,
+                                                           "x-gm-message-state:from:to:subject:date:message-id")
         if _chance(rng, 0.9):
             h["X-Gm-Message-State"] = f"AOJu0Y{_alnum(rng, 60, _B64)} {_alnum(rng, 40, _B64)}=="
         if _chance(rng, 0.4):
@@ -1076,24 +1168,30 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
         if _chance(rng, 0.9):
             h["X-Google-Smtp-Source"] = f"AGHT+IF{_alnum(rng, 60, _B64)}=="
         if _chance(rng, 0.8):
-            h["X-Received"] = (f"by 2002:a05:{_hex(rng, 4)}:{_hex(rng, 4)}:b0:{_hex(rng, 3)}:{_hex(rng, 4)}:{_hex(rng, 4)} with SMTP id "
+            h["X-Received"] = (f"by 2002:a05:{_hex(rng, 4)}:{_hex(rng, 4)}:b0:{_hex(rng, 3)}:{_hex(rng, 4)}:"
+                               f"{_hex(rng, 4)} with SMTP id "
                                f"{_alnum(rng, 12, 'abcdefghijklmnopqrstuvwxyz0123456789')}; {_hdate(when)}")
         if _chance(rng, 0.2):
             h["X-Gm-Features"] = f"AQt7F2{_alnum(rng, 50, _B64)}"
     if s.platform in ("microsoft",) and not s.internal:
         if _chance(rng, 0.7):
-            h["ARC-Seal"] = f"i=1; a=rsa-sha256; s=arcselector{_pick(rng, ['9901', '10001'])}; d=microsoft.com; cv=none; b={_b64_chunks(rng, 172)}"
+            h["ARC-Seal"] = (f"i=1; a=rsa-sha256; s=arcselector{_pick(rng, ['9901', '10001'])}; d=microsoft.com; "
+                             f"cv=none; b={_b64_chunks(rng, 172)}")
             h["ARC-Message-Signature"] = (f"i=1; a=rsa-sha256; c=relaxed/relaxed; d=microsoft.com; s=arcselector9901; "
-                                          f"h=From:Date:Subject:Message-ID:Content-Type:MIME-Version: X-MS-Exchange-AntiSpam-MessageData-ChunkCount; "
+                                          f"h=From:Date:Subject:Message-ID:Content-Type:MIME-Version: "
+                                          f"X-MS-Exchange-AntiSpam-MessageData-ChunkCount; "
                                           f"bh={_alnum(rng, 43, _B64)}=; b={_b64_chunks(rng, 172)}")
-            h["ARC-Authentication-Results"] = f"i=1; mx.microsoft.com 1; spf=pass smtp.mailfrom={s.domain}; dmarc=pass action=none header.from={s.domain}; dkim=pass header.d={s.domain}; arc=none"
+            h["ARC-Authentication-Results"] = (f"i=1; mx.microsoft.com 1; spf=pass smtp.mailfrom={s.domain}; "
+                                               f"dmarc=pass action=none header.from={s.domain}; dkim=pass "
+                                               f"header.d={s.domain}; arc=none")
     if s.platform in ("microsoft", "onprem") or s.client in ("outlook", "owa", "outlook-smtp"):
         topic = re.sub(r"^(?:(?:re|fw|fwd|aw|wg|tr|res|enc|antw)\s*:\s*)+", "", subject, flags=re.I)
         if s.client != "iphone" and _chance(rng, 0.9):
             h["Thread-Topic"] = topic
             h["Thread-Index"] = _thread_index(rng)
         if s.client in ("outlook", "owa", "outlook-smtp") and _chance(rng, 0.8):
-            loc = {"en": _pick(rng, ["en-US", "en-GB"]), "de": "de-DE", "fr": "fr-FR", "pt": _pick(rng, ["pt-BR", "pt-PT"]),
+            loc = {"en": _pick(rng, ["en-US", "en-GB"]), "de": "de-DE", "fr": "fr-FR",
+                   "pt": _pick(rng, ["pt-BR", "pt-PT"]),
                    "nl": "nl-NL"}[lang]
             h["Content-Language"] = loc
             if s.client != "outlook-smtp":
@@ -1103,7 +1201,10 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
             h["X-MS-TNEF-Correlator"] = ""
             if _chance(rng, 0.6):
                 h["X-MS-PublicTrafficType"] = "Email"
-                h["X-MS-TrafficTypeDiagnostic"] = f"{_pick(rng, ['PH0PR11', 'DM6PR12', 'AM6PR02'])}MB{rng.randint(1000, 9999)}:EE_|{_pick(rng, ['SA1PR10', 'CH3PR15'])}MB{rng.randint(1000, 9999)}:EE_"
+                h["X-MS-TrafficTypeDiagnostic"] = (f"{_pick(rng, ['PH0PR11', 'DM6PR12', 'AM6PR02'])}MB"
+                                                   f"{rng.randint(1000, 9999)}:EE_|"
+                                                   f"{_pick(rng, ['SA1PR10', 'CH3PR15'])}MB{rng.randint(1000, 9999)}"
+                                                   f":EE_")
                 h["X-MS-Office365-Filtering-Correlation-Id"] = _uuid(rng)
             if _chance(rng, 0.1):
                 h["msip_labels"] = ""
@@ -1129,7 +1230,8 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
         h["X-AntiAbuse"] = ["This header was added to track abuse, please include it with any abuse report",
                             f"Primary Hostname - {s.helo}",
                             f"Original Domain - {ORG}",
-                            f"Originator/Caller UID/GID - [{rng.randint(500, 2000)} {rng.randint(500, 2000)}] / [47 12]",
+                            f"Originator/Caller UID/GID - [{rng.randint(500, 2000)} {rng.randint(500, 2000)}] "
+                            "/ [47 12]",
                             f"Sender Address Domain - {s.envelope.rsplit('@', 1)[-1]}"]
         h["X-Get-Message-Sender-Via"] = f"{s.helo}: authenticated_id: {s.envelope.split('@')[0]}"
         h["X-Authenticated-Sender"] = f"{s.helo}: {s.envelope}"
@@ -1138,7 +1240,8 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
             h["X-Source-Args"] = ""
             h["X-Source-Dir"] = ""
     if s.platform == "php" and _chance(rng, 0.3):
-        h["X-PHP-Originating-Script"] = f"{rng.randint(500, 2000)}:{_pick(rng, ['mailer.php', 'class.phpmailer.php', 'send.php', 'index.php', 'wp-mail.php'])}"
+        script = _pick(rng, ["mailer.php", "class.phpmailer.php", "send.php", "index.php", "wp-mail.php"])
+        h["X-PHP-Originating-Script"] = f"{rng.randint(500, 2000)}:{script}"
     if s.platform == "esp":
         if s.esp == "sendgrid":
             h["X-SG-EID"] = f"u001.{_alnum(rng, 60, _B64)}"
@@ -1148,18 +1251,22 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
             h["X-SES-Outgoing"] = f"{when.strftime('%Y.%m.%d')}-{s.ip}"
         elif s.esp == "mailgun":
             h["X-Mailgun-Sid"] = f"W{_alnum(rng, 40, _B64)}="
-            h["X-Mailgun-Variables"] = '{"message_type": "%s"}' % _pick(rng, ["notification", "transactional", "campaign"])
+            h["X-Mailgun-Variables"] = '{"message_type": "%s"}' % _pick(rng, ["notification", "transactional",
+                                                                              "campaign"])
         elif s.esp == "sfmc":
             h["X-CSA-Complaints"] = "csa-complaints@eco.de"
             h["x-job"] = f"{rng.randint(100000, 999999)}_{rng.randint(1000000, 9999999)}"
             h["X-SFMC-Stack"] = str(rng.randint(1, 50))
         elif s.esp == "mailchimp":
             h["X-MC-User"] = _hex(rng, 24)
-            h["X-Feedback-ID"] = f"{rng.randint(10 ** 7, 10 ** 8)}:{rng.randint(10 ** 7, 10 ** 8)}.{rng.randint(10 ** 5, 10 ** 6)}:us{rng.randint(1, 21)}:mc"
+            h["X-Feedback-ID"] = (f"{rng.randint(10 ** 7, 10 ** 8)}:{rng.randint(10 ** 7, 10 ** 8)}."
+                                  f"{rng.randint(10 ** 5, 10 ** 6)}:us{rng.randint(1, 21)}:mc")
         else:
             h["X-MSFBL"] = _alnum(rng, 60, _B64)
         if _chance(rng, 0.4):
-            h["Feedback-ID"] = h.get("Feedback-ID", f"{rng.randint(1000, 9999)}:{rng.randint(100, 999)}:{_pick(rng, ['transactional', 'notification', 'marketing'])}:{s.esp}")
+            h["Feedback-ID"] = h.get("Feedback-ID",
+                                     f"{rng.randint(1000, 9999)}:{rng.randint(100, 999)}:"
+                                     f"{_pick(rng, ['transactional', 'notification', 'marketing'])}:{s.esp}")
     # client identification
     c = s.client
     if c == "iphone":
@@ -1167,8 +1274,11 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
     elif c == "applemail":
         h["X-Mailer"] = f"Apple Mail (2.{_pick(rng, ['3774.400.31', '3731.700.6', '3696.120.41', '3776.700.51'])})"
     elif c == "thunderbird":
-        h["User-Agent"] = _pick(rng, ["Mozilla Thunderbird", "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Thunderbird/115.8.0",
-                                      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:128.0) Gecko/20100101 Thunderbird/128.2.0"])
+        h["User-Agent"] = _pick(rng, ["Mozilla Thunderbird",
+                                      "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 "
+                                      "Thunderbird/115.8.0",
+                                      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:128.0) Gecko/20100101 "
+                                      "Thunderbird/128.2.0"])
         if _chance(rng, 0.7):
             h["Content-Language"] = {"en": "en-US", "de": "de-DE", "fr": "fr", "pt": "pt-BR", "nl": "nl"}[lang]
     elif c == "roundcube":
@@ -1184,7 +1294,8 @@ def _sender_side_headers(rng: random.Random, s: _Sender, when: datetime, subject
                                     "PHPMailer 5.2.27 (https://github.com/PHPMailer/PHPMailer)"])
     elif c == "none" and _chance(rng, 0.3):
         h["X-Mailer"] = _pick(rng, ["Microsoft Outlook 16.0", "Microsoft Windows Live Mail 16.4.3528.331",
-                                    "Foxmail 7.2.25.228", "Microsoft Outlook Express 6.00.2900.5512", "SmartMailer 3.2"])
+                                    "Foxmail 7.2.25.228", "Microsoft Outlook Express 6.00.2900.5512",
+                                    "SmartMailer 3.2"])
     elif c == "esp" and _chance(rng, 0.2):
         h["X-Mailer"] = _pick(rng, ["Salesforce Marketing Cloud", "Microsoft Dynamics 365", "Braze", "Customer.io",
                                     "Zendesk", "NetSuite", "SAP Business One"])
@@ -1217,7 +1328,7 @@ def _assemble_headers(rng: random.Random, msg: EmailMessage, s: _Sender, to: lis
     if references:
         fields["References"] = " ".join(references)
     if s.client in ("iphone", "applemail"):
-        fields["MIME-Version"] = "1.0 (1.0)" if s.client == "iphone" else f"1.0 (Mac OS X Mail 16.0 \\(3774.400.31\\))"
+        fields["MIME-Version"] = "1.0 (1.0)" if s.client == "iphone" else "1.0 (Mac OS X Mail 16.0 \\(3774.400.31\\))"
     order = list(_CLIENT_ORDER[s.client])
     names = [n for n in order if n in fields] + [n for n in fields if n not in order]
     for name, value in extra:                      # misc headers anywhere in the original block
@@ -1255,8 +1366,12 @@ def _assemble_headers(rng: random.Random, msg: EmailMessage, s: _Sender, to: lis
     if (gw == "google" or _chance(rng, 0.15)) and _chance(rng, 0.8):
         trace.append(("Delivered-To", rcpt))
     if gw == "google" and _chance(rng, 0.85):
-        trace.append(("ARC-Seal", f"i={'2' if 'ARC-Seal' in fields else '1'}; a=rsa-sha256; t={int(when.timestamp())}; cv=none; d=google.com; s=arc-20160816; b={_b64_chunks(rng, 172)}"))
-        trace.append(("ARC-Message-Signature", f"i=1; a=rsa-sha256; c=relaxed/relaxed; d=google.com; s=arc-20160816; h=to:subject:message-id:date:from:mime-version:dkim-signature; bh={_alnum(rng, 43, _B64)}=; fh={_alnum(rng, 43, _B64)}=; b={_b64_chunks(rng, 172)}"))
+        trace.append(("ARC-Seal", f"i={'2' if 'ARC-Seal' in fields else '1'}; a=rsa-sha256; t={int(when.timestamp())}; "
+                                  f"cv=none; d=google.com; s=arc-20160816; b={_b64_chunks(rng, 172)}"))
+        trace.append(("ARC-Message-Signature",
+                      f"i=1; a=rsa-sha256; c=relaxed/relaxed; d=google.com; s=arc-20160816; "
+                      f"h=to:subject:message-id:date:from:mime-version:dkim-signature; bh={_alnum(rng, 43, _B64)}=; "
+                      f"fh={_alnum(rng, 43, _B64)}=; b={_b64_chunks(rng, 172)}"))
         trace.append(("ARC-Authentication-Results", "i=1; " + ar[1]))
     if gw == "postfix" and _chance(rng, 0.5):
         trace.append(("X-Original-To", rcpt))
@@ -1274,15 +1389,20 @@ def _assemble_headers(rng: random.Random, msg: EmailMessage, s: _Sender, to: lis
     if gw == "eop":
         for name, value in [("X-MS-Exchange-Organization-ExpirationStartTime", _hdate(t)),
                             ("X-MS-Exchange-Organization-Network-Message-Id", _uuid(rng)),
-                            ("X-MS-Exchange-Organization-AuthSource", f"{_pick(rng, ['DM6NAM11FT', 'BN8NAM12FT', 'AM4PEPF'])}{rng.randint(10, 999):05d}.namprd{rng.randint(10, 19)}.prod.outlook.com"),
+                            ("X-MS-Exchange-Organization-AuthSource",
+                             f"{_pick(rng, ['DM6NAM11FT', 'BN8NAM12FT', 'AM4PEPF'])}{rng.randint(10, 999):05d}.namprd"
+                             f"{rng.randint(10, 19)}.prod.outlook.com"),
                             ("X-MS-Exchange-Organization-AuthAs", "Internal" if s.internal else "Anonymous"),
                             ("X-MS-Exchange-Organization-SCL", str(_pick(rng, [-1, 1, 1, 1, 5]))),
-                            ("X-Forefront-Antispam-Report", f"CIP:{s.ip};CTRY:{_pick(rng, ['US', 'GB', 'DE', 'NL', 'FR', 'BR', 'IE'])};LANG:{lang};SCL:1;SRV:;IPV:NLI;SFV:NSPM; H:{s.helo}; PTR:{s.helo}; CAT:NONE;SFS:;DIR:INB;"),
+                            ("X-Forefront-Antispam-Report",
+                             f"CIP:{s.ip};CTRY:{_pick(rng, ['US', 'GB', 'DE', 'NL', 'FR', 'BR', 'IE'])};LANG:{lang}"
+                             f";SCL:1;SRV:;IPV:NLI;SFV:NSPM; H:{s.helo}; PTR:{s.helo}; CAT:NONE;SFS:;DIR:INB;"),
                             ("X-Microsoft-Antispam", f"BCL:{rng.randint(0, 7)};")]:
             if _chance(rng, 0.7):
                 trace.append((name, value))
     elif gw == "postfix" and _chance(rng, 0.5):
-        trace.append(("X-Virus-Scanned", _pick(rng, ["amavisd-new at example.com", "Debian amavisd-new at mx1.example.com",
+        trace.append(("X-Virus-Scanned", _pick(rng, ["amavisd-new at example.com",
+                                                     "Debian amavisd-new at mx1.example.com",
                                                      "ClamAV using ClamSMTP"])))
     # Values are stored as plain strings (the header registry is slow and gains nothing here); _FoldPolicy
     # folds ASCII values at whitespace and encodes non-ASCII ones (display names, subjects) on output.
@@ -1344,10 +1464,6 @@ def _text_links(s: str, style: int) -> str:
             return url
         return [f"{anchor} <{url}>", f"{anchor}: {url}", f"{anchor} ( {url} )", f"{anchor}\n{url}", url][style]
     return _LINK_RE.sub(rep, s)
-
-
-def _strip_links(s: str) -> str:
-    return _LINK_RE.sub(lambda m: m.group(2) or m.group(1), s)
 
 
 def _quote_head(q: dict, lang: str) -> list[str]:
@@ -1425,10 +1541,12 @@ def _render_html_blocks(blocks: list, style: str, lang: str, color: str) -> str:
             x = _html_links(b[1], style, color)
             out.append({"gmail": f"<div>{x}</div><div><br></div>",
                         "apple": f"<div>{x}</div><div><br></div>",
-                        "outlook": f'<p class="MsoNormal">{x}<o:p></o:p></p>\n<p class="MsoNormal"><o:p>&nbsp;</o:p></p>',
+                        "outlook": f'<p class="MsoNormal">{x}<o:p></o:p></p>\n<p '
+                                   f'class="MsoNormal"><o:p>&nbsp;</o:p></p>',
                         "basic": f"<p>{x}</p>",
                         "notify": f'<p style="margin:0 0 16px 0;font-size:15px;line-height:22px">{x}</p>',
-                        "marketing": f'<p style="margin:0 0 14px 0;font-size:16px;line-height:24px;color:#333333">{x}</p>'}[style])
+                        "marketing": f'<p style="margin:0 0 14px '
+                                     f'0;font-size:16px;line-height:24px;color:#333333">{x}</p>'}[style])
         elif t == "kv":
             rows = "".join(f'<tr><td style="padding:2px 12px 2px 0"><b>{_h(k)}</b></td><td>{_h(v)}</td></tr>' if k
                            else f'<tr><td colspan="2">{_h(v)}</td></tr>' for k, v in b[1])
@@ -1436,9 +1554,11 @@ def _render_html_blocks(blocks: list, style: str, lang: str, color: str) -> str:
         elif t == "btn":
             url, label = b[1].replace('"', "%22"), _h(b[2])
             if style in ("notify", "marketing"):
-                out.append(f'<table role="presentation" cellspacing="0" cellpadding="0" border="0" style="margin:8px 0 20px 0">'
+                out.append(f'<table role="presentation" cellspacing="0" cellpadding="0" border="0" style="margin:8px 0 '
+                           f'20px 0">'
                            f'<tr><td align="center" bgcolor="{color}" style="border-radius:4px">'
-                           f'<a href="{url}" target="_blank" style="display:inline-block;padding:12px 28px;font-size:15px;'
+                           f'<a href="{url}" target="_blank" style="display:inline-block;padding:12px '
+                           f'28px;font-size:15px;'
                            f'color:#ffffff;text-decoration:none;font-weight:bold">{label}</a></td></tr></table>')
             elif style == "outlook":
                 out.append(f'<p class="MsoNormal"><a href="{url}">{label}</a><o:p></o:p></p>')
@@ -1448,31 +1568,38 @@ def _render_html_blocks(blocks: list, style: str, lang: str, color: str) -> str:
         elif t == "sig":
             lines = [_h(x) for x in b[1]]
             if style == "gmail":
-                out.append('<div><span class="gmail_signature_prefix">-- </span><br><div dir="ltr" class="gmail_signature" '
-                           'data-smartmail="gmail_signature"><div dir="ltr">' + "<br>".join(lines) + "</div></div></div>")
+                out.append('<div><span class="gmail_signature_prefix">-- </span><br><div dir="ltr" '
+                           'class="gmail_signature" '
+                           'data-smartmail="gmail_signature"><div dir="ltr">' + "<br>".join(lines) + "</div></div></di"
+                                                                                                     "v>")
             elif style == "outlook":
-                out.append("\n".join(f'<p class="MsoNormal"><span style="font-size:10.0pt">{x}</span><o:p></o:p></p>' for x in lines))
+                out.append("\n".join(f'<p class="MsoNormal"><span style="font-size:10.0pt">{x}</span><o:p></o:p></p>'
+                                     for x in lines))
             elif style == "apple":
                 out.append("<div>" + "<br>".join(lines) + "</div>")
             else:
                 out.append("<p>" + "<br>".join(lines) + "</p>")
         elif t == "foot":
-            out.append(f'<p style="font-size:11px;line-height:16px;color:#888888">{_html_links(b[1], style, "#888888")}</p>')
+            out.append(f'<p style="font-size:11px;line-height:16px;color:#888888">'
+                       f'{_html_links(b[1], style, "#888888")}</p>')
         elif t == "ul":
             out.append("<ul>" + "".join(f"<li>{_html_links(i, style, color)}</li>" for i in b[1]) + "</ul>")
         elif t == "img":
-            out.append(f'<img src="{b[1]}" alt="{_h(b[2])}" width="{b[3] if len(b) > 3 else 600}" style="display:block;border:0">')
+            out.append(f'<img src="{b[1]}" alt="{_h(b[2])}" width="{b[3] if len(b) > 3 else 600}" '
+                       f'style="display:block;border:0">')
         elif t == "quote":
             q = b[1]
             inner = _render_html_blocks(q["blocks"], "gmail" if style == "gmail" else "apple" if style == "apple"
                                         else "outlook" if style == "outlook" else "basic", lang, color)
             if q["style"] in ("gmail", "apple") and style in ("gmail", "apple", "basic"):
                 if style == "gmail":
-                    out.append(f'<br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">{_h(_attribution(q, lang))}<br></div>'
+                    out.append(f'<br><div class="gmail_quote"><div dir="ltr" '
+                               f'class="gmail_attr">{_h(_attribution(q, lang))}<br></div>'
                                f'<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid '
                                f'rgb(204,204,204);padding-left:1ex">{inner}</blockquote></div>')
                 else:
-                    out.append(f'<div><br><blockquote type="cite">{_h(_attribution(q, lang))}<br><br>{inner}</blockquote></div>')
+                    out.append(f'<div><br><blockquote '
+                               f'type="cite">{_h(_attribution(q, lang))}<br><br>{inner}</blockquote></div>')
             else:
                 L = _QUOTE[lang]
                 head = _quote_head(q, lang)
@@ -1487,13 +1614,19 @@ def _render_html_blocks(blocks: list, style: str, lang: str, color: str) -> str:
 
 
 _OUTLOOK_HEAD = ('<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-                 'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" '
-                 'xmlns="http://www.w3.org/TR/REC-html40">\n<head>\n<meta http-equiv="Content-Type" content="text/html; '
+                 'xmlns:w="urn:schemas-microsoft-com:office:word" '
+                 'xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" '
+                 'xmlns="http://www.w3.org/TR/REC-html40">\n<head>\n<meta http-equiv="Content-Type" '
+                 'content="text/html; '
                  'charset=utf-8">\n<meta name="Generator" content="Microsoft Word 15 (filtered medium)">\n<style><!--\n'
-                 '/* Font Definitions */\n@font-face\n\t{font-family:"Cambria Math";}\n@font-face\n\t{font-family:Calibri;}\n'
-                 '/* Style Definitions */\np.MsoNormal, li.MsoNormal, div.MsoNormal\n\t{margin:0in;\n\tfont-size:11.0pt;\n'
-                 '\tfont-family:"Calibri",sans-serif;}\na:link, span.MsoHyperlink\n\t{color:#0563C1;\n\ttext-decoration:underline;}\n'
-                 '@page WordSection1\n\t{size:8.5in 11.0in;\n\tmargin:1.0in 1.0in 1.0in 1.0in;}\ndiv.WordSection1\n\t{page:WordSection1;}\n'
+                 '/* Font Definitions */\n@font-face\n\t{font-family:"Cambria '
+                 'Math";}\n@font-face\n\t{font-family:Calibri;}\n'
+                 '/* Style Definitions */\np.MsoNormal, li.MsoNormal, '
+                 'div.MsoNormal\n\t{margin:0in;\n\tfont-size:11.0pt;\n'
+                 '\tfont-family:"Calibri",sans-serif;}\na:link, '
+                 'span.MsoHyperlink\n\t{color:#0563C1;\n\ttext-decoration:underline;}\n'
+                 '@page WordSection1\n\t{size:8.5in 11.0in;\n\tmargin:1.0in 1.0in 1.0in '
+                 '1.0in;}\ndiv.WordSection1\n\t{page:WordSection1;}\n'
                  '--></style>\n</head>\n')
 
 
@@ -1504,14 +1637,16 @@ def _render_html(rng: random.Random, blocks: list, style: str, lang: str, title:
         return f'<div dir="ltr">{inner}</div>\n'
     if style == "apple":
         return ('<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head>'
-                f'<body style="overflow-wrap: break-word; -webkit-nbsp-mode: space; line-break: after-white-space;" dir="auto">{inner}</body></html>\n')
+                f'<body style="overflow-wrap: break-word; -webkit-nbsp-mode: space; line-break: after-white-space;" '
+                f'dir="auto">{inner}</body></html>\n')
     if style == "outlook":
         loc = {"en": "EN-US", "de": "DE", "fr": "FR", "pt": "PT-BR", "nl": "NL"}[lang]
         return (_OUTLOOK_HEAD + f'<body lang="{loc}" link="#0563C1" vlink="#954F72" style="word-wrap:break-word">\n'
                 f'<div class="WordSection1">\n{inner}\n</div>\n</body>\n</html>\n')
     if style == "basic":
         head = _pick(rng, ['<html><head><meta charset="utf-8"></head><body>',
-                           f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_h(title)}</title></head>'
+                           f'<!DOCTYPE html><html lang="{lang}"><head><meta '
+                           f'charset="utf-8"><title>{_h(title)}</title></head>'
                            '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px">',
                            '<html><body style="font-family:Verdana,sans-serif;font-size:13px"><div>'])
         tail = "</div></body></html>\n" if head.endswith("<div>") else "</body></html>\n"
@@ -1521,7 +1656,8 @@ def _render_html(rng: random.Random, blocks: list, style: str, lang: str, title:
         logo_html = (f'<tr><td style="padding:24px 32px 8px 32px"><img src="{logo[0]}" alt="{_h(logo[1])}" '
                      f'width="{_pick(rng, [110, 120, 140, 160])}" style="display:block;border:0"></td></tr>')
     width = 600 if style == "notify" else 640
-    pre = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+    pre = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" '
+           f'content="width=device-width, '
            f'initial-scale=1"><title>{_h(title)}</title></head><body style="margin:0;padding:0;background:#f4f5f7">'
            f'<table role="presentation" width="100%" cellspacing="0" cellpadding="0" border="0" bgcolor="#f4f5f7"><tr>'
            f'<td align="center" style="padding:24px 12px"><table role="presentation" width="{width}" cellspacing="0" '
@@ -1543,7 +1679,8 @@ def _pdf(lines: list[str], when: datetime, uri: Optional[str] = None, producer: 
     stream = b"BT /F1 11 Tf 56 760 Td 15 TL " + b" ".join(b"(" + esc(x) + b") '" for x in lines) + b" ET"
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>"
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> "
+            b">>"
             + (b" /Annots [7 0 R]" if uri else b"") + b" >>",
             b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
@@ -1597,24 +1734,31 @@ def _office(kind: str, text: list[str], when: datetime) -> bytes:
     if kind.startswith("doc"):
         main = "application/vnd.ms-word.document.macroEnabled.main+xml" if macro else \
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-        files = [("[Content_Types].xml", _CT + f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        files = [("[Content_Types].xml",
+                  _CT + f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                   f'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
                   f'ContentType="{main}"/></Types>'.encode()),
-                 ("word/document.xml", _CT + ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                 ("word/document.xml",
+                  _CT + ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
                                               f"<w:body>{body}</w:body></w:document>").encode())]
         if macro:
-            files.append(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24 + b"synthetic inert placeholder"))
+            files.append(("word/vbaProject.bin",
+                          b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24 + b"synthetic inert placeholder"))
     else:
         main = "application/vnd.ms-excel.sheet.macroEnabled.main+xml" if macro else \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-        cells = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{_h(x)}</t></is></c></row>' for i, x in enumerate(text, 1))
-        files = [("[Content_Types].xml", _CT + f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        cells = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{_h(x)}</t></is></c></row>' for i,
+                        x in enumerate(text, 1))
+        files = [("[Content_Types].xml",
+                  _CT + f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                   f'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
                   f'ContentType="{main}"/></Types>'.encode()),
-                 ("xl/worksheets/sheet1.xml", _CT + ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                 ("xl/worksheets/sheet1.xml",
+                  _CT + ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                                                      f"<sheetData>{cells}</sheetData></worksheet>").encode())]
         if macro:
-            files.append(("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24 + b"synthetic inert placeholder"))
+            files.append(("xl/vbaProject.bin",
+                          b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 24 + b"synthetic inert placeholder"))
     return _zip(files, when)
 
 
@@ -1639,10 +1783,12 @@ def _inert(ext: str) -> bytes:
     """Harmless stand-ins for dangerous file types: right magic bytes, no behaviour."""
     note = b"synthetic inert sample generated for detector training; it does nothing"
     return {".exe": b"MZ\x90\x00\x03" + b"\x00" * 59 + note, ".scr": b"MZ\x90\x00" + b"\x00" * 60 + note,
-            ".js": b"/* " + note + b" */\n", ".vbs": b"' " + note + b"\n", ".lnk": b"L\x00\x00\x00\x01\x14\x02\x00" + note,
+            ".js": b"/* " + note + b" */\n", ".vbs": b"' " + note + b"\n",
+            ".lnk": b"L\x00\x00\x00\x01\x14\x02\x00" + note,
             ".hta": b"<html><!-- " + note + b" --></html>", ".iso": b"\x00" * 2048 + b"\x01CD001\x01\x00" + note,
             ".img": b"\x00" * 2048 + b"\x01CD001\x01\x00" + note, ".one": b"\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d" + note,
-            ".bat": b"REM " + note + b"\r\n", ".cmd": b"REM " + note + b"\r\n", ".msi": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + note,
+            ".bat": b"REM " + note + b"\r\n", ".cmd": b"REM " + note + b"\r\n",
+            ".msi": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + note,
             ".wsf": b"<job><!-- " + note + b" --></job>"}.get(ext, note)
 
 
@@ -1757,7 +1903,8 @@ def _sig_lines(rng: random.Random, person: _Person, lang: str, style: Optional[i
     if company and person.company:
         lines.append(person.company)
     if phone:
-        label = {"en": _pick(rng, ["T:", "Tel:", "Phone:", "Direct:", "M:", "Mobile:"]), "de": _pick(rng, ["Tel.:", "Mobil:", "T:"]),
+        label = {"en": _pick(rng, ["T:", "Tel:", "Phone:", "Direct:", "M:", "Mobile:"]),
+                 "de": _pick(rng, ["Tel.:", "Mobil:", "T:"]),
                  "fr": _pick(rng, ["Tél. :", "Mob. :", "T :"]), "pt": _pick(rng, ["Tel.:", "Cel.:", "T:"]),
                  "nl": _pick(rng, ["Tel:", "Mob:", "T:"])}[lang]
         lines.append(f"{label} {_phone(rng, lang)}")
@@ -1799,7 +1946,8 @@ def _boundary(rng: random.Random, client: str, s: _Sender) -> str:
     if client == "phpmailer":
         return f"b1_{_alnum(rng, 43)}" if _chance(rng, 0.6) else f"b1=_{_alnum(rng, 43)}"
     if client == "esp":
-        return _pick(rng, [f"----=_Part_{rng.randint(100000, 9999999)}_{rng.randint(100000000, 999999999)}.{rng.randint(10 ** 12, 10 ** 13)}",
+        return _pick(rng, [f"----=_Part_{rng.randint(100000, 9999999)}_{rng.randint(100000000, 999999999)}."
+                           f"{rng.randint(10 ** 12, 10 ** 13)}",
                            f"{_hex(rng, 60)}", f"--==_mimepart_{_hex(rng, 13)}_{rng.randint(10, 99)}{_hex(rng, 5)}"])
     if client == "outlook-smtp":
         return f"----=_NextPart_000_{_hex(rng, 4, True)}_01DA{_hex(rng, 4, True)}.{_hex(rng, 8, True)}"
@@ -1819,7 +1967,8 @@ def _cte(rng: random.Random, client: str, text: str) -> Optional[str]:
 
 
 def _charset(rng: random.Random, b: "_B", client: str, text: str) -> str:
-    if b.lang != "en" and client in ("outlook-smtp", "webmail", "roundcube", "none", "phpmailer") and _chance(rng, 0.35):
+    if b.lang != "en" and client in ("outlook-smtp", "webmail", "roundcube", "none",
+                                     "phpmailer") and _chance(rng, 0.35):
         for cs in ("iso-8859-1", "windows-1252"):
             try:
                 text.encode(cs)
@@ -1895,11 +2044,14 @@ def _finish(b: _B, s: _Sender, to: list[str], subject: str) -> EmailMessage:
         if _chance(rng, 0.25):
             extra.append(("Auto-Submitted", "auto-generated"))
         if _chance(rng, 0.2):
-            extra.append(("X-Auto-Response-Suppress", _pick(rng, ["All", "OOF, AutoReply", "DR, RN, NRN, OOF, AutoReply"])))
+            extra.append(("X-Auto-Response-Suppress", _pick(rng, ["All", "OOF, AutoReply",
+                                                                  "DR, RN, NRN, OOF, AutoReply"])))
     if s.platform in ("esp", "php") and not any(n == "List-Unsubscribe" for n, _ in extra) and _chance(rng, 0.35):
-        extra.append(("List-Unsubscribe", f"<mailto:unsub-{_hex(rng, 10)}@{s.domain}>, <https://{s.domain}/unsub?u={_hex(rng, 12)}>"))
+        extra.append(("List-Unsubscribe",
+                      f"<mailto:unsub-{_hex(rng, 10)}@{s.domain}>, <https://{s.domain}/unsub?u={_hex(rng, 12)}>"))
     if _chance(rng, 0.08):
-        extra.append(("Organization", s.display if s.display and _chance(rng, 0.3) else _pick(rng, ORG_NAMES + [_pick(rng, _PAYEES)])))
+        extra.append(("Organization",
+                      s.display if s.display and _chance(rng, 0.3) else _pick(rng, ORG_NAMES + [_pick(rng, _PAYEES)])))
     if _chance(rng, 0.04):
         extra.append(("X-Priority", _pick(rng, ["1", "3", "1 (Highest)", "3 (Normal)"])))
     if _chance(rng, 0.03):
@@ -1959,7 +2111,8 @@ _C = {
              "Thanks in advance,", "Warm regards,", "Sincerely,", "Thx,"],
         mobile=["Sent from my iPhone", "Sent from my iPad", "Sent from Outlook for iOS", "Get Outlook for Android",
                 "Sent from my Samsung Galaxy smartphone.", "Sent from Mail for Windows", "Sent from my mobile device"],
-        disclaimer=["CONFIDENTIALITY NOTICE: This e-mail and any attachments are confidential and intended solely for the "
+        disclaimer=["CONFIDENTIALITY NOTICE: This e-mail and any attachments are confidential and intended solely for "
+                    "the "
                     "addressee. If you have received it in error, please notify the sender and delete it.",
                     "This message may contain privileged information. If you are not the intended recipient, please "
                     "delete it and notify the sender. Thank you.",
@@ -1974,7 +2127,8 @@ _C = {
         hi_team=["Hallo zusammen,", "Liebe Kolleginnen und Kollegen,", "Hallo Team,"],
         bye=["Danke,", "Viele Grüße,", "Beste Grüße,", "Mit freundlichen Grüßen,", "Gruß,", "VG", "LG",
              "Freundliche Grüße,"],
-        mobile=["Von meinem iPhone gesendet", "Gesendet von Outlook für iOS", "Von meinem Samsung Galaxy Smartphone gesendet."],
+        mobile=["Von meinem iPhone gesendet", "Gesendet von Outlook für iOS",
+                "Von meinem Samsung Galaxy Smartphone gesendet."],
         disclaimer=["Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, "
                     "informieren Sie bitte sofort den Absender und vernichten Sie diese E-Mail.",
                     "Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken."],
@@ -1985,7 +2139,8 @@ _C = {
         hi_team=["Bonjour à tous,", "Chers collègues,", "Bonjour l'équipe,"],
         bye=["Merci,", "Cordialement,", "Bien cordialement,", "Bien à vous,", "Merci d'avance,", "Bonne journée,"],
         mobile=["Envoyé de mon iPhone", "Envoyé depuis Outlook pour iOS", "Envoyé de mon smartphone Samsung Galaxy."],
-        disclaimer=["Ce message et ses pièces jointes sont confidentiels et destinés exclusivement à leurs destinataires. "
+        disclaimer=["Ce message et ses pièces jointes sont confidentiels et destinés exclusivement à leurs "
+                    "destinataires. "
                     "Si vous l'avez reçu par erreur, merci d'en avertir l'expéditeur et de le supprimer."],
         re=["RE : ", "RE: ", "Re: "], fw=["TR : ", "TR: ", "Fwd: "]),
     "pt": dict(
@@ -1994,16 +2149,20 @@ _C = {
         hi_team=["Olá a todos,", "Prezados colegas,", "Pessoal,"],
         bye=["Obrigado,", "Obrigada,", "Atenciosamente,", "Abraços,", "Att.,", "Cumprimentos,", "Grato,"],
         mobile=["Enviado do meu iPhone", "Enviado do Outlook para iOS", "Enviado do meu smartphone Samsung Galaxy."],
-        disclaimer=["Esta mensagem pode conter informação confidencial. Se você a recebeu por engano, avise o remetente "
+        disclaimer=["Esta mensagem pode conter informação confidencial. Se você a recebeu por engano, avise o "
+                    "remetente "
                     "e apague-a."],
         re=["RES: ", "Re: ", "RE: "], fw=["ENC: ", "Fwd: "]),
     "nl": dict(
         hi=["Hoi {first},", "Hallo {first},", "Beste {first},", "Goedemorgen {first},", "{first},", "Dag {first},"],
         hi_anon=["Geachte heer/mevrouw,", "Beste klant,", "Hallo,", "Goedendag,"],
         hi_team=["Hallo allemaal,", "Beste collega's,", "Hoi team,"],
-        bye=["Bedankt,", "Groet,", "Met vriendelijke groet,", "Groetjes,", "Mvg,", "Hartelijke groet,", "Alvast bedankt,"],
-        mobile=["Verzonden vanaf mijn iPhone", "Verzonden met Outlook voor iOS", "Verstuurd vanaf mijn Samsung Galaxy-smartphone."],
-        disclaimer=["Dit bericht kan vertrouwelijke informatie bevatten. Als u niet de beoogde ontvanger bent, verzoeken "
+        bye=["Bedankt,", "Groet,", "Met vriendelijke groet,", "Groetjes,", "Mvg,", "Hartelijke groet,",
+             "Alvast bedankt,"],
+        mobile=["Verzonden vanaf mijn iPhone", "Verzonden met Outlook voor iOS",
+                "Verstuurd vanaf mijn Samsung Galaxy-smartphone."],
+        disclaimer=["Dit bericht kan vertrouwelijke informatie bevatten. Als u niet de beoogde ontvanger bent, "
+                    "verzoeken "
                     "wij u de afzender te informeren en het bericht te verwijderen."],
         re=["RE: ", "Re: ", "Antw: "], fw=["FW: ", "Doorst: "]),
 }
@@ -2024,7 +2183,8 @@ def _person_local(rng: random.Random, p: _Person, exec_words: bool = True) -> st
     words = ["exec", "office", "private", "mobile", "work", "ceo", "cfo", "direct"] if exec_words else \
         ["home", "private", "personal", "mail", "new"]
     return _pick(rng, [f"{f}.{l_}", f"{f}{l_}{rng.randint(1, 99)}", f"{f[0]}{l_}.{_pick(rng, words)}", f"{l_}.{f}",
-                       f"{f}.{l_}.{_pick(rng, words)}", f"{f}{l_}{_pick(rng, words)}", f"{f}.{l_}{rng.randint(1965, 2005)}",
+                       f"{f}.{l_}.{_pick(rng, words)}", f"{f}{l_}{_pick(rng, words)}",
+                       f"{f}.{l_}{rng.randint(1965, 2005)}",
                        f"{_pick(rng, words)}.{f}{l_}", f"{f}{l_[0]}{rng.randint(10, 999)}"])
 
 
@@ -2034,8 +2194,9 @@ def _divert(b: _B, p: Optional[_Person], display: str = "") -> str:
     if p is not None and _chance(rng, 0.75):
         addr = f"{_person_local(rng, p)}@{_pick(rng, FREEMAIL[b.lang] + ['proton.me', 'gmail.com'])}"
     else:
-        addr = f"{_pick(rng, ['office', 'accounts', 'secretary', 'exec.assistant', 'billing', 'ar.dept'])}{rng.randint(1, 99)}@" \
-               f"{_pick(rng, ['gmail.com', 'outlook.com', 'proton.me', 'mail.com', _scam_domain(rng)])}"
+        box = _pick(rng, ["office", "accounts", "secretary", "exec.assistant", "billing", "ar.dept"])
+        host = _pick(rng, ["gmail.com", "outlook.com", "proton.me", "mail.com", _scam_domain(rng)])
+        addr = f"{box}{rng.randint(1, 99)}@{host}"
     b.reply_to = str(Address(display_name=display, addr_spec=addr)) if display and _chance(rng, 0.6) else addr
     return addr
 
@@ -2058,7 +2219,9 @@ def _vip_impostor(b: _B, vip: _Person, spoof: float = 15) -> tuple[_Sender, str]
         _divert(b, vip, display)
     else:
         dom = _biz_domain(rng, b.lang)
-        s = _sender(rng, display, f"{_pick(rng, ['info', 'office', 'admin', 'contact', 'reception', 'sales', _addr_style(rng, *_name(rng, b.lang))])}@{dom}",
+        local = _pick(rng, ["info", "office", "admin", "contact", "reception", "sales",
+                            _addr_style(rng, *_name(rng, b.lang))])
+        s = _sender(rng, display, f"{local}@{dom}",
                     "compromised")
     return s, how
 
@@ -2070,18 +2233,21 @@ class _Vendor:
     known: bool
 
 
-_OTHER_VENDORS = [_Vendor("Initech", "initech.com", False), _Vendor("Umbrella Logistics", "umbrella-logistics.com", False),
+_OTHER_VENDORS = [_Vendor("Initech", "initech.com", False), _Vendor("Umbrella Logistics", "umbrella-logistics.com",
+                                                                    False),
                   _Vendor("Stark Industrial Supply", "starkindustrial.com", False),
                   _Vendor("Wayne Office Solutions", "wayneoffice.com", False),
                   _Vendor("Vandelay Industries", "vandelayindustries.com", False),
-                  _Vendor("Hooli Cloud Services", "hooli.com", False), _Vendor("Soylent Catering", "soylentcatering.com", False),
+                  _Vendor("Hooli Cloud Services", "hooli.com", False), _Vendor("Soylent Catering",
+                                                                               "soylentcatering.com", False),
                   _Vendor("Cyberdyne Components", "cyberdyne-components.com", False)]
 
 
 def _vendor(rng: random.Random, known: float = 0.75) -> _Vendor:
     if _chance(rng, known):
         name, dom = _pick(rng, VENDORS)
-        return _Vendor(_pick(rng, [name, name, f"{name} Inc.", f"{name} Ltd", f"{name} GmbH" if dom == "globex.com" else f"{name} LLC"]),
+        return _Vendor(_pick(rng, [name, name, f"{name} Inc.", f"{name} Ltd",
+                                   f"{name} GmbH" if dom == "globex.com" else f"{name} LLC"]),
                        dom, True)
     return _pick(rng, _OTHER_VENDORS)
 
@@ -2090,7 +2256,8 @@ def _vendor_contact(rng: random.Random, v: _Vendor, lang: str, role: str = "ar")
     first, last = _name(rng, lang)
     title = {"ar": _pick(rng, ["Accounts Receivable", "Credit Controller", "Billing Specialist", "Finance Officer",
                                "Accounts Manager", "AR Team Lead"]),
-             "sales": _pick(rng, ["Account Manager", "Key Account Manager", "Sales Representative", "Customer Service"])}[role]
+             "sales": _pick(rng, ["Account Manager", "Key Account Manager", "Sales Representative",
+                                  "Customer Service"])}[role]
     return _Person(first, last, f"{_addr_style(rng, first, last)}@{v.domain}", title, v.name)
 
 
@@ -2104,12 +2271,15 @@ def _vendor_impostor(b: _B, v: _Vendor, contact: _Person) -> tuple[_Sender, str]
     local = contact.email.split("@")[0]
     if how == "lookalike":
         dom = _lookalike(rng, v.domain)
-        s = _sender(rng, display, f"{_pick(rng, [local, local, 'accounts', 'billing', 'ar', 'finance', 'invoices'])}@{dom}", "lookalike")
+        s = _sender(rng, display,
+                    f"{_pick(rng, [local, local, 'accounts', 'billing', 'ar', 'finance', 'invoices'])}@{dom}",
+                    "lookalike")
         if _chance(rng, 0.15):
             _divert(b, contact)
     elif how == "freemail":
         s = _freemail_sender(rng, display or f"{v.name} Accounts",
-                             _pick(rng, [f"{_local(v.name.split()[0])}.accounts", f"{_local(v.name.split()[0])}{_pick(rng, ['billing', 'ar', 'finance'])}",
+                             _pick(rng, [f"{_local(v.name.split()[0])}.accounts",
+                                         f"{_local(v.name.split()[0])}{_pick(rng, ['billing', 'ar', 'finance'])}",
                                          _person_local(rng, contact, False)]), b.lang)
     else:
         s = _sender(rng, display, contact.email, "vendor")
@@ -2125,19 +2295,25 @@ def _vendor_impostor(b: _B, v: _Vendor, contact: _Person) -> tuple[_Sender, str]
 
 _BRANDS = {
     # brand -> (display names, real sending domain, real web domain, login path)
-    "microsoft": (["Microsoft 365", "Microsoft account team", "Office 365", "Microsoft Outlook", "OneDrive", "SharePoint Online",
-                   "Microsoft Teams"], "accountprotection.microsoft.com", "login.microsoftonline.com", "/common/oauth2/v2.0/authorize"),
+    "microsoft": (["Microsoft 365", "Microsoft account team", "Office 365", "Microsoft Outlook", "OneDrive",
+                   "SharePoint Online",
+                   "Microsoft Teams"], "accountprotection.microsoft.com", "login.microsoftonline.com",
+                  "/common/oauth2/v2.0/authorize"),
     "paypal": (["PayPal", "PayPal Service", "PayPal Security"], "paypal.com", "www.paypal.com", "/signin"),
-    "docusign": (["DocuSign", "DocuSign Electronic Signature", "DocuSign via {vendor}"], "docusign.net", "app.docusign.com", "/documents"),
+    "docusign": (["DocuSign", "DocuSign Electronic Signature", "DocuSign via {vendor}"], "docusign.net",
+                 "app.docusign.com", "/documents"),
     "netflix": (["Netflix", "Netflix Support"], "netflix.com", "www.netflix.com", "/youraccount"),
     "apple": (["Apple", "Apple Support", "iCloud", "Apple ID"], "email.apple.com", "appleid.apple.com", "/sign-in"),
-    "amazon": (["Amazon", "Amazon.com", "Amazon Prime", "Amazon Web Services"], "amazon.com", "www.amazon.com", "/ap/signin"),
+    "amazon": (["Amazon", "Amazon.com", "Amazon Prime", "Amazon Web Services"], "amazon.com", "www.amazon.com",
+               "/ap/signin"),
     "dhl": (["DHL Express", "DHL", "DHL Paket"], "dhl.com", "www.dhl.com", "/en/express/tracking.html"),
     "dropbox": (["Dropbox", "Dropbox Sign"], "dropbox.com", "www.dropbox.com", "/login"),
     "linkedin": (["LinkedIn", "LinkedIn Security"], "linkedin.com", "www.linkedin.com", "/login"),
-    "wells fargo": (["Wells Fargo", "Wells Fargo Online"], "wellsfargo.com", "connect.secure.wellsfargo.com", "/auth/login"),
+    "wells fargo": (["Wells Fargo", "Wells Fargo Online"], "wellsfargo.com", "connect.secure.wellsfargo.com",
+                    "/auth/login"),
     "chase": (["Chase", "Chase Online"], "chase.com", "secure.chase.com", "/web/auth/logon"),
-    "adobe": (["Adobe", "Adobe Acrobat Sign", "Adobe Document Cloud"], "adobe.com", "acrobat.adobe.com", "/link/review"),
+    "adobe": (["Adobe", "Adobe Acrobat Sign", "Adobe Document Cloud"], "adobe.com", "acrobat.adobe.com",
+              "/link/review"),
     "coinbase": (["Coinbase", "Coinbase Support"], "coinbase.com", "www.coinbase.com", "/signin"),
     "binance": (["Binance", "Binance Security"], "binance.com", "accounts.binance.com", "/en/login"),
     "metamask": (["MetaMask", "MetaMask Support"], "metamask.io", "metamask.io", "/"),
@@ -2148,7 +2324,8 @@ _BRANDS = {
     "itau": (["Itaú", "Itaú Unibanco"], "itau.com.br", "www.itau.com.br", "/"),
     "google": (["Google", "Google Workspace", "Google Drive"], "accounts.google.com", "accounts.google.com", "/signin"),
 }
-_LANG_BRANDS = {"en": ["microsoft", "microsoft", "microsoft", "paypal", "docusign", "netflix", "apple", "amazon", "dhl", "dropbox",
+_LANG_BRANDS = {"en": ["microsoft", "microsoft", "microsoft", "paypal", "docusign", "netflix", "apple", "amazon", "dhl",
+                       "dropbox",
                        "linkedin", "wells fargo", "chase", "adobe", "google"],
                 "de": ["microsoft", "microsoft", "paypal", "sparkasse", "dhl", "amazon", "docusign", "apple"],
                 "fr": ["microsoft", "microsoft", "paypal", "amazon", "apple", "docusign", "netflix"],
@@ -2156,13 +2333,17 @@ _LANG_BRANDS = {"en": ["microsoft", "microsoft", "microsoft", "paypal", "docusig
                 "nl": ["microsoft", "ing", "rabobank", "paypal", "dhl", "amazon", "docusign"]}
 
 
-_BRAND_TEXT = {"microsoft": "Microsoft", "paypal": "PayPal", "docusign": "DocuSign", "netflix": "Netflix", "apple": "Apple",
-               "amazon": "Amazon", "dhl": "DHL", "dropbox": "Dropbox", "linkedin": "LinkedIn", "wells fargo": "Wells Fargo",
+_BRAND_TEXT = {"microsoft": "Microsoft", "paypal": "PayPal", "docusign": "DocuSign", "netflix": "Netflix",
+               "apple": "Apple",
+               "amazon": "Amazon", "dhl": "DHL", "dropbox": "Dropbox", "linkedin": "LinkedIn",
+               "wells fargo": "Wells Fargo",
                "chase": "Chase", "adobe": "Adobe", "coinbase": "Coinbase", "binance": "Binance", "metamask": "MetaMask",
                "sparkasse": "Sparkasse", "ing": "ING", "rabobank": "Rabobank", "bradesco": "Bradesco", "itau": "Itaú",
                "google": "Google"}
-_RIGHTS = {"en": ["All rights reserved.", "Privacy Statement", ""], "de": ["Alle Rechte vorbehalten.", "Datenschutz", ""],
-           "fr": ["Tous droits réservés.", "Confidentialité", ""], "pt": ["Todos os direitos reservados.", "Privacidade", ""],
+_RIGHTS = {"en": ["All rights reserved.", "Privacy Statement", ""], "de": ["Alle Rechte vorbehalten.", "Datenschutz",
+                                                                           ""],
+           "fr": ["Tous droits réservés.", "Confidentialité", ""], "pt": ["Todos os direitos reservados.",
+                                                                          "Privacidade", ""],
            "nl": ["Alle rechten voorbehouden.", "Privacyverklaring", ""]}
 
 
@@ -2178,35 +2359,43 @@ def _bad_url(rng: random.Random, lang: str, brand_dom: Optional[str] = None, rcp
     how = how or _weighted(rng, [("lookalike", 25 if brand_dom else 0), ("free", 25), ("compromised", 20), ("short", 7),
                                  ("ip", 5), ("puny", 7 if brand_dom else 0), ("redirect", 11)])
     tok = _pick(rng, [_hex(rng, 32), _alnum(rng, 24), _uuid(rng), _hex(rng, 16)])
-    path = _pick(rng, ["/login", "/signin", "/auth/verify", "/account/secure", "/secure/" + _hex(rng, 8), "/owa/", "/common/oauth2/authorize",
+    path = _pick(rng, ["/login", "/signin", "/auth/verify", "/account/secure", "/secure/" + _hex(rng, 8), "/owa/",
+                       "/common/oauth2/authorize",
                        "/verify", "/update", "/session/validate", "/doc/view", "/sharepoint/file", "/billing/update",
                        "/" + _alnum(rng, 6, "abcdefghijklmnopqrstuvwxyz") + "/index.html"])
-    q = _pick(rng, [f"?session={tok}", f"?id={tok}", f"?token={tok}&lang={lang}", f"?client_id={_uuid(rng)}&state={_hex(rng, 12)}",
-                    "", f"?email={rcpt}" if rcpt else "", f"#{_alnum(rng, 12)}", f"?e={_b64_email(rcpt)}" if rcpt else ""])
+    q = _pick(rng, [f"?session={tok}", f"?id={tok}", f"?token={tok}&lang={lang}",
+                    f"?client_id={_uuid(rng)}&state={_hex(rng, 12)}",
+                    "", f"?email={rcpt}" if rcpt else "", f"#{_alnum(rng, 12)}",
+                    f"?e={_b64_email(rcpt)}" if rcpt else ""])
     if how == "lookalike":
         host = f"{_pick(rng, ['', 'www.', 'secure.', 'login.', 'account.', 'auth.'])}{_lookalike(rng, brand_dom)}"
     elif how == "puny":
         host = _lookalike(rng, brand_dom, trick="homoglyph")
     elif how == "free":
-        host = f"{_alnum(rng, rng.randint(6, 12), 'abcdefghijklmnopqrstuvwxyz0123456789')}{_pick(rng, ['-login', '-secure', '-verify', '', '', '-docs'])}.{_pick(rng, FREE_HOSTS)}"
+        host = (f"{_alnum(rng, rng.randint(6, 12), 'abcdefghijklmnopqrstuvwxyz0123456789')}"
+                f"{_pick(rng, ['-login', '-secure', '-verify', '', '', '-docs'])}.{_pick(rng, FREE_HOSTS)}")
         if _chance(rng, 0.1):
             return f"https://storage.googleapis.com/{_alnum(rng, 10, 'abcdefghijklmnopqrstuvwxyz')}/index.html{q}"
         if _chance(rng, 0.08):
             return f"https://ipfs.io/ipfs/Qm{_alnum(rng, 44)}{q}"
     elif how == "compromised":
         host = f"{_pick(rng, ['', 'www.'])}{_biz_domain(rng, lang)}"
-        path = f"/{_pick(rng, ['wp-content/uploads/2024/03', 'wp-includes/css', 'images', '.well-known', 'cgi-bin', 'wp-admin/includes', 'media/system'])}" \
-               f"/{_alnum(rng, 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}/{_pick(rng, ['index.php', 'login.html', 'verify.php', 'auth.html', 'office.php', ''])}"
+        folder = _pick(rng, ["wp-content/uploads/2024/03", "wp-includes/css", "images", ".well-known", "cgi-bin",
+                             "wp-admin/includes", "media/system"])
+        page = _pick(rng, ["index.php", "login.html", "verify.php", "auth.html", "office.php", ""])
+        path = f"/{folder}/{_alnum(rng, 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}/{page}"
     elif how == "short":
         return f"https://{_pick(rng, SHORTENERS)}/{_alnum(rng, 7)}"
     elif how == "ip":
         return f"http://{_ip(rng)}{_pick(rng, ['', ':8080', ':8443', ''])}{path}{q}"
     else:
-        inner = f"https://{_alnum(rng, 8, 'abcdefghijklmnopqrstuvwxyz')}.{_pick(rng, FREE_HOSTS + [_scam_domain(rng)])}{path}"
+        inner = (f"https://{_alnum(rng, 8, 'abcdefghijklmnopqrstuvwxyz')}."
+                 f"{_pick(rng, FREE_HOSTS + [_scam_domain(rng)])}{path}")
         enc = inner.replace(":", "%3A").replace("/", "%2F")
         return _pick(rng, [f"https://www.google.com/url?q={inner}&sa=D&source=editors&usg={_alnum(rng, 28)}",
                            f"https://l.facebook.com/l.php?u={enc}&h={_alnum(rng, 20)}",
-                           f"https://nam{rng.randint(10, 12)}.safelinks.protection.outlook.com/?url={enc}&data={_alnum(rng, 40)}&reserved=0",
+                           f"https://nam{rng.randint(10, 12)}.safelinks.protection.outlook.com/?url={enc}&data="
+                           f"{_alnum(rng, 40)}&reserved=0",
                            f"https://{_biz_domain(rng, lang)}/redirect.php?url={enc}",
                            f"https://www.bing.com/ck/a?!&&p={_hex(rng, 40)}&u=a1{_alnum(rng, 40)}&ntb=1",
                            f"https://{_scam_domain(rng)}/out?target={enc}&next={enc}"])
@@ -2219,7 +2408,8 @@ def _b64_email(addr: str) -> str:
 
 
 def _fake_anchor(rng: random.Random, brand_dom: str) -> str:
-    return _pick(rng, [f"https://www.{brand_dom}/{_pick(rng, ['signin', 'account/verify', 'security', 'login', 'billing', 'myaccount'])}",
+    return _pick(rng, [f"https://www.{brand_dom}/"
+                       f"{_pick(rng, ['signin', 'account/verify', 'security', 'login', 'billing', 'myaccount'])}",
                        f"{brand_dom}/secure", f"https://{brand_dom}/", f"www.{brand_dom}"])
 
 
@@ -2248,7 +2438,8 @@ _T["wire_transfer"] = {
                  "Wire request", "Quick request", "Payment to {payee}", "Outstanding payment", "Transfer for {project}",
                  "Request", "Need your help with a payment", "!Wire before cut-off", "Vendor payment - {project}",
                  "{project}", "Funds transfer", "Payment approval", "!Immediate attention required", "Bank transfer"],
-        avail=["Are you at your desk?", "Are you available right now?", "Do you have a minute?", "Are you in the office today?",
+        avail=["Are you at your desk?", "Are you available right now?", "Do you have a minute?",
+               "Are you in the office today?",
                "Are you around? I need you to take care of something quickly.",
                "Let me know when you're free, I need you to handle something for me.", "Got a moment?"],
         pretext=["We are finalising the acquisition of {payee} and need to settle a deposit today.",
@@ -2265,13 +2456,16 @@ _T["wire_transfer"] = {
              "Please wire {amount} to {payee} - banking details below.",
              "Go ahead and release {amount} to the account below."],
         ask_later=["I need you to process a wire of {amount} today. Reply and I'll send you the beneficiary details.",
-                   "Can you handle a transfer of {amount} this afternoon? Let me know and I will forward the banking information.",
+                   "Can you handle a transfer of {amount} this afternoon? Let me know and I will forward the banking "
+                   "information.",
                    "How quickly can we get {amount} out by wire? I'll send the details once you confirm.",
-                   "I need a payment of {amount} made today. Tell me when you are ready and I'll give you the account."],
+                   "I need a payment of {amount} made today. Tell me when you are ready and I'll give you the "
+                   "account."],
         ask_att=["The beneficiary details are in the attached instruction letter. Please wire {amount} today.",
                  "Attached are the wire instructions from {payee}. Please send {amount} as soon as possible.",
                  "Please process the attached payment request for {amount}."],
-        urgency=["It has to go out before the {time} cut-off.", "This is time sensitive, please treat it as a priority.",
+        urgency=["It has to go out before the {time} cut-off.",
+                 "This is time sensitive, please treat it as a priority.",
                  "I need this done within the hour.", "Please get it done today, the deal depends on it.",
                  "We cannot miss today's deadline.", "It needs to be settled asap."],
         secrecy=["Keep this between us for now - the deal hasn't been announced.",
@@ -2289,12 +2483,16 @@ _T["wire_transfer"] = {
               "I have a request I need you to take care of discreetly. Let me know when you're available.",
               "Can you help me with something? I'll explain by email - I can't talk right now.",
               "I need your help with a confidential matter. Are you free to assist?"],
-        lawyer=["My name is {lawyer}, I am a partner at {lawfirm}. {boss_full} has asked me to coordinate a confidential transaction with you.",
-                "I am writing on behalf of {boss_full} regarding the {project} transaction, which our firm is handling.",
-                "{boss_full} will have informed you that {lawfirm} is advising on {project}. I need your assistance with a payment."],
+        lawyer=["My name is {lawyer}, I am a partner at {lawfirm}. {boss_full} has asked me to coordinate a "
+                "confidential transaction with you.",
+                "I am writing on behalf of {boss_full} regarding the {project} transaction, which our firm is "
+                "handling.",
+                "{boss_full} will have informed you that {lawfirm} is advising on {project}. I need your assistance "
+                "with a payment."],
         kv_intro=["Beneficiary details:", "Bank details:", "Payment details:", "Here are the details:"]),
     "de": dict(
-        subject=["!Dringende Überweisung", "!Eilt: Zahlung heute", "!Vertraulich - {project}", "Überweisung", "Kurze Bitte",
+        subject=["!Dringende Überweisung", "!Eilt: Zahlung heute", "!Vertraulich - {project}", "Überweisung",
+                 "Kurze Bitte",
                  "Zahlung an {payee}", "Offene Zahlung", "Anfrage", "Zahlungsfreigabe"],
         avail=["Bist du gerade am Platz?", "Sind Sie gerade verfügbar?", "Hast du kurz Zeit?"],
         pretext=["Wir stehen kurz vor der Übernahme von {payee} und müssen heute eine Anzahlung leisten.",
@@ -2303,7 +2501,8 @@ _T["wire_transfer"] = {
         ask=["Bitte überweise {amount} auf das folgende Konto.",
              "Bitte veranlassen Sie heute eine Überweisung über {amount} an den unten genannten Empfänger.",
              "Kannst du eine Zahlung über {amount} anweisen? Die Daten stehen unten."],
-        ask_later=["Ich brauche heute eine Überweisung über {amount}. Antworte mir, dann schicke ich dir die Bankdaten.",
+        ask_later=["Ich brauche heute eine Überweisung über {amount}. Antworte mir, dann schicke ich dir die "
+                   "Bankdaten.",
                    "Können Sie heute noch {amount} überweisen? Geben Sie mir Bescheid, dann sende ich die Kontodaten."],
         ask_att=["Die Bankdaten stehen im angehängten Schreiben. Bitte überweise heute {amount}.",
                  "Anbei die Zahlungsanweisung von {payee} über {amount}. Bitte umgehend ausführen."],
@@ -2312,15 +2511,19 @@ _T["wire_transfer"] = {
         secrecy=["Bitte behalte das vorerst für dich, der Deal ist noch nicht öffentlich.",
                  "Bitte sprechen Sie mit niemandem darüber, bis ich mich melde.",
                  "Ich bin den ganzen Tag in Meetings und kann nicht telefonieren, nur per E-Mail."],
-        authority=["Ich habe das bereits freigegeben, der übliche Prozess ist nicht nötig.", "Der Vorstand hat zugestimmt."],
-        confirm=["Schick mir bitte die Bestätigung, sobald es erledigt ist.", "Bitte senden Sie mir den Überweisungsbeleg."],
+        authority=["Ich habe das bereits freigegeben, der übliche Prozess ist nicht nötig.",
+                   "Der Vorstand hat zugestimmt."],
+        confirm=["Schick mir bitte die Bestätigung, sobald es erledigt ist.",
+                 "Bitte senden Sie mir den Überweisungsbeleg."],
         calm_close=["Bei Fragen melde dich gerne.", "Danke für deine Hilfe."],
         lure=["Ich brauche heute deine Hilfe bei einer Sache. Bitte antworte, sobald du das liest.",
               "Ich habe eine vertrauliche Aufgabe für Sie. Sagen Sie mir Bescheid, wann Sie Zeit haben."],
-        lawyer=["Mein Name ist {lawyer}, Partner bei {lawfirm}. {boss_full} hat mich gebeten, eine vertrauliche Transaktion mit Ihnen abzustimmen."],
+        lawyer=["Mein Name ist {lawyer}, Partner bei {lawfirm}. {boss_full} hat mich gebeten, eine vertrauliche "
+                "Transaktion mit Ihnen abzustimmen."],
         kv_intro=["Empfängerdaten:", "Bankverbindung:"]),
     "fr": dict(
-        subject=["!Virement urgent", "!Urgent : paiement aujourd'hui", "!Confidentiel - {project}", "Demande de virement",
+        subject=["!Virement urgent", "!Urgent : paiement aujourd'hui", "!Confidentiel - {project}",
+                 "Demande de virement",
                  "Petite demande", "Paiement à {payee}", "Règlement en attente", "Demande"],
         avail=["Es-tu à ton bureau ?", "Êtes-vous disponible en ce moment ?", "As-tu une minute ?"],
         pretext=["Nous finalisons l'acquisition de {payee} et devons verser un acompte aujourd'hui.",
@@ -2329,23 +2532,29 @@ _T["wire_transfer"] = {
         ask=["Merci d'effectuer un virement de {amount} sur le compte ci-dessous.",
              "Pouvez-vous initier un virement de {amount} ? Les coordonnées sont ci-dessous.",
              "J'ai besoin que tu envoies {amount} au bénéficiaire ci-dessous aujourd'hui."],
-        ask_later=["Je dois faire passer un virement de {amount} aujourd'hui. Réponds-moi et je t'envoie les coordonnées bancaires.",
-                   "Pouvez-vous traiter un virement de {amount} cet après-midi ? Confirmez-moi et je vous transmets le RIB."],
+        ask_later=["Je dois faire passer un virement de {amount} aujourd'hui. Réponds-moi et je t'envoie les "
+                   "coordonnées bancaires.",
+                   "Pouvez-vous traiter un virement de {amount} cet après-midi ? Confirmez-moi et je vous transmets le "
+                   "RIB."],
         ask_att=["Les coordonnées du bénéficiaire sont dans le courrier joint. Merci de virer {amount} aujourd'hui.",
                  "Ci-joint l'ordre de virement de {payee} pour {amount}."],
-        urgency=["Il doit partir avant {time}.", "C'est urgent, merci de le traiter en priorité.", "Merci de le faire aujourd'hui."],
+        urgency=["Il doit partir avant {time}.", "C'est urgent, merci de le traiter en priorité.",
+                 "Merci de le faire aujourd'hui."],
         secrecy=["Garde cela pour toi pour l'instant, l'opération n'est pas encore annoncée.",
                  "Merci de n'en parler à personne avant ma confirmation.",
                  "Je suis en réunion toute la journée, uniquement par e-mail."],
-        authority=["J'ai déjà validé, inutile de passer par le circuit habituel.", "Le conseil d'administration a donné son accord."],
+        authority=["J'ai déjà validé, inutile de passer par le circuit habituel.",
+                   "Le conseil d'administration a donné son accord."],
         confirm=["Envoie-moi la confirmation une fois fait.", "Merci de me transmettre l'avis de virement."],
         calm_close=["N'hésitez pas si vous avez des questions.", "Merci pour ton aide."],
         lure=["J'ai besoin de toi pour une tâche aujourd'hui. Réponds dès que tu lis ceci.",
               "J'ai une demande confidentielle à vous confier. Dites-moi quand vous êtes disponible."],
-        lawyer=["Je suis {lawyer}, associé au cabinet {lawfirm}. {boss_full} m'a demandé de coordonner avec vous une opération confidentielle."],
+        lawyer=["Je suis {lawyer}, associé au cabinet {lawfirm}. {boss_full} m'a demandé de coordonner avec vous une "
+                "opération confidentielle."],
         kv_intro=["Coordonnées du bénéficiaire :", "Coordonnées bancaires :"]),
     "pt": dict(
-        subject=["!Transferência urgente", "!Urgente: pagamento hoje", "!Confidencial - {project}", "Pedido de transferência",
+        subject=["!Transferência urgente", "!Urgente: pagamento hoje", "!Confidencial - {project}",
+                 "Pedido de transferência",
                  "Pedido rápido", "Pagamento para {payee}", "Pagamento pendente", "Solicitação"],
         avail=["Você está na sua mesa?", "Está disponível agora?", "Tem um minuto?"],
         pretext=["Estamos finalizando a aquisição da {payee} e precisamos pagar um sinal hoje.",
@@ -2358,7 +2567,8 @@ _T["wire_transfer"] = {
                    "Consegue processar um pagamento de {amount} esta tarde? Me avise que eu mando os dados da conta."],
         ask_att=["Os dados do beneficiário estão na carta em anexo. Por favor, transfira {amount} hoje.",
                  "Segue em anexo a instrução de pagamento da {payee} no valor de {amount}."],
-        urgency=["Precisa sair antes das {time}.", "É urgente, trate como prioridade.", "Por favor, resolva isso hoje."],
+        urgency=["Precisa sair antes das {time}.", "É urgente, trate como prioridade.",
+                 "Por favor, resolva isso hoje."],
         secrecy=["Mantenha isso entre nós por enquanto, o negócio ainda não foi anunciado.",
                  "Não comente com ninguém até eu confirmar.", "Estou em reuniões o dia todo, só por e-mail."],
         authority=["Já aprovei, não precisa seguir o processo normal.", "A diretoria já aprovou."],
@@ -2366,10 +2576,12 @@ _T["wire_transfer"] = {
         calm_close=["Qualquer dúvida, me avise.", "Obrigado pela ajuda."],
         lure=["Preciso da sua ajuda com uma tarefa hoje. Responda assim que ler.",
               "Tenho um pedido confidencial para você. Me diga quando estiver disponível."],
-        lawyer=["Meu nome é {lawyer}, sócio do escritório {lawfirm}. {boss_full} me pediu para coordenar com você uma transação confidencial."],
+        lawyer=["Meu nome é {lawyer}, sócio do escritório {lawfirm}. {boss_full} me pediu para coordenar com você uma "
+                "transação confidencial."],
         kv_intro=["Dados do beneficiário:", "Dados bancários:"]),
     "nl": dict(
-        subject=["!Dringende overboeking", "!Spoed: betaling vandaag", "!Vertrouwelijk - {project}", "Verzoek overboeking",
+        subject=["!Dringende overboeking", "!Spoed: betaling vandaag", "!Vertrouwelijk - {project}",
+                 "Verzoek overboeking",
                  "Kort verzoek", "Betaling aan {payee}", "Openstaande betaling", "Verzoek"],
         avail=["Ben je aan je bureau?", "Bent u nu beschikbaar?", "Heb je even?"],
         pretext=["We ronden de overname van {payee} af en moeten vandaag een aanbetaling doen.",
@@ -2384,14 +2596,17 @@ _T["wire_transfer"] = {
                  "In de bijlage de betaalopdracht van {payee} voor {amount}."],
         urgency=["Het moet voor {time} uur de deur uit.", "Dit is dringend, graag met voorrang behandelen.",
                  "Graag vandaag nog regelen."],
-        secrecy=["Hou dit voorlopig voor je, de deal is nog niet bekend.", "Bespreek dit met niemand totdat ik het bevestig.",
+        secrecy=["Hou dit voorlopig voor je, de deal is nog niet bekend.",
+                 "Bespreek dit met niemand totdat ik het bevestig.",
                  "Ik zit de hele dag in overleg, alleen per mail."],
-        authority=["Ik heb het al goedgekeurd, de gebruikelijke procedure is niet nodig.", "De directie heeft ingestemd."],
+        authority=["Ik heb het al goedgekeurd, de gebruikelijke procedure is niet nodig.",
+                   "De directie heeft ingestemd."],
         confirm=["Stuur me de bevestiging als het gedaan is.", "Graag het betaalbewijs per mail."],
         calm_close=["Laat het weten als je vragen hebt.", "Dank voor je hulp."],
         lure=["Ik heb vandaag je hulp nodig bij iets. Reageer zodra je dit leest.",
               "Ik heb een vertrouwelijk verzoek voor u. Laat me weten wanneer u tijd heeft."],
-        lawyer=["Mijn naam is {lawyer}, partner bij {lawfirm}. {boss_full} heeft mij gevraagd een vertrouwelijke transactie met u af te stemmen."],
+        lawyer=["Mijn naam is {lawyer}, partner bij {lawfirm}. {boss_full} heeft mij gevraagd een vertrouwelijke "
+                "transactie met u af te stemmen."],
         kv_intro=["Gegevens begunstigde:", "Bankgegevens:"]),
 }
 
@@ -2422,9 +2637,12 @@ def wire_transfer(rng: random.Random, when: datetime):
     rcpt = _staff(rng, b.lang, _pick(rng, ["finance", "finance", "assistant"]))
     payee = _pick(rng, _PAYEES)
     lf, ll = _name(rng, b.lang)
-    lawfirm = f"{_pick(rng, _NAMES['en'][1])} {_pick(rng, ['&', 'and'])} {ll} {_pick(rng, ['LLP', 'Partners', 'Legal', 'Advisors'])}"
-    b.ctx.update(first=rcpt.first, amount=_money(rng, b.lang, 12_000, 480_000), payee=payee, project=_pick(rng, _PROJECTS),
-                 city=_pick(rng, _CITIES), time=_cutoff(rng, b.lang), boss_full=vip.name, lawyer=f"{lf} {ll}", lawfirm=lawfirm)
+    lawfirm = (f"{_pick(rng, _NAMES['en'][1])} {_pick(rng, ['&', 'and'])} {ll} "
+               f"{_pick(rng, ['LLP', 'Partners', 'Legal', 'Advisors'])}")
+    b.ctx.update(first=rcpt.first, amount=_money(rng, b.lang, 12_000, 480_000), payee=payee,
+                 project=_pick(rng, _PROJECTS),
+                 city=_pick(rng, _CITIES), time=_cutoff(rng, b.lang), boss_full=vip.name, lawyer=f"{lf} {ll}",
+                 lawfirm=lawfirm)
     variant = _weighted(rng, [("full", 55), ("later", 18), ("attach", 10), ("lure", 12), ("lawyer", 5)])
     if variant == "lawyer":
         dom = _local(ll).replace(".", "") + _pick(rng, ["-law.com", "legal.com", "-partners.com", "law.co", "-llp.com"])
@@ -2450,10 +2668,12 @@ def wire_transfer(rng: random.Random, when: datetime):
             if _chance(rng, 0.5):
                 b.blocks.append(("p", b.p("kv_intro")))
             b.kv(_bank_details(rng, b.lang, payee) + ([("amount", b.ctx["amount"])] if _chance(rng, 0.4) else [])
-                 + ([("ref", f"{_pick(rng, ['INV', 'REF', 'PO'])}-{rng.randint(1000, 99999)}")] if _chance(rng, 0.4) else []))
+                 + ([("ref", f"{_pick(rng, ['INV', 'REF', 'PO'])}-{rng.randint(1000, 99999)}")]
+                    if _chance(rng, 0.4) else []))
         if variant == "attach":
             det = _bank_details(rng, b.lang, payee)
-            name = _pick(rng, ["Wire_Instructions.pdf", f"{payee.split()[0]}_payment_details.pdf", "Payment_Instruction.pdf",
+            name = _pick(rng, ["Wire_Instructions.pdf", f"{payee.split()[0]}_payment_details.pdf",
+                               "Payment_Instruction.pdf",
                                f"Transfer_{rng.randint(1000, 9999)}.pdf", "Beneficiary_Details.pdf"])
             b.attach(_instruction_pdf(b, "PAYMENT INSTRUCTION", payee, det, b.ctx["amount"]), "application/pdf", name)
         lines = _pressure(b, [("urgency", 0.7), ("secrecy", 0.55), ("authority", 0.2)]) if pressure else []
@@ -2468,9 +2688,8 @@ def wire_transfer(rng: random.Random, when: datetime):
         b.sign(_sig_lines(rng, vip, b.lang, _pick(rng, [0, 0, 1, 2, 3]), phone=False), bye=_chance(rng, 0.6),
                mobile=0.4)
     subject = b.subject(pressure)
-    fake_thread = pressure and _chance(rng, 0.12)
-    if fake_thread:
-        subject = b.re_prefix() + subject
+    if pressure and _chance(rng, 0.12):            # a fake thread: RE:/FW: with no history behind it
+        subject = (b.re_prefix() if _chance(rng, 0.7) else b.fw_prefix()) + subject
     if pressure:
         _pressure_headers(b)
     _attack_typos(b)
@@ -2482,7 +2701,8 @@ def wire_transfer(rng: random.Random, when: datetime):
 
 _T["gift_cards"] = {
     "en": dict(
-        subject=["!Urgent request", "Are you available?", "Quick task", "Need a favor", "!Need your help ASAP", "Request",
+        subject=["!Urgent request", "Are you available?", "Quick task", "Need a favor", "!Need your help ASAP",
+                 "Request",
                  "Are you in the office?", "Gift cards for the team", "Client appreciation", "!Urgent errand",
                  "Quick question", "Small favour", "Staff rewards", "Errand"],
         avail=["Are you available?", "Are you busy?", "Are you in the office right now?",
@@ -2492,7 +2712,8 @@ _T["gift_cards"] = {
                  "It's {colleague}'s birthday and I want to get something for the team.",
                  "I'm sorting out incentives for the sales team.",
                  "We are rewarding a few of our top clients before the holidays."],
-        ask=["Can you pick up {n} {brand} gift cards of {value} each?", "I need you to buy {n} {brand} gift cards, {value} each.",
+        ask=["Can you pick up {n} {brand} gift cards of {value} each?",
+             "I need you to buy {n} {brand} gift cards, {value} each.",
              "Please get {n} {brand} cards at {value} each from the nearest store or online.",
              "Could you purchase {brand} gift cards - {n} x {value}?"],
         codes=["Scratch off the back and send me clear pictures of the codes.",
@@ -2502,38 +2723,50 @@ _T["gift_cards"] = {
         reimburse=["You'll be reimbursed today.", "I'll pay you back this afternoon, keep the receipt.",
                    "Submit it as an expense and I'll approve it.", "Use the company card if you have it."],
         urgency=["I need them within the hour.", "It has to be done today.",
-                 "Please do it asap, I'm in a meeting and can't call.", "Time is short, let me know how fast you can do it."],
-        secrecy=["It's a surprise, so please keep it to yourself.", "Don't mention it to anyone yet.", "Keep this between us."],
-        lure=["I need a quick favor. Can you do it for me?", "I need you to run an errand for me today, reply when you see this.",
-              "Are you free? I need your help with something quick.", "I need you to get something for me. Let me know when you can."]),
+                 "Please do it asap, I'm in a meeting and can't call.",
+                 "Time is short, let me know how fast you can do it."],
+        secrecy=["It's a surprise, so please keep it to yourself.", "Don't mention it to anyone yet.",
+                 "Keep this between us."],
+        lure=["I need a quick favor. Can you do it for me?",
+              "I need you to run an errand for me today, reply when you see this.",
+              "Are you free? I need your help with something quick.",
+              "I need you to get something for me. Let me know when you can."]),
     "de": dict(
-        subject=["!Dringende Bitte", "Bist du verfügbar?", "Kurze Aufgabe", "Kleiner Gefallen", "Gutscheine für das Team"],
+        subject=["!Dringende Bitte", "Bist du verfügbar?", "Kurze Aufgabe", "Kleiner Gefallen",
+                 "Gutscheine für das Team"],
         avail=["Bist du gerade da?", "Hast du kurz Zeit?", "Bist du im Büro?"],
         pretext=["Ich möchte einige Kollegen mit Gutscheinen für ihre Arbeit überraschen.",
                  "Ich habe ein paar Kunden ein kleines Dankeschön versprochen."],
         ask=["Kannst du {n} {brand}-Gutscheine zu je {value} besorgen?", "Bitte kauf {n} {brand}-Karten à {value}."],
-        codes=["Rubbel die Rückseite frei und schick mir Fotos der Codes.", "Schick mir die Codes per E-Mail, sobald du sie hast."],
+        codes=["Rubbel die Rückseite frei und schick mir Fotos der Codes.",
+               "Schick mir die Codes per E-Mail, sobald du sie hast."],
         reimburse=["Du bekommst das Geld heute noch zurück.", "Reich es einfach als Spesen ein."],
         urgency=["Ich brauche sie innerhalb der nächsten Stunde.", "Es muss heute erledigt werden."],
         secrecy=["Es ist eine Überraschung, also bitte behalte es für dich.", "Erzähl bitte noch niemandem davon."],
-        lure=["Ich bräuchte einen kleinen Gefallen. Kannst du mir helfen?", "Ich habe eine kurze Besorgung für dich, melde dich bitte."]),
+        lure=["Ich bräuchte einen kleinen Gefallen. Kannst du mir helfen?",
+              "Ich habe eine kurze Besorgung für dich, melde dich bitte."]),
     "fr": dict(
-        subject=["!Demande urgente", "Es-tu disponible ?", "Petite tâche", "Un service", "Cartes cadeaux pour l'équipe"],
+        subject=["!Demande urgente", "Es-tu disponible ?", "Petite tâche", "Un service",
+                 "Cartes cadeaux pour l'équipe"],
         avail=["Es-tu disponible ?", "Tu as une minute ?", "Es-tu au bureau ?"],
         pretext=["Je veux faire une surprise à quelques collaborateurs avec des cartes cadeaux.",
                  "J'ai promis un petit cadeau de remerciement à quelques clients."],
-        ask=["Peux-tu acheter {n} cartes cadeaux {brand} de {value} chacune ?", "Merci de prendre {n} cartes {brand} à {value}."],
-        codes=["Gratte le dos et envoie-moi des photos des codes.", "Envoie-moi les codes par e-mail dès que tu les as."],
+        ask=["Peux-tu acheter {n} cartes cadeaux {brand} de {value} chacune ?",
+             "Merci de prendre {n} cartes {brand} à {value}."],
+        codes=["Gratte le dos et envoie-moi des photos des codes.",
+               "Envoie-moi les codes par e-mail dès que tu les as."],
         reimburse=["Tu seras remboursé aujourd'hui.", "Mets-le en note de frais."],
         urgency=["J'en ai besoin dans l'heure.", "Il faut que ce soit fait aujourd'hui."],
         secrecy=["C'est une surprise, garde ça pour toi.", "N'en parle à personne pour l'instant."],
-        lure=["J'ai besoin d'un petit service. Tu peux m'aider ?", "J'ai une course à te confier aujourd'hui, réponds-moi."]),
+        lure=["J'ai besoin d'un petit service. Tu peux m'aider ?",
+              "J'ai une course à te confier aujourd'hui, réponds-moi."]),
     "pt": dict(
         subject=["!Pedido urgente", "Está disponível?", "Tarefa rápida", "Um favor", "Vales-presente para a equipe"],
         avail=["Está disponível?", "Tem um minuto?", "Está no escritório?"],
         pretext=["Quero fazer uma surpresa para alguns colaboradores com vales-presente.",
                  "Prometi um presente de agradecimento a alguns clientes."],
-        ask=["Pode comprar {n} cartões-presente {brand} de {value} cada?", "Preciso que compre {n} cartões {brand} de {value}."],
+        ask=["Pode comprar {n} cartões-presente {brand} de {value} cada?",
+             "Preciso que compre {n} cartões {brand} de {value}."],
         codes=["Raspe o verso e me mande fotos dos códigos.", "Me envie os códigos por e-mail assim que tiver."],
         reimburse=["Você será reembolsado hoje.", "Lance como despesa que eu aprovo."],
         urgency=["Preciso deles dentro de uma hora.", "Tem que ser hoje."],
@@ -2542,7 +2775,8 @@ _T["gift_cards"] = {
     "nl": dict(
         subject=["!Dringend verzoek", "Ben je beschikbaar?", "Klein klusje", "Gunst", "Cadeaukaarten voor het team"],
         avail=["Ben je beschikbaar?", "Heb je even?", "Ben je op kantoor?"],
-        pretext=["Ik wil een paar collega's verrassen met cadeaukaarten.", "Ik heb een paar klanten een bedankje beloofd."],
+        pretext=["Ik wil een paar collega's verrassen met cadeaukaarten.",
+                 "Ik heb een paar klanten een bedankje beloofd."],
         ask=["Kun je {n} {brand}-cadeaukaarten van {value} halen?", "Wil je {n} {brand}-kaarten van {value} kopen?"],
         codes=["Kras de achterkant open en stuur me foto's van de codes.", "Mail me de codes zodra je ze hebt."],
         reimburse=["Je krijgt het vandaag terug.", "Declareer het maar, ik keur het goed."],
@@ -2550,9 +2784,13 @@ _T["gift_cards"] = {
         secrecy=["Het is een verrassing, dus hou het voor je.", "Vertel het nog aan niemand."],
         lure=["Ik heb een kleine gunst nodig. Kun je helpen?", "Ik heb vandaag een klusje voor je, laat even weten."]),
 }
-_GIFT_BRANDS = {"en": ["Apple", "Google Play", "Amazon", "Steam", "Target", "Visa", "Walmart", "Best Buy", "eBay", "Sephora"],
-                "de": ["Amazon", "Apple", "Google Play", "Steam", "Paysafecard"], "fr": ["Amazon", "Apple", "Google Play", "Steam", "Transcash"],
-                "pt": ["Google Play", "Apple", "Amazon", "Steam", "Netflix"], "nl": ["bol.com", "Apple", "Google Play", "Amazon", "Steam"]}
+_GIFT_BRANDS = {"en": ["Apple", "Google Play", "Amazon", "Steam", "Target", "Visa", "Walmart", "Best Buy", "eBay",
+                       "Sephora"],
+                "de": ["Amazon", "Apple", "Google Play", "Steam", "Paysafecard"], "fr": ["Amazon", "Apple",
+                                                                                         "Google Play", "Steam",
+                                                                                         "Transcash"],
+                "pt": ["Google Play", "Apple", "Amazon", "Steam", "Netflix"], "nl": ["bol.com", "Apple", "Google Play",
+                                                                                     "Amazon", "Steam"]}
 
 
 def gift_cards(rng: random.Random, when: datetime):
@@ -2564,11 +2802,13 @@ def gift_cards(rng: random.Random, when: datetime):
     else:
         f, l_ = _name(rng, b.lang)
         boss = _Person(f, l_, f"{_addr_style(rng, f, l_, 'first.last')}@{ORG}",
-                       _pick(rng, ["Head of Sales", "Regional Director", "VP Operations", "Department Head"]), _pick(rng, ORG_NAMES))
+                       _pick(rng, ["Head of Sales", "Regional Director", "VP Operations", "Department Head"]),
+                       _pick(rng, ORG_NAMES))
         s, how = _freemail_sender(rng, boss.name, _person_local(rng, boss), b.lang), "freemail"
     if how != "spoof" and _chance(rng, 0.25):
         _divert(b, boss, s.display)
-    value = {"en": _pick(rng, ["$100", "$200", "$50", "$500", "$250"]), "pt": _pick(rng, ["R$ 200", "R$ 500", "R$ 100"])}.get(
+    value = {"en": _pick(rng, ["$100", "$200", "$50", "$500", "$250"]), "pt": _pick(rng, ["R$ 200", "R$ 500",
+                                                                                          "R$ 100"])}.get(
         b.lang, _pick(rng, ["100 €", "50 €", "200 €", "€100"]))
     b.ctx.update(first=rcpt.first, n=rng.randint(3, 12), brand=_pick(rng, _GIFT_BRANDS[b.lang]), value=value,
                  colleague=_name(rng, b.lang)[0])
@@ -2589,18 +2829,22 @@ def gift_cards(rng: random.Random, when: datetime):
         _pressure_headers(b, 0.1)
     _attack_typos(b, 0.35)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)], subject)
-    return msg, "gift_cards", b.legs(impersonation=True, trust=pressure, payload=bool(b.reply_to), goal=variant != "lure")
+    return msg, "gift_cards", b.legs(impersonation=True, trust=pressure, payload=bool(b.reply_to),
+                                     goal=variant != "lure")
 
 
 _T["payment_change"] = {
     "en": dict(
-        subject=["Updated banking details", "Change of bank account", "!Urgent: new remittance details", "Bank details update - {vendor}",
+        subject=["Updated banking details", "Change of bank account", "!Urgent: new remittance details",
+                 "Bank details update - {vendor}",
                  "Remittance information", "Change in payment instructions", "Invoice {inv} - updated payment details",
                  "Notification of new bank account", "Account change notice", "Payment information update",
                  "Regarding invoice {inv}", "!Important: change of banking information", "New remittance address"],
-        open=["I hope you are doing well.", "I hope this email finds you well.", "Thank you for your continued business.",
+        open=["I hope you are doing well.", "I hope this email finds you well.",
+              "Thank you for your continued business.",
               "Good day.", "Hope your week is going well."],
-        pretext=["Due to an ongoing audit, our bank account has changed.", "We have recently moved our banking to {bank}.",
+        pretext=["Due to an ongoing audit, our bank account has changed.",
+                 "We have recently moved our banking to {bank}.",
                  "Our previous account is currently under review and can no longer receive payments.",
                  "Following a change in our corporate structure, all payments must now go to our new account.",
                  "Our bank has completed a migration and issued us new account details.",
@@ -2615,12 +2859,14 @@ _T["payment_change"] = {
         ask_later=["Please confirm who handles vendor payments so we can send the new account details.",
                    "Kindly let me know when your next payment run is, so I can send our new banking information.",
                    "Reply to this email to receive our updated bank details before paying invoice {inv}."],
-        urgency=["Please process this urgently to avoid late fees.", "Payments sent to the old account will be returned.",
+        urgency=["Please process this urgently to avoid late fees.",
+                 "Payments sent to the old account will be returned.",
                  "The invoice is now overdue, so please pay today.",
                  "Kindly treat this as urgent as the old account will be closed this week."],
         secrecy=["Please do not use the old details or call the old number as it is no longer in service.",
                  "Our phone lines are down during the migration, so please communicate by email only."],
-        confirm=["Please confirm once your records are updated.", "Kindly send the remittance advice once payment is made.",
+        confirm=["Please confirm once your records are updated.",
+                 "Kindly send the remittance advice once payment is made.",
                  "Let us know when the change is complete."]),
     "de": dict(
         subject=["Neue Bankverbindung", "Änderung der Kontoverbindung", "!Dringend: geänderte Zahlungsdaten",
@@ -2630,33 +2876,45 @@ _T["payment_change"] = {
                  "Wir haben unsere Bankverbindung zur {bank} verlegt."],
         ask=["Bitte aktualisieren Sie Ihre Stammdaten und nutzen Sie künftig das folgende Konto.",
              "Bitte überweisen Sie die offene Rechnung {inv} ({amount}) auf das neue Konto:"],
-        ask_att=["Unsere neue Bankverbindung finden Sie im angehängten Schreiben.", "Anbei das unterschriebene Schreiben zur Kontoänderung."],
-        ask_later=["Bitte teilen Sie mir mit, wer bei Ihnen die Zahlungen bearbeitet, damit wir die neuen Bankdaten senden können."],
-        urgency=["Bitte bearbeiten Sie dies dringend, um Mahngebühren zu vermeiden.", "Zahlungen auf das alte Konto werden zurückgebucht."],
+        ask_att=["Unsere neue Bankverbindung finden Sie im angehängten Schreiben.",
+                 "Anbei das unterschriebene Schreiben zur Kontoänderung."],
+        ask_later=["Bitte teilen Sie mir mit, wer bei Ihnen die Zahlungen bearbeitet, damit wir die neuen Bankdaten "
+                   "senden können."],
+        urgency=["Bitte bearbeiten Sie dies dringend, um Mahngebühren zu vermeiden.",
+                 "Zahlungen auf das alte Konto werden zurückgebucht."],
         secrecy=["Bitte nutzen Sie nicht mehr die alte Telefonnummer, sie ist nicht mehr erreichbar."],
-        confirm=["Bitte bestätigen Sie die Änderung kurz.", "Bitte senden Sie uns den Zahlungsavis nach der Überweisung."]),
+        confirm=["Bitte bestätigen Sie die Änderung kurz.",
+                 "Bitte senden Sie uns den Zahlungsavis nach der Überweisung."]),
     "fr": dict(
         subject=["Nouvelles coordonnées bancaires", "Changement de RIB", "!Urgent : nouvelles coordonnées de paiement",
                  "Facture {inv} - nouveau RIB", "Mise à jour des informations bancaires"],
         open=["J'espère que vous allez bien.", "Merci pour votre confiance."],
-        pretext=["Suite à un audit en cours, notre compte bancaire a changé.", "Nous avons transféré nos comptes chez {bank}."],
+        pretext=["Suite à un audit en cours, notre compte bancaire a changé.",
+                 "Nous avons transféré nos comptes chez {bank}."],
         ask=["Merci de mettre à jour vos fichiers et d'utiliser le compte ci-dessous pour tous les paiements.",
              "Merci de régler la facture {inv} ({amount}) sur le nouveau compte ci-dessous :"],
-        ask_att=["Vous trouverez notre nouveau RIB en pièce jointe.", "Ci-joint le courrier signé de changement de coordonnées bancaires."],
+        ask_att=["Vous trouverez notre nouveau RIB en pièce jointe.",
+                 "Ci-joint le courrier signé de changement de coordonnées bancaires."],
         ask_later=["Merci de m'indiquer qui gère les paiements fournisseurs afin que nous envoyions le nouveau RIB."],
-        urgency=["Merci de traiter cela en urgence pour éviter des pénalités de retard.", "Les paiements vers l'ancien compte seront rejetés."],
+        urgency=["Merci de traiter cela en urgence pour éviter des pénalités de retard.",
+                 "Les paiements vers l'ancien compte seront rejetés."],
         secrecy=["Merci de ne plus utiliser l'ancien numéro de téléphone, il n'est plus en service."],
-        confirm=["Merci de confirmer la mise à jour.", "Merci de nous envoyer l'avis de paiement une fois le virement effectué."]),
+        confirm=["Merci de confirmer la mise à jour.",
+                 "Merci de nous envoyer l'avis de paiement une fois le virement effectué."]),
     "pt": dict(
-        subject=["Atualização de dados bancários", "Alteração de conta bancária", "!Urgente: novos dados para pagamento",
+        subject=["Atualização de dados bancários", "Alteração de conta bancária",
+                 "!Urgente: novos dados para pagamento",
                  "Fatura {inv} - dados bancários atualizados", "Comunicado de nova conta"],
         open=["Espero que esteja bem.", "Agradecemos a parceria."],
-        pretext=["Devido a uma auditoria em andamento, nossa conta bancária foi alterada.", "Transferimos nossas contas para o {bank}."],
+        pretext=["Devido a uma auditoria em andamento, nossa conta bancária foi alterada.",
+                 "Transferimos nossas contas para o {bank}."],
         ask=["Por favor, atualize seu cadastro e utilize a conta abaixo para os próximos pagamentos.",
              "Pedimos que o pagamento da fatura {inv} ({amount}) seja feito na nova conta abaixo:"],
-        ask_att=["Segue em anexo a carta com os novos dados bancários.", "Em anexo o comunicado assinado de alteração de conta."],
+        ask_att=["Segue em anexo a carta com os novos dados bancários.",
+                 "Em anexo o comunicado assinado de alteração de conta."],
         ask_later=["Por favor, informe quem cuida dos pagamentos para enviarmos os novos dados bancários."],
-        urgency=["Por favor, trate com urgência para evitar multa por atraso.", "Pagamentos na conta antiga serão devolvidos."],
+        urgency=["Por favor, trate com urgência para evitar multa por atraso.",
+                 "Pagamentos na conta antiga serão devolvidos."],
         secrecy=["Por favor, não utilize o telefone antigo, ele não está mais em funcionamento."],
         confirm=["Por favor, confirme a atualização.", "Envie o comprovante após o pagamento."]),
     "nl": dict(
@@ -2666,9 +2924,11 @@ _T["payment_change"] = {
         pretext=["Vanwege een lopende audit is ons rekeningnummer gewijzigd.", "Wij bankieren voortaan bij {bank}."],
         ask=["Wilt u uw administratie bijwerken en voortaan onderstaande rekening gebruiken?",
              "Graag de openstaande factuur {inv} ({amount}) voldoen op het nieuwe rekeningnummer:"],
-        ask_att=["Onze nieuwe bankgegevens vindt u in de bijgevoegde brief.", "Bijgaand de ondertekende brief over de rekeningwijziging."],
+        ask_att=["Onze nieuwe bankgegevens vindt u in de bijgevoegde brief.",
+                 "Bijgaand de ondertekende brief over de rekeningwijziging."],
         ask_later=["Kunt u laten weten wie bij u de betalingen verwerkt, zodat wij de nieuwe gegevens kunnen sturen?"],
-        urgency=["Graag met spoed verwerken om incassokosten te voorkomen.", "Betalingen naar de oude rekening worden teruggestort."],
+        urgency=["Graag met spoed verwerken om incassokosten te voorkomen.",
+                 "Betalingen naar de oude rekening worden teruggestort."],
         secrecy=["Gebruik het oude telefoonnummer niet meer, dit is buiten gebruik."],
         confirm=["Graag een korte bevestiging van de wijziging.", "Stuurt u de betaalbevestiging na de betaling?"]),
 }
@@ -2680,20 +2940,24 @@ def payment_change(rng: random.Random, when: datetime):
     contact = _vendor_contact(rng, v, b.lang)
     rcpt = _staff(rng, b.lang, "finance")
     details = _bank_details(rng, b.lang, v.name)
-    b.ctx.update(first=rcpt.first, vendor=v.name, inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 3_000, 180_000),
+    b.ctx.update(first=rcpt.first, vendor=v.name, inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 3_000,
+                                                                                                 180_000),
                  bank=next(val for k, val in details if k == "bank"))
     s, how = _vendor_impostor(b, v, contact)
     variant = _weighted(rng, [("details", 55), ("attach", 20), ("later", 25)])
     pressure = _chance(rng, 0.6)
     to = [_fmt_to(rng, rcpt) if _chance(rng, 0.7) else _role_box(rng, "finance")]
     b.greet(rcpt.first if "@" not in to[0] or to[0].startswith(rcpt.email) or "<" in to[0] else None, 0.1)
-    b.para(([b.p("open")] if _chance(rng, 0.5) else []) + [b.p("pretext"), b.p({"details": "ask", "attach": "ask_att", "later": "ask_later"}[variant])])
+    b.para(([b.p("open")] if _chance(rng, 0.5) else []) + [b.p("pretext"), b.p({"details": "ask", "attach": "ask_att",
+                                                                                "later": "ask_later"}[variant])])
     if variant == "details":
         b.kv(details)
     elif variant == "attach":
         name = _pick(rng, ["Bank_Change_Letter.pdf", f"{_local(v.name.split()[0])}_banking_update.pdf",
-                           f"New_Bank_Details_{when.strftime('%Y%m%d')}.pdf", "Remittance_form.pdf", "Bankverbindung.pdf" if b.lang == "de" else "Bank_Letter.pdf"])
-        b.attach(_instruction_pdf(b, f"{v.name.upper()} - CHANGE OF BANK DETAILS", v.name, details), "application/pdf", name)
+                           f"New_Bank_Details_{when.strftime('%Y%m%d')}.pdf", "Remittance_form.pdf",
+                           "Bankverbindung.pdf" if b.lang == "de" else "Bank_Letter.pdf"])
+        b.attach(_instruction_pdf(b, f"{v.name.upper()} - CHANGE OF BANK DETAILS", v.name, details), "application/pdf",
+                 name)
     lines = _pressure(b, [("urgency", 0.8), ("secrecy", 0.3)]) if pressure else []
     if _chance(rng, 0.6):
         lines.append(b.p("confirm"))
@@ -2716,50 +2980,69 @@ def payment_change(rng: random.Random, when: datetime):
 _T["thread_hijack"] = {
     "en": dict(
         topic=["Invoice {inv}", "Outstanding invoices - {month}", "Payment schedule", "PO {po}", "Remittance advice",
-               "Statement of account", "{vendor} invoices", "Payment run this week", "Order {po} - final invoice", "Open items",
+               "Statement of account", "{vendor} invoices", "Payment run this week", "Order {po} - final invoice",
+               "Open items",
                "Q{q} invoices", "Overdue balance"],
         earlier=["Hi {vfirst}, could you send over the invoices for {month}? We're preparing this week's payment run.",
-                 "Hi {vfirst}, thanks for the statement. Invoice {inv} is approved and will be included in Friday's payment run.",
+                 "Hi {vfirst}, thanks for the statement. Invoice {inv} is approved and will be included in Friday's "
+                 "payment run.",
                  "{vfirst}, can you confirm the amount outstanding on PO {po}? Finance wants to close it this month.",
-                 "Hello {vfirst}, we received invoice {inv} for {amount}. Can you confirm everything is correct before we pay?",
-                 "Hi {vfirst}, just checking the status of the credit note for order {po}. Once we have it we can release payment."],
+                 "Hello {vfirst}, we received invoice {inv} for {amount}. Can you confirm everything is correct before "
+                 "we pay?",
+                 "Hi {vfirst}, just checking the status of the credit note for order {po}. Once we have it we can "
+                 "release payment."],
         vendor_earlier=["Please find attached invoice {inv} for {amount}. Let me know if you need anything else.",
                         "Attached is our statement for {month}. Two invoices are currently open.",
                         "Thanks for the order. The final invoice will follow once the goods are delivered."],
-        new=["Thanks {first}. Before you process it, please note our bank details have changed - kindly use the account below for this and future payments.",
-             "Hi {first}, thanks for confirming. Our accounts team asked me to let you know that payments should now go to our new account. Details below.",
-             "{first}, please hold the payment to the old account - we are changing banks this month. The new details are attached.",
+        new=["Thanks {first}. Before you process it, please note our bank details have changed - kindly use the "
+             "account below for this and future payments.",
+             "Hi {first}, thanks for confirming. Our accounts team asked me to let you know that payments should now "
+             "go to our new account. Details below.",
+             "{first}, please hold the payment to the old account - we are changing banks this month. The new details "
+             "are attached.",
              "Thank you. Please see the updated remittance details below and confirm once the payment is scheduled.",
-             "Hi {first}, following up on the below. Could you update our details before the payment goes out? Our old account is no longer active."],
+             "Hi {first}, following up on the below. Could you update our details before the payment goes out? Our old "
+             "account is no longer active."],
         later=["I'll send the new account details as soon as you confirm who is processing the payment.",
                "Please let me know when you're ready and I'll share the updated details."],
-        urgency=["Please make sure this is done before the payment run.", "It's important that nothing goes to the old account.",
+        urgency=["Please make sure this is done before the payment run.",
+                 "It's important that nothing goes to the old account.",
                  "Could you confirm today?", "The invoice is already overdue, so please prioritise."]),
     "de": dict(
         topic=["Rechnung {inv}", "Offene Rechnungen {month}", "Zahlungslauf", "Bestellung {po}", "Kontoauszug"],
-        earlier=["Hallo {vfirst}, kannst du uns die Rechnungen für {month} schicken? Wir bereiten den Zahlungslauf vor.",
+        earlier=["Hallo {vfirst}, kannst du uns die Rechnungen für {month} schicken? Wir bereiten den Zahlungslauf "
+                 "vor.",
                  "Hallo {vfirst}, die Rechnung {inv} ist freigegeben und geht mit dem Zahlungslauf am Freitag raus."],
         vendor_earlier=["Anbei die Rechnung {inv} über {amount}.", "Anbei unser Kontoauszug für {month}."],
-        new=["Danke {first}. Bitte beachte vor der Zahlung, dass sich unsere Bankverbindung geändert hat - bitte nutze das folgende Konto.",
-             "Hallo {first}, bitte nicht mehr auf das alte Konto zahlen, wir wechseln gerade die Bank. Die neuen Daten sind im Anhang."],
+        new=["Danke {first}. Bitte beachte vor der Zahlung, dass sich unsere Bankverbindung geändert hat - bitte nutze "
+             "das folgende Konto.",
+             "Hallo {first}, bitte nicht mehr auf das alte Konto zahlen, wir wechseln gerade die Bank. Die neuen Daten "
+             "sind im Anhang."],
         later=["Ich schicke dir die neuen Kontodaten, sobald du mir sagst, wer die Zahlung bearbeitet."],
         urgency=["Bitte unbedingt vor dem Zahlungslauf ändern.", "Kannst du das heute noch bestätigen?"]),
     "fr": dict(
-        topic=["Facture {inv}", "Factures en attente - {month}", "Échéancier de paiement", "Commande {po}", "Relevé de compte"],
-        earlier=["Bonjour {vfirst}, pouvez-vous nous envoyer les factures de {month} ? Nous préparons le paiement de la semaine.",
+        topic=["Facture {inv}", "Factures en attente - {month}", "Échéancier de paiement", "Commande {po}",
+               "Relevé de compte"],
+        earlier=["Bonjour {vfirst}, pouvez-vous nous envoyer les factures de {month} ? Nous préparons le paiement de "
+                 "la semaine.",
                  "Bonjour {vfirst}, la facture {inv} est validée et partira avec le paiement de vendredi."],
-        vendor_earlier=["Veuillez trouver ci-joint la facture {inv} de {amount}.", "Ci-joint notre relevé pour {month}."],
-        new=["Merci {first}. Avant le paiement, merci de noter que nos coordonnées bancaires ont changé - veuillez utiliser le compte ci-dessous.",
-             "Bonjour {first}, merci de suspendre le paiement sur l'ancien compte, nous changeons de banque. Le nouveau RIB est en pièce jointe."],
+        vendor_earlier=["Veuillez trouver ci-joint la facture {inv} de {amount}.",
+                        "Ci-joint notre relevé pour {month}."],
+        new=["Merci {first}. Avant le paiement, merci de noter que nos coordonnées bancaires ont changé - veuillez "
+             "utiliser le compte ci-dessous.",
+             "Bonjour {first}, merci de suspendre le paiement sur l'ancien compte, nous changeons de banque. Le "
+             "nouveau RIB est en pièce jointe."],
         later=["Je vous envoie le nouveau RIB dès que vous me confirmez qui traite le paiement."],
         urgency=["Merci de faire la modification avant le paiement.", "Pouvez-vous confirmer aujourd'hui ?"]),
     "pt": dict(
-        topic=["Fatura {inv}", "Faturas em aberto - {month}", "Programação de pagamento", "Pedido {po}", "Extrato de conta"],
+        topic=["Fatura {inv}", "Faturas em aberto - {month}", "Programação de pagamento", "Pedido {po}",
+               "Extrato de conta"],
         earlier=["Olá {vfirst}, pode nos enviar as faturas de {month}? Estamos preparando os pagamentos da semana.",
                  "Olá {vfirst}, a fatura {inv} foi aprovada e será paga na sexta-feira."],
         vendor_earlier=["Segue em anexo a fatura {inv} no valor de {amount}.", "Segue o extrato de {month}."],
         new=["Obrigado {first}. Antes de processar, observe que nossos dados bancários mudaram - use a conta abaixo.",
-             "Olá {first}, por favor não pague na conta antiga, estamos mudando de banco. Os novos dados estão em anexo."],
+             "Olá {first}, por favor não pague na conta antiga, estamos mudando de banco. Os novos dados estão em "
+             "anexo."],
         later=["Envio os novos dados assim que você confirmar quem vai processar o pagamento."],
         urgency=["Por favor, atualize antes da data de pagamento.", "Consegue confirmar hoje?"]),
     "nl": dict(
@@ -2768,7 +3051,8 @@ _T["thread_hijack"] = {
                  "Hoi {vfirst}, factuur {inv} is goedgekeurd en gaat vrijdag mee in de betaalrun."],
         vendor_earlier=["Bijgaand factuur {inv} van {amount}.", "Bijgaand ons overzicht van {month}."],
         new=["Dank {first}. Let op: onze bankgegevens zijn gewijzigd - gebruik voortaan onderstaande rekening.",
-             "Hoi {first}, graag niet meer naar de oude rekening betalen, we stappen over naar een andere bank. De nieuwe gegevens zitten in de bijlage."],
+             "Hoi {first}, graag niet meer naar de oude rekening betalen, we stappen over naar een andere bank. De "
+             "nieuwe gegevens zitten in de bijlage."],
         later=["Ik stuur de nieuwe gegevens zodra je laat weten wie de betaling verwerkt."],
         urgency=["Graag aanpassen voor de betaalrun.", "Kun je het vandaag bevestigen?"]),
 }
@@ -2776,7 +3060,8 @@ _T["thread_hijack"] = {
 
 def _quote_style(rng: random.Random, client: str) -> str:
     return {"gmail": "gmail", "iphone": "apple", "applemail": "apple"}.get(
-        client, _pick(rng, ["outlook", "outlook", "original", "gmail"]) if client in ("outlook", "owa", "outlook-smtp") else
+        client, _pick(rng, ["outlook", "outlook", "original", "gmail"]) if client in ("outlook", "owa",
+                                                                                      "outlook-smtp") else
         _pick(rng, ["gmail", "outlook", "original"]))
 
 
@@ -2811,20 +3096,25 @@ def thread_hijack(rng: random.Random, when: datetime):
         b.kv(details)
     elif variant == "attach":
         b.attach(_instruction_pdf(b, f"{v.name.upper()} - BANK DETAILS", v.name, details), "application/pdf",
-                 _pick(rng, ["New_Bank_Details.pdf", "Bank_Letter.pdf", f"{_local(v.name.split()[0])}_bank_confirmation.pdf", "RIB.pdf" if b.lang == "fr" else "Remittance.pdf"]))
+                 _pick(rng, ["New_Bank_Details.pdf", "Bank_Letter.pdf",
+                             f"{_local(v.name.split()[0])}_bank_confirmation.pdf",
+                             "RIB.pdf" if b.lang == "fr" else "Remittance.pdf"]))
     if _chance(rng, 0.6):
         b.para([b.p("urgency")])
     b.sign(_sig_lines(rng, contact, b.lang, _pick(rng, [0, 1, 2, 3])), mobile=0.1)
     # the fabricated history: the recipient's earlier mail, sometimes quoting the vendor's before it
     style = _quote_style(rng, s.client)
     t1 = b.when - timedelta(hours=rng.randint(3, 120))
-    earlier = [("p", b.p("earlier")), ("sig", [_pick(rng, _C[b.lang]["bye"])] + _sig_lines(rng, rcpt, b.lang, _pick(rng, [1, 2, 3])))]
+    earlier = [("p", b.p("earlier")), ("sig", [_pick(rng, _C[b.lang]["bye"])] + _sig_lines(rng, rcpt, b.lang,
+                                                                                           _pick(rng, [1, 2, 3])))]
     if _chance(rng, 0.5):
         t0 = t1 - timedelta(hours=rng.randint(5, 200))
         earlier.append(_quote(b, style, contact, rcpt.email, topic,
-                              [("p", _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)), ("p", b.p("vendor_earlier")),
+                              [("p", _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)),
+                               ("p", b.p("vendor_earlier")),
                                ("sig", _sig_lines(rng, contact, b.lang, 3))], t0))
-    b.blocks.append(_quote(b, style, rcpt, contact.email, (b.re_prefix() if _chance(rng, 0.5) else "") + topic, earlier, t1))
+    b.blocks.append(_quote(b, style, rcpt, contact.email, (b.re_prefix() if _chance(rng, 0.5) else "") + topic, earlier,
+                           t1))
     if _chance(rng, 0.35):
         b.in_reply_to = f"<{_hex(rng, 24)}@{ORG}>"
         b.references = [f"<{_hex(rng, 20)}@{v.domain}>", b.in_reply_to] if _chance(rng, 0.5) else [b.in_reply_to]
@@ -2833,7 +3123,8 @@ def thread_hijack(rng: random.Random, when: datetime):
         b.cc = [_fmt_to(rng, _staff(rng, b.lang, "finance"))]
     _attack_typos(b, 0.15)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)], subject)
-    return msg, "thread_hijack", b.legs(impersonation=True, trust=True, payload=variant != "later" or bool(b.reply_to), goal=True)
+    return msg, "thread_hijack", b.legs(impersonation=True, trust=True, payload=variant != "later" or bool(b.reply_to),
+                                        goal=True)
 
 
 _T["payroll"] = {
@@ -2856,25 +3147,32 @@ _T["payroll"] = {
         pretext=["I can't access the HR portal from home.", "I'm travelling and can't log in to the portal.",
                  "The self-service site keeps giving me an error."]),
     "de": dict(
-        subject=["Änderung Bankverbindung", "Neue Kontoverbindung für Gehalt", "Gehaltskonto ändern", "!Dringend: neue Bankdaten"],
+        subject=["Änderung Bankverbindung", "Neue Kontoverbindung für Gehalt", "Gehaltskonto ändern",
+                 "!Dringend: neue Bankdaten"],
         ask=["Ich habe die Bank gewechselt und möchte meine Bankverbindung für die Gehaltszahlung ändern.",
              "Können Sie bitte mein Gehaltskonto vor der nächsten Abrechnung ändern?"],
         q=["Was benötigen Sie dafür von mir?", "Gibt es ein Formular, das ich ausfüllen muss?"],
         details=["Hier die neuen Daten:", "Bitte ab sofort dieses Konto verwenden:"],
         att=["Anbei eine Bestätigung der Bank.", "Im Anhang ein Screenshot der neuen Kontodaten."],
-        urgency=["Die Änderung sollte bitte schon für diesen Monat gelten.", "Es ist dringend, mein altes Konto wird geschlossen."],
-        pretext=["Ich komme von zu Hause nicht ins Personalportal.", "Ich bin unterwegs und kann mich nicht im Portal anmelden."]),
+        urgency=["Die Änderung sollte bitte schon für diesen Monat gelten.",
+                 "Es ist dringend, mein altes Konto wird geschlossen."],
+        pretext=["Ich komme von zu Hause nicht ins Personalportal.",
+                 "Ich bin unterwegs und kann mich nicht im Portal anmelden."]),
     "fr": dict(
-        subject=["Changement de RIB", "Modification coordonnées bancaires salaire", "Nouveau compte bancaire", "!Urgent : RIB paie"],
+        subject=["Changement de RIB", "Modification coordonnées bancaires salaire", "Nouveau compte bancaire",
+                 "!Urgent : RIB paie"],
         ask=["J'ai changé de banque et je souhaite mettre à jour mon RIB pour le versement du salaire.",
              "Pouvez-vous modifier mon compte de paie avant la prochaine paie ?"],
         q=["De quoi avez-vous besoin pour faire le changement ?", "Y a-t-il un formulaire à remplir ?"],
         details=["Voici mes nouvelles coordonnées :", "Merci d'utiliser ce compte désormais :"],
         att=["Vous trouverez mon nouveau RIB en pièce jointe.", "Ci-joint une capture de mes nouvelles coordonnées."],
-        urgency=["J'aimerais que ce soit pris en compte pour cette paie.", "C'est urgent, mon ancien compte va être clôturé."],
-        pretext=["Je n'arrive pas à accéder au portail RH depuis chez moi.", "Je suis en déplacement et ne peux pas me connecter."]),
+        urgency=["J'aimerais que ce soit pris en compte pour cette paie.",
+                 "C'est urgent, mon ancien compte va être clôturé."],
+        pretext=["Je n'arrive pas à accéder au portail RH depuis chez moi.",
+                 "Je suis en déplacement et ne peux pas me connecter."]),
     "pt": dict(
-        subject=["Alteração de conta salário", "Atualizar dados bancários", "Nova conta para pagamento", "!Urgente: conta salário"],
+        subject=["Alteração de conta salário", "Atualizar dados bancários", "Nova conta para pagamento",
+                 "!Urgente: conta salário"],
         ask=["Mudei de banco e preciso atualizar a conta onde recebo o salário.",
              "Pode alterar minha conta salário antes da próxima folha?"],
         q=["O que vocês precisam de mim para fazer a alteração?", "Existe algum formulário para preencher?"],
@@ -2883,7 +3181,8 @@ _T["payroll"] = {
         urgency=["Preciso que a alteração valha já para este mês.", "É urgente, minha conta antiga vai ser encerrada."],
         pretext=["Não consigo acessar o portal do RH de casa.", "Estou viajando e não consigo entrar no portal."]),
     "nl": dict(
-        subject=["Wijziging rekeningnummer salaris", "Nieuw rekeningnummer", "Salarisrekening aanpassen", "!Spoed: bankgegevens"],
+        subject=["Wijziging rekeningnummer salaris", "Nieuw rekeningnummer", "Salarisrekening aanpassen",
+                 "!Spoed: bankgegevens"],
         ask=["Ik ben overgestapt naar een andere bank en wil mijn rekeningnummer voor het salaris wijzigen.",
              "Kunnen jullie mijn salarisrekening aanpassen voor de volgende verloning?"],
         q=["Wat hebben jullie van mij nodig?", "Is er een formulier dat ik moet invullen?"],
@@ -2919,9 +3218,11 @@ def payroll(rng: random.Random, when: datetime):
         b.kv([(k, v) for k, v in d if k != "address"])
     elif variant == "attach":
         if _chance(rng, 0.5):
-            b.attach(_png(rng, 4, 3), "image/png", _pick(rng, ["voided_check.png", "IMG_" + _digits(rng, 4) + ".png", "bank.png", "screenshot.png"]))
+            b.attach(_png(rng, 4, 3), "image/png", _pick(rng, ["voided_check.png", "IMG_" + _digits(rng, 4) + ".png",
+                                                               "bank.png", "screenshot.png"]))
         else:
-            b.attach(_instruction_pdf(b, "DIRECT DEPOSIT AUTHORIZATION", emp.name, _bank_details(rng, b.lang, emp.name)),
+            b.attach(_instruction_pdf(b, "DIRECT DEPOSIT AUTHORIZATION", emp.name, _bank_details(rng, b.lang,
+                                                                                                 emp.name)),
                      "application/pdf", _pick(rng, ["direct_deposit_form.pdf", "bank_letter.pdf", "DD_form.pdf"]))
     if pressure:
         b.para([b.p("urgency")])
@@ -2929,13 +3230,15 @@ def payroll(rng: random.Random, when: datetime):
     subject = b.subject(pressure)
     _attack_typos(b, 0.3)
     msg = _finish(b, s, to, subject)
-    return msg, "payroll", b.legs(impersonation=True, trust=pressure, payload=variant != "question" or bool(b.reply_to), goal=True)
+    return msg, "payroll", b.legs(impersonation=True, trust=pressure, payload=variant != "question" or bool(b.reply_to),
+                                  goal=True)
 
 
 _T["tax_data"] = {
     "en": dict(
         subject=["W-2 request", "!Urgent - W-2s needed today", "Employee tax forms", "Request for W2 copies",
-                 "Payroll data for audit", "Quick request - W-2 forms", "Year-end tax documents", "Employee wage statements",
+                 "Payroll data for audit", "Quick request - W-2 forms", "Year-end tax documents",
+                 "Employee wage statements",
                  "Request", "!Confidential - payroll review"],
         ask=["I need copies of all employees' W-2 forms for {year} for a review with our accountants.",
              "Please send me the {year} W-2s for all staff, in PDF.",
@@ -2943,35 +3246,44 @@ _T["tax_data"] = {
              "I need a list of all employees with their SSNs, addresses and {year} wages."],
         how=["Please send them as PDF attachments.", "A zipped file of the PDFs is fine.",
              "An Excel export from the payroll system is fine.", "Just reply to this email with the files."],
-        urgency=["I need them today, the auditors are waiting.", "Please send asap.", "This is needed before end of day."],
+        urgency=["I need them today, the auditors are waiting.", "Please send asap.",
+                 "This is needed before end of day."],
         secrecy=["Keep this between us for now.", "Please don't mention it to the team, it's a confidential review."],
-        lure=["Are you at your desk? I need a quick report from you.", "I need your help pulling some data today - let me know when you're free."]),
+        lure=["Are you at your desk? I need a quick report from you.",
+              "I need your help pulling some data today - let me know when you're free."]),
     "de": dict(
-        subject=["Lohnsteuerbescheinigungen", "!Dringend: Gehaltsdaten", "Anfrage Lohndaten", "Unterlagen für die Prüfung"],
-        ask=["Ich benötige die Lohnsteuerbescheinigungen {year} aller Mitarbeiter für eine Prüfung mit unseren Steuerberatern.",
+        subject=["Lohnsteuerbescheinigungen", "!Dringend: Gehaltsdaten", "Anfrage Lohndaten",
+                 "Unterlagen für die Prüfung"],
+        ask=["Ich benötige die Lohnsteuerbescheinigungen {year} aller Mitarbeiter für eine Prüfung mit unseren "
+             "Steuerberatern.",
              "Bitte schicken Sie mir eine Liste aller Mitarbeiter mit Steuer-ID, Anschrift und Jahresgehalt {year}."],
         how=["Bitte als PDF-Anhang.", "Ein Excel-Export aus dem Lohnprogramm reicht."],
         urgency=["Ich brauche das heute, die Prüfer warten.", "Bitte so schnell wie möglich."],
         secrecy=["Bitte behalten Sie das vorerst für sich.", "Bitte nicht im Team ansprechen, es ist vertraulich."],
         lure=["Sind Sie am Platz? Ich brauche kurz eine Auswertung von Ihnen."]),
     "fr": dict(
-        subject=["Attestations fiscales des salariés", "!Urgent : données de paie", "Demande de bulletins", "Documents pour l'audit"],
-        ask=["J'ai besoin des attestations fiscales {year} de tous les salariés pour une revue avec nos experts-comptables.",
+        subject=["Attestations fiscales des salariés", "!Urgent : données de paie", "Demande de bulletins",
+                 "Documents pour l'audit"],
+        ask=["J'ai besoin des attestations fiscales {year} de tous les salariés pour une revue avec nos "
+             "experts-comptables.",
              "Merci de m'envoyer la liste des salariés avec numéro de sécurité sociale, adresse et salaire {year}."],
         how=["En pièces jointes PDF, s'il vous plaît.", "Un export Excel du logiciel de paie suffit."],
         urgency=["J'en ai besoin aujourd'hui, les auditeurs attendent.", "Merci de l'envoyer au plus vite."],
         secrecy=["Merci de garder cela pour vous.", "N'en parlez pas à l'équipe, c'est confidentiel."],
         lure=["Êtes-vous à votre bureau ? J'ai besoin d'un petit rapport."]),
     "pt": dict(
-        subject=["Informes de rendimentos", "!Urgente: dados da folha", "Pedido de documentos fiscais", "Documentos para auditoria"],
-        ask=["Preciso dos informes de rendimentos de {year} de todos os funcionários para uma revisão com a contabilidade.",
+        subject=["Informes de rendimentos", "!Urgente: dados da folha", "Pedido de documentos fiscais",
+                 "Documentos para auditoria"],
+        ask=["Preciso dos informes de rendimentos de {year} de todos os funcionários para uma revisão com a "
+             "contabilidade.",
              "Por favor, envie a lista de funcionários com CPF, endereço e salário de {year}."],
         how=["Em PDF, por favor.", "Uma planilha exportada do sistema de folha serve."],
         urgency=["Preciso disso hoje, os auditores estão aguardando.", "Envie o quanto antes."],
         secrecy=["Mantenha isso entre nós por enquanto.", "Não comente com a equipe, é confidencial."],
         lure=["Está na sua mesa? Preciso de um relatório rápido."]),
     "nl": dict(
-        subject=["Jaaropgaven medewerkers", "!Spoed: salarisgegevens", "Verzoek loongegevens", "Stukken voor de controle"],
+        subject=["Jaaropgaven medewerkers", "!Spoed: salarisgegevens", "Verzoek loongegevens",
+                 "Stukken voor de controle"],
         ask=["Ik heb de jaaropgaven {year} van alle medewerkers nodig voor een controle met onze accountant.",
              "Stuur me graag een lijst van alle medewerkers met BSN, adres en jaarsalaris {year}."],
         how=["Graag als pdf-bijlage.", "Een Excel-export uit het salarissysteem is prima."],
@@ -3014,8 +3326,10 @@ _DOCS = ["Q{q} Financial Report.pdf", "Signed Agreement.pdf", "Payment Advice {n
 
 _T["credentials"] = {
     "en": dict(
-        security_subject=["!Action required: unusual sign-in activity", "Security alert", "!Your account has been limited",
-                          "Unusual sign-in attempt", "!Account suspended", "We noticed a new login", "Verify your identity",
+        security_subject=["!Action required: unusual sign-in activity", "Security alert",
+                          "!Your account has been limited",
+                          "Unusual sign-in attempt", "!Account suspended", "We noticed a new login",
+                          "Verify your identity",
                           "!Your account will be locked"],
         security_text=["We detected an unusual sign-in attempt to your {brand} account from {city}.",
                        "Your {brand} account has been temporarily limited due to suspicious activity.",
@@ -3023,15 +3337,18 @@ _T["credentials"] = {
                        "Someone tried to access your {brand} account using your password."],
         security_cta=["Verify account", "Review activity", "Secure my account", "Confirm identity"],
         expiry_subject=["!Your password expires today", "Password expiry notice for {email}", "!Mailbox storage full",
-                        "Mailbox quota exceeded", "Re-validate your mailbox", "!Action required: email account verification",
+                        "Mailbox quota exceeded", "Re-validate your mailbox",
+                        "!Action required: email account verification",
                         "Your mailbox will be deactivated", "Pending messages on hold"],
         expiry_text=["The password for {email} expires today.",
                      "Your mailbox has reached {pct}% of its storage limit and will soon stop receiving messages.",
                      "Your email account must be re-validated to avoid deactivation.",
                      "Due to a system upgrade, all users must confirm their account details.",
                      "{n} incoming messages have been held because your mailbox could not be verified."],
-        expiry_cta=["Keep current password", "Upgrade storage", "Validate mailbox", "Confirm account", "Release messages"],
-        share_subject=["{sender_name} shared \"{doc}\" with you", "Please review and sign: {doc}", "Document shared via {brand}",
+        expiry_cta=["Keep current password", "Upgrade storage", "Validate mailbox", "Confirm account",
+                    "Release messages"],
+        share_subject=["{sender_name} shared \"{doc}\" with you", "Please review and sign: {doc}",
+                       "Document shared via {brand}",
                        "{sender_name} sent you a file", "New document: {doc}", "You have a new secure document"],
         share_text=["{sender_name} has shared a document with you: \"{doc}\".",
                     "You have received a secure document from {sender_name} via {brand}.",
@@ -3040,10 +3357,12 @@ _T["credentials"] = {
         share_cta=["Open document", "View document", "Review document", "Open in {brand}", "REVIEW DOCUMENT"],
         voicemail_subject=["New voicemail from {phone}", "Voice message received ({secs}s)", "You have a missed call",
                            "Voicemail: {secs} seconds"],
-        voicemail_text=["You have a new voicemail from {phone} ({secs} seconds).", "A caller left you a voice message at {time}."],
+        voicemail_text=["You have a new voicemail from {phone} ({secs} seconds).",
+                        "A caller left you a voice message at {time}."],
         voicemail_cta=["Listen to message", "Play voicemail"],
         billing_subject=["!Payment declined - update your billing", "Your subscription is on hold",
-                         "!Problem with your payment method", "Billing information needed", "Your membership has been suspended"],
+                         "!Problem with your payment method", "Billing information needed",
+                         "Your membership has been suspended"],
         billing_text=["We were unable to process your last payment.",
                       "Your payment method has expired and your subscription is on hold.",
                       "There is a problem with the billing information on your account."],
@@ -3052,7 +3371,8 @@ _T["credentials"] = {
               "You can review it here:", "Sign in to continue."],
         threat=["If you do not verify within 24 hours, your account will be suspended.",
                 "Failure to confirm will result in permanent loss of access.", "This link expires in {hours} hours.",
-                "Unverified accounts will be closed on {date}.", "You will stop receiving emails until this is resolved."],
+                "Unverified accounts will be closed on {date}.",
+                "You will stop receiving emails until this is resolved."],
         calm=["If you have any questions, contact your administrator.", "This notification was sent to {email}.",
               "Thank you for using {brand}."],
         close=["The {brand} Team", "{brand} Account Services", "{brand} Security", "Thank you, {brand}"],
@@ -3061,47 +3381,63 @@ _T["credentials"] = {
                   "Please open the attached file to review the message.",
                   "The attached file contains the details. Sign in to view it."]),
     "de": dict(
-        security_subject=["!Ungewöhnliche Anmeldeaktivität", "Sicherheitswarnung", "!Ihr Konto wurde eingeschränkt", "Bestätigen Sie Ihre Identität"],
+        security_subject=["!Ungewöhnliche Anmeldeaktivität", "Sicherheitswarnung", "!Ihr Konto wurde eingeschränkt",
+                          "Bestätigen Sie Ihre Identität"],
         security_text=["Wir haben einen ungewöhnlichen Anmeldeversuch bei Ihrem {brand}-Konto aus {city} festgestellt.",
                        "Ihr {brand}-Konto wurde aufgrund verdächtiger Aktivitäten vorübergehend eingeschränkt."],
         security_cta=["Konto bestätigen", "Aktivität prüfen", "Jetzt verifizieren"],
         expiry_subject=["!Ihr Passwort läuft heute ab", "Postfach voll", "Postfach erneut bestätigen"],
-        expiry_text=["Das Passwort für {email} läuft heute ab.", "Ihr Postfach hat {pct}% des Speicherplatzes erreicht.",
+        expiry_text=["Das Passwort für {email} läuft heute ab.",
+                     "Ihr Postfach hat {pct}% des Speicherplatzes erreicht.",
                      "Ihr E-Mail-Konto muss erneut bestätigt werden, um eine Deaktivierung zu vermeiden."],
         expiry_cta=["Aktuelles Passwort behalten", "Speicher erweitern", "Postfach bestätigen"],
-        share_subject=["{sender_name} hat \"{doc}\" mit Ihnen geteilt", "Bitte prüfen und unterschreiben: {doc}", "Neues Dokument: {doc}"],
-        share_text=["{sender_name} hat ein Dokument mit Ihnen geteilt: \"{doc}\".", "Sie haben ein sicheres Dokument von {sender_name} erhalten."],
+        share_subject=["{sender_name} hat \"{doc}\" mit Ihnen geteilt", "Bitte prüfen und unterschreiben: {doc}",
+                       "Neues Dokument: {doc}"],
+        share_text=["{sender_name} hat ein Dokument mit Ihnen geteilt: \"{doc}\".",
+                    "Sie haben ein sicheres Dokument von {sender_name} erhalten."],
         share_cta=["Dokument öffnen", "Dokument anzeigen"],
-        billing_subject=["!Zahlung fehlgeschlagen", "Ihr Abonnement wurde pausiert", "Zahlungsinformationen aktualisieren"],
+        billing_subject=["!Zahlung fehlgeschlagen", "Ihr Abonnement wurde pausiert",
+                         "Zahlungsinformationen aktualisieren"],
         billing_text=["Wir konnten Ihre letzte Zahlung nicht verarbeiten.", "Ihre Zahlungsmethode ist abgelaufen."],
         billing_cta=["Zahlungsdaten aktualisieren", "Zugang wiederherstellen"],
         lead=["Bitte klicken Sie auf den folgenden Link:", "Melden Sie sich an, um fortzufahren."],
-        threat=["Wenn Sie nicht innerhalb von 24 Stunden bestätigen, wird Ihr Konto gesperrt.", "Dieser Link ist {hours} Stunden gültig."],
+        threat=["Wenn Sie nicht innerhalb von 24 Stunden bestätigen, wird Ihr Konto gesperrt.",
+                "Dieser Link ist {hours} Stunden gültig."],
         calm=["Bei Fragen wenden Sie sich an Ihren Administrator.", "Vielen Dank, dass Sie {brand} nutzen."],
-        close=["Ihr {brand}-Team", "{brand} Kundenservice"], it_close=["IT-Service-Desk", "IT-Support", "Systemadministrator"],
+        close=["Ihr {brand}-Team", "{brand} Kundenservice"], it_close=["IT-Service-Desk", "IT-Support",
+                                                                       "Systemadministrator"],
         att_text=["Ihr sicheres Dokument ist angehängt. Öffnen Sie es, um sich anzumelden."]),
     "fr": dict(
-        security_subject=["!Activité de connexion inhabituelle", "Alerte de sécurité", "!Votre compte a été limité", "Vérifiez votre identité"],
-        security_text=["Nous avons détecté une tentative de connexion inhabituelle à votre compte {brand} depuis {city}.",
+        security_subject=["!Activité de connexion inhabituelle", "Alerte de sécurité", "!Votre compte a été limité",
+                          "Vérifiez votre identité"],
+        security_text=["Nous avons détecté une tentative de connexion inhabituelle à votre compte {brand} depuis "
+                       "{city}.",
                        "Votre compte {brand} a été temporairement limité suite à une activité suspecte."],
         security_cta=["Vérifier le compte", "Examiner l'activité", "Confirmer mon identité"],
-        expiry_subject=["!Votre mot de passe expire aujourd'hui", "Boîte aux lettres pleine", "Revalidez votre messagerie"],
-        expiry_text=["Le mot de passe de {email} expire aujourd'hui.", "Votre boîte aux lettres a atteint {pct}% de sa capacité.",
+        expiry_subject=["!Votre mot de passe expire aujourd'hui", "Boîte aux lettres pleine",
+                        "Revalidez votre messagerie"],
+        expiry_text=["Le mot de passe de {email} expire aujourd'hui.",
+                     "Votre boîte aux lettres a atteint {pct}% de sa capacité.",
                      "Votre compte de messagerie doit être revalidé pour éviter sa désactivation."],
         expiry_cta=["Conserver le mot de passe", "Augmenter l'espace", "Valider la messagerie"],
-        share_subject=["{sender_name} a partagé \"{doc}\" avec vous", "À examiner et signer : {doc}", "Nouveau document : {doc}"],
-        share_text=["{sender_name} a partagé un document avec vous : \"{doc}\".", "Vous avez reçu un document sécurisé de {sender_name}."],
+        share_subject=["{sender_name} a partagé \"{doc}\" avec vous", "À examiner et signer : {doc}",
+                       "Nouveau document : {doc}"],
+        share_text=["{sender_name} a partagé un document avec vous : \"{doc}\".",
+                    "Vous avez reçu un document sécurisé de {sender_name}."],
         share_cta=["Ouvrir le document", "Voir le document"],
-        billing_subject=["!Paiement refusé", "Votre abonnement est suspendu", "Mettez à jour vos informations de paiement"],
+        billing_subject=["!Paiement refusé", "Votre abonnement est suspendu",
+                         "Mettez à jour vos informations de paiement"],
         billing_text=["Nous n'avons pas pu traiter votre dernier paiement.", "Votre moyen de paiement a expiré."],
         billing_cta=["Mettre à jour le paiement", "Rétablir l'accès"],
         lead=["Veuillez cliquer sur le lien ci-dessous :", "Connectez-vous pour continuer."],
         threat=["Sans vérification sous 24 heures, votre compte sera suspendu.", "Ce lien expire dans {hours} heures."],
         calm=["Pour toute question, contactez votre administrateur.", "Merci d'utiliser {brand}."],
-        close=["L'équipe {brand}", "Service client {brand}"], it_close=["Support informatique", "Service Desk", "Administrateur messagerie"],
+        close=["L'équipe {brand}", "Service client {brand}"], it_close=["Support informatique", "Service Desk",
+                                                                        "Administrateur messagerie"],
         att_text=["Votre document sécurisé est en pièce jointe. Ouvrez-le pour vous connecter."]),
     "pt": dict(
-        security_subject=["!Atividade de login incomum", "Alerta de segurança", "!Sua conta foi limitada", "Confirme sua identidade"],
+        security_subject=["!Atividade de login incomum", "Alerta de segurança", "!Sua conta foi limitada",
+                          "Confirme sua identidade"],
         security_text=["Detectamos uma tentativa de acesso incomum à sua conta {brand} a partir de {city}.",
                        "Sua conta {brand} foi limitada temporariamente devido a atividade suspeita."],
         security_cta=["Verificar conta", "Revisar atividade", "Confirmar identidade"],
@@ -3109,8 +3445,10 @@ _T["credentials"] = {
         expiry_text=["A senha de {email} expira hoje.", "Sua caixa de correio atingiu {pct}% do limite.",
                      "Sua conta de e-mail precisa ser revalidada para evitar a desativação."],
         expiry_cta=["Manter senha atual", "Aumentar espaço", "Validar conta"],
-        share_subject=["{sender_name} compartilhou \"{doc}\" com você", "Revisar e assinar: {doc}", "Novo documento: {doc}"],
-        share_text=["{sender_name} compartilhou um documento com você: \"{doc}\".", "Você recebeu um documento seguro de {sender_name}."],
+        share_subject=["{sender_name} compartilhou \"{doc}\" com você", "Revisar e assinar: {doc}",
+                       "Novo documento: {doc}"],
+        share_text=["{sender_name} compartilhou um documento com você: \"{doc}\".",
+                    "Você recebeu um documento seguro de {sender_name}."],
         share_cta=["Abrir documento", "Ver documento"],
         billing_subject=["!Pagamento recusado", "Sua assinatura foi suspensa", "Atualize seus dados de pagamento"],
         billing_text=["Não conseguimos processar seu último pagamento.", "Sua forma de pagamento expirou."],
@@ -3118,25 +3456,31 @@ _T["credentials"] = {
         lead=["Clique no link abaixo para continuar:", "Faça login para continuar."],
         threat=["Se não verificar em 24 horas, sua conta será bloqueada.", "Este link expira em {hours} horas."],
         calm=["Em caso de dúvidas, fale com o administrador.", "Obrigado por usar {brand}."],
-        close=["Equipe {brand}", "Atendimento {brand}"], it_close=["Suporte de TI", "Service Desk", "Administrador de e-mail"],
+        close=["Equipe {brand}", "Atendimento {brand}"], it_close=["Suporte de TI", "Service Desk",
+                                                                   "Administrador de e-mail"],
         att_text=["Seu documento seguro está em anexo. Abra-o para entrar."]),
     "nl": dict(
-        security_subject=["!Ongebruikelijke aanmeldactiviteit", "Beveiligingsmelding", "!Uw account is beperkt", "Bevestig uw identiteit"],
+        security_subject=["!Ongebruikelijke aanmeldactiviteit", "Beveiligingsmelding", "!Uw account is beperkt",
+                          "Bevestig uw identiteit"],
         security_text=["We hebben een ongebruikelijke inlogpoging op uw {brand}-account vanuit {city} gedetecteerd.",
                        "Uw {brand}-account is tijdelijk beperkt vanwege verdachte activiteit."],
         security_cta=["Account verifiëren", "Activiteit bekijken", "Identiteit bevestigen"],
         expiry_subject=["!Uw wachtwoord verloopt vandaag", "Mailbox vol", "Mailbox opnieuw valideren"],
-        expiry_text=["Het wachtwoord voor {email} verloopt vandaag.", "Uw mailbox heeft {pct}% van de opslaglimiet bereikt.",
+        expiry_text=["Het wachtwoord voor {email} verloopt vandaag.",
+                     "Uw mailbox heeft {pct}% van de opslaglimiet bereikt.",
                      "Uw e-mailaccount moet opnieuw worden gevalideerd om deactivering te voorkomen."],
         expiry_cta=["Huidig wachtwoord behouden", "Opslag uitbreiden", "Mailbox valideren"],
-        share_subject=["{sender_name} heeft \"{doc}\" met u gedeeld", "Controleren en ondertekenen: {doc}", "Nieuw document: {doc}"],
-        share_text=["{sender_name} heeft een document met u gedeeld: \"{doc}\".", "U heeft een beveiligd document ontvangen van {sender_name}."],
+        share_subject=["{sender_name} heeft \"{doc}\" met u gedeeld", "Controleren en ondertekenen: {doc}",
+                       "Nieuw document: {doc}"],
+        share_text=["{sender_name} heeft een document met u gedeeld: \"{doc}\".",
+                    "U heeft een beveiligd document ontvangen van {sender_name}."],
         share_cta=["Document openen", "Document bekijken"],
         billing_subject=["!Betaling mislukt", "Uw abonnement is gepauzeerd", "Werk uw betaalgegevens bij"],
         billing_text=["We konden uw laatste betaling niet verwerken.", "Uw betaalmethode is verlopen."],
         billing_cta=["Betaalgegevens bijwerken", "Toegang herstellen"],
         lead=["Klik op de onderstaande link:", "Log in om verder te gaan."],
-        threat=["Als u niet binnen 24 uur bevestigt, wordt uw account geblokkeerd.", "Deze link verloopt over {hours} uur."],
+        threat=["Als u niet binnen 24 uur bevestigt, wordt uw account geblokkeerd.",
+                "Deze link verloopt over {hours} uur."],
         calm=["Neem bij vragen contact op met uw beheerder.", "Bedankt voor het gebruik van {brand}."],
         close=["Het {brand}-team", "{brand} Klantenservice"], it_close=["IT Servicedesk", "Helpdesk", "Systeembeheer"],
         att_text=["Uw beveiligde document is bijgevoegd. Open het om in te loggen."]),
@@ -3147,7 +3491,8 @@ def _login_form_html(rng: random.Random, brand: str, action: str, email: str, la
     word = {"en": "Sign in", "de": "Anmelden", "fr": "Se connecter", "pt": "Entrar", "nl": "Aanmelden"}[lang]
     pw = {"en": "Password", "de": "Passwort", "fr": "Mot de passe", "pt": "Senha", "nl": "Wachtwoord"}[lang]
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{_h(brand)} - {word}</title></head>'
-            f'<body style="font-family:Segoe UI,Arial,sans-serif;background:#f2f2f2"><div style="width:360px;margin:80px auto;'
+            f'<body style="font-family:Segoe UI,Arial,sans-serif;background:#f2f2f2"><div '
+            f'style="width:360px;margin:80px auto;'
             f'background:#fff;padding:32px"><h2>{_h(brand)}</h2><p>{word}</p><form method="POST" action="{action}">'
             f'<input type="email" name="login" value="{_h(email)}" style="width:100%"><br><br>'
             f'<input type="password" name="passwd" placeholder="{pw}" style="width:100%"><br><br>'
@@ -3158,7 +3503,8 @@ def credentials(rng: random.Random, when: datetime):
     b = _B(rng, when, "credentials")
     rcpt = _staff(rng, b.lang, _pick(rng, ["other", "finance", "assistant", "hr"]))
     themes = [t for t in ("security", "expiry", "share", "voicemail", "billing") if b.has(f"{t}_text")]
-    theme = _weighted(rng, [(t, {"security": 3, "expiry": 3, "share": 3, "voicemail": 1, "billing": 1.5}[t]) for t in themes])
+    theme = _weighted(rng, [(t, {"security": 3, "expiry": 3, "share": 3, "voicemail": 1,
+                                 "billing": 1.5}[t]) for t in themes])
     brand = _pick(rng, _LANG_BRANDS[b.lang])
     if theme == "share":
         brand = _pick(rng, ["docusign", "microsoft", "dropbox", "adobe", "google", "microsoft"])
@@ -3167,7 +3513,8 @@ def credentials(rng: random.Random, when: datetime):
     names, _, web, _ = _BRANDS[brand]
     bdom = _brand_domain(brand)
     sf, sl = _name(rng, b.lang)
-    b.ctx.update(first=rcpt.first, email=rcpt.email, city=_pick(rng, _CITIES), pct=rng.randint(95, 99), n=rng.randint(4, 37),
+    b.ctx.update(first=rcpt.first, email=rcpt.email, city=_pick(rng, _CITIES), pct=rng.randint(95, 99),
+                 n=rng.randint(4, 37),
                  sender_name=f"{sf} {sl}", phone=_phone(rng, "en"), secs=rng.randint(14, 95), time=_cutoff(rng, b.lang),
                  hours=_pick(rng, [12, 24, 48]), date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(1, 3))),
                  doc=_pick(rng, _DOCS).format(q=rng.randint(1, 4), n=rng.randint(1000, 99999), year=when.year,
@@ -3178,10 +3525,12 @@ def credentials(rng: random.Random, when: datetime):
     # who sends it
     imp = True
     if theme == "expiry":
-        display = _pick(rng, ["IT Service Desk", f"{_pick(rng, ORG_NAMES)} IT Support", "Mail Administrator", "Microsoft 365 Admin",
+        display = _pick(rng, ["IT Service Desk", f"{_pick(rng, ORG_NAMES)} IT Support", "Mail Administrator",
+                              "Microsoft 365 Admin",
                               "helpdesk", f"{ORG} Administrator", "Email Security"])
         dom = _weighted(rng, [(_lookalike(rng, ORG), 45), (_biz_domain(rng, b.lang), 30), (_scam_domain(rng), 25)])
-        s = _sender(rng, display, f"{_pick(rng, ['it', 'helpdesk', 'admin', 'noreply', 'support', 'postmaster', 'mailadmin'])}@{dom}",
+        s = _sender(rng, display,
+                    f"{_pick(rng, ['it', 'helpdesk', 'admin', 'noreply', 'support', 'postmaster', 'mailadmin'])}@{dom}",
                     "lookalike" if ORG.split(".")[0][:4] in dom else "bulk")
         close = b.p("it_close")
     elif theme == "share" and _chance(rng, 0.35):
@@ -3190,10 +3539,13 @@ def credentials(rng: random.Random, when: datetime):
         s = _sender(rng, display, f"{_addr_style(rng, sf, sl)}@{_biz_domain(rng, b.lang)}", "compromised")
         close = f"{sf} {sl}"
     else:
-        how = _weighted(rng, [("lookalike", 30), ("compromised", 25), ("scam", 20), ("esp", 15), ("freemail", 5), ("puny", 5)])
-        local = _pick(rng, ["no-reply", "noreply", "security", "account", "service", "support", "alert", "info", "billing"])
+        how = _weighted(rng, [("lookalike", 30), ("compromised", 25), ("scam", 20), ("esp", 15), ("freemail", 5),
+                              ("puny", 5)])
+        local = _pick(rng, ["no-reply", "noreply", "security", "account", "service", "support", "alert", "info",
+                            "billing"])
         if how in ("lookalike", "puny"):
-            s = _sender(rng, brand_name, f"{local}@{_lookalike(rng, bdom, 'homoglyph' if how == 'puny' else None)}", "lookalike")
+            s = _sender(rng, brand_name, f"{local}@{_lookalike(rng, bdom, 'homoglyph' if how == 'puny' else None)}",
+                        "lookalike")
         elif how == "compromised":
             s = _sender(rng, brand_name, f"{local}@{_biz_domain(rng, b.lang)}", "compromised")
         elif how == "esp":
@@ -3203,16 +3555,21 @@ def credentials(rng: random.Random, when: datetime):
         else:
             s = _sender(rng, brand_name, f"{local}@{_scam_domain(rng)}", "bulk")
         close = b.p("close")
-    url = _bad_url(rng, b.lang, bdom if imp and theme != "expiry" else (_lookalike(rng, ORG) if theme == "expiry" and _chance(rng, 0.3) else None),
-                   rcpt.email)
+    if theme == "expiry":
+        link_dom = _lookalike(rng, ORG) if _chance(rng, 0.3) else None
+    else:
+        link_dom = bdom if imp else None
+    url = _bad_url(rng, b.lang, link_dom, rcpt.email)
     deceptive = _chance(rng, 0.35)
-    anchor = _fake_anchor(rng, bdom if theme != "expiry" else f"{_pick(rng, ['mail', 'portal', 'sso', 'webmail'])}.{ORG}") if deceptive else b.p(f"{theme}_cta")
+    anchor = _fake_anchor(rng, bdom if theme != "expiry" else f"{_pick(rng, ['mail', 'portal', 'sso', 'webmail'])}."
+                                                              f"{ORG}") if deceptive else b.p(f"{theme}_cta")
     b.need_html = deceptive
     pressure = _chance(rng, 0.85 if theme in ("security", "expiry", "billing") else 0.4)
     attach = _chance(rng, 0.15)
     b.style_hint = "notify" if _chance(rng, 0.75) else None
     if b.style_hint:
-        b.logo = (f"https://{_pick(rng, ['i.imgur.com', 'cdn.' + _scam_domain(rng), _biz_domain(rng, 'en') + '/img'])}/{_alnum(rng, 7)}.png", b.ctx["brand"])
+        b.logo = (f"https://{_pick(rng, ['i.imgur.com', 'cdn.' + _scam_domain(rng), _biz_domain(rng, 'en') + '/img'])}"
+                  f"/{_alnum(rng, 7)}.png", b.ctx["brand"])
     b.greet(rcpt.first if _chance(rng, 0.5) else None, 0.2)
     early_threat = pressure and _chance(rng, 0.5)
     b.para([b.p(f"{theme}_text")] + ([b.p("threat")] if early_threat else []), split=0.3)
@@ -3220,9 +3577,11 @@ def credentials(rng: random.Random, when: datetime):
         b.para([b.p("att_text")])
         kind = _pick(rng, ["html", "html", "htm", "svg", "shtml"])
         fname = _pick(rng, ["Secure_Message", "Document", "Voicemail_" + _digits(rng, 4), "Invoice_" + _digits(rng, 5),
-                            "Review_" + b.ctx["doc"].split(".")[0].replace(" ", "_"), "ATT" + _digits(rng, 5)]) + "." + kind
+                            "Review_" + b.ctx["doc"].split(".")[0].replace(" ", "_"),
+                            "ATT" + _digits(rng, 5)]) + "." + kind
         if kind == "svg":
-            data = (f'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><script><![CDATA[window.location.href="{url}"]]>'
+            data = (f'<svg xmlns="http://www.w3.org/2000/svg" width="1" '
+                    f'height="1"><script><![CDATA[window.location.href="{url}"]]>'
                     f'</script></svg>').encode()
             b.attach(data, "image/svg+xml", fname)
         else:
@@ -3252,64 +3611,87 @@ _T["crypto"] = {
         exchange_subject=["!Withdrawal request for {btc_amt} BTC", "!Action required: complete your KYC verification",
                           "Your {brand} account has been restricted", "New device login to your {brand} account",
                           "!Unauthorized withdrawal attempt", "Wallet verification required"],
-        exchange_text=["A withdrawal of {btc_amt} BTC (~{usd}) was requested from your {brand} account. If this was not you, cancel it immediately.",
+        exchange_text=["A withdrawal of {btc_amt} BTC (~{usd}) was requested from your {brand} account. If this was "
+                       "not you, cancel it immediately.",
                        "To comply with new regulations, all {brand} users must complete identity verification.",
                        "We detected a login to your {brand} wallet from a new device in {city}.",
                        "Your wallet needs to be synchronised after our latest security update."],
         exchange_cta=["Cancel withdrawal", "Verify now", "Secure account", "Complete verification", "Sync wallet"],
-        lure_subject=["Your portfolio is ready", "Turn {small} into {big} in 30 days", "Exclusive: AI trading invitation",
-                      "You have {btc_amt} BTC waiting", "Last chance to claim your profit", "Private investment opportunity",
+        lure_subject=["Your portfolio is ready", "Turn {small} into {big} in 30 days",
+                      "Exclusive: AI trading invitation",
+                      "You have {btc_amt} BTC waiting", "Last chance to claim your profit",
+                      "Private investment opportunity",
                       "Re: your crypto account balance"],
         lure_text=["Our AI trading platform delivered {pct}% returns to members last month.",
                    "You have been selected to join a private crypto investment club.",
                    "Your account has accumulated {btc_amt} BTC in mining rewards that are ready to withdraw.",
                    "Early investors in our new token have multiplied their capital {x} times."],
         lure_cta=["Start earning", "Claim your BTC", "Join now", "Withdraw profit", "Activate account"],
-        giveaway_subject=["Official {brand} giveaway", "{total} BTC giveaway - today only", "Congratulations, you qualify!"],
+        giveaway_subject=["Official {brand} giveaway", "{total} BTC giveaway - today only",
+                          "Congratulations, you qualify!"],
         giveaway_text=["To celebrate our anniversary we are giving away {total} BTC to our community.",
                        "Send between 0.01 and 5 BTC to the address below and receive double back instantly."],
         wallet_intro=["Participation address:", "Send to:", "Wallet:"],
         pressure=["This offer expires in {hours} hours.", "Only {n} places left.",
-                  "Withdrawals not confirmed within 24 hours will be processed automatically.", "Act now before the price moves."],
-        flattery=["Congratulations!", "As one of our most valued members, you get early access.", "You have been specially selected."],
+                  "Withdrawals not confirmed within 24 hours will be processed automatically.",
+                  "Act now before the price moves."],
+        flattery=["Congratulations!", "As one of our most valued members, you get early access.",
+                  "You have been specially selected."],
         calm=["Regards,", "Happy investing.", "Thank you for being a member."]),
     "de": dict(
-        exchange_subject=["!Auszahlungsanfrage über {btc_amt} BTC", "!Verifizierung erforderlich", "Ihr {brand}-Konto wurde eingeschränkt"],
-        exchange_text=["Von Ihrem {brand}-Konto wurde eine Auszahlung von {btc_amt} BTC (~{usd}) angefordert. Wenn Sie das nicht waren, stornieren Sie sie sofort.",
+        exchange_subject=["!Auszahlungsanfrage über {btc_amt} BTC", "!Verifizierung erforderlich",
+                          "Ihr {brand}-Konto wurde eingeschränkt"],
+        exchange_text=["Von Ihrem {brand}-Konto wurde eine Auszahlung von {btc_amt} BTC (~{usd}) angefordert. Wenn Sie "
+                       "das nicht waren, stornieren Sie sie sofort.",
                        "Aufgrund neuer Vorschriften müssen alle {brand}-Nutzer ihre Identität bestätigen."],
         exchange_cta=["Auszahlung stornieren", "Jetzt verifizieren"],
-        lure_subject=["Ihr Portfolio ist bereit", "Exklusive Einladung: KI-Trading", "Sie haben {btc_amt} BTC zur Auszahlung"],
-        lure_text=["Unsere KI-Handelsplattform hat im letzten Monat {pct}% Rendite erzielt.", "Sie wurden für einen privaten Krypto-Investmentclub ausgewählt."],
+        lure_subject=["Ihr Portfolio ist bereit", "Exklusive Einladung: KI-Trading",
+                      "Sie haben {btc_amt} BTC zur Auszahlung"],
+        lure_text=["Unsere KI-Handelsplattform hat im letzten Monat {pct}% Rendite erzielt.",
+                   "Sie wurden für einen privaten Krypto-Investmentclub ausgewählt."],
         lure_cta=["Jetzt starten", "BTC abholen"],
         pressure=["Dieses Angebot läuft in {hours} Stunden ab.", "Nur noch {n} Plätze frei."],
-        flattery=["Herzlichen Glückwunsch!", "Sie wurden persönlich ausgewählt."], calm=["Viel Erfolg beim Investieren."]),
+        flattery=["Herzlichen Glückwunsch!", "Sie wurden persönlich ausgewählt."],
+        calm=["Viel Erfolg beim Investieren."]),
     "fr": dict(
-        exchange_subject=["!Demande de retrait de {btc_amt} BTC", "!Vérification requise", "Votre compte {brand} est restreint"],
-        exchange_text=["Un retrait de {btc_amt} BTC (~{usd}) a été demandé depuis votre compte {brand}. Si ce n'est pas vous, annulez-le immédiatement.",
-                       "Conformément à la nouvelle réglementation, tous les utilisateurs {brand} doivent vérifier leur identité."],
+        exchange_subject=["!Demande de retrait de {btc_amt} BTC", "!Vérification requise",
+                          "Votre compte {brand} est restreint"],
+        exchange_text=["Un retrait de {btc_amt} BTC (~{usd}) a été demandé depuis votre compte {brand}. Si ce n'est "
+                       "pas vous, annulez-le immédiatement.",
+                       "Conformément à la nouvelle réglementation, tous les utilisateurs {brand} doivent vérifier leur "
+                       "identité."],
         exchange_cta=["Annuler le retrait", "Vérifier maintenant"],
-        lure_subject=["Votre portefeuille est prêt", "Invitation exclusive : trading IA", "Vous avez {btc_amt} BTC à retirer"],
-        lure_text=["Notre plateforme de trading IA a généré {pct}% de rendement le mois dernier.", "Vous avez été sélectionné pour un club d'investissement crypto privé."],
+        lure_subject=["Votre portefeuille est prêt", "Invitation exclusive : trading IA",
+                      "Vous avez {btc_amt} BTC à retirer"],
+        lure_text=["Notre plateforme de trading IA a généré {pct}% de rendement le mois dernier.",
+                   "Vous avez été sélectionné pour un club d'investissement crypto privé."],
         lure_cta=["Commencer", "Réclamer mes BTC"],
         pressure=["Cette offre expire dans {hours} heures.", "Plus que {n} places."],
         flattery=["Félicitations !", "Vous avez été personnellement sélectionné."], calm=["Bons investissements."]),
     "pt": dict(
-        exchange_subject=["!Solicitação de saque de {btc_amt} BTC", "!Verificação necessária", "Sua conta {brand} foi restringida"],
-        exchange_text=["Foi solicitado um saque de {btc_amt} BTC (~{usd}) da sua conta {brand}. Se não foi você, cancele imediatamente.",
+        exchange_subject=["!Solicitação de saque de {btc_amt} BTC", "!Verificação necessária",
+                          "Sua conta {brand} foi restringida"],
+        exchange_text=["Foi solicitado um saque de {btc_amt} BTC (~{usd}) da sua conta {brand}. Se não foi você, "
+                       "cancele imediatamente.",
                        "Por novas regras, todos os usuários {brand} devem verificar a identidade."],
         exchange_cta=["Cancelar saque", "Verificar agora"],
-        lure_subject=["Seu portfólio está pronto", "Convite exclusivo: trading com IA", "Você tem {btc_amt} BTC para sacar"],
-        lure_text=["Nossa plataforma de trading com IA rendeu {pct}% no último mês.", "Você foi selecionado para um clube privado de investimentos em cripto."],
+        lure_subject=["Seu portfólio está pronto", "Convite exclusivo: trading com IA",
+                      "Você tem {btc_amt} BTC para sacar"],
+        lure_text=["Nossa plataforma de trading com IA rendeu {pct}% no último mês.",
+                   "Você foi selecionado para um clube privado de investimentos em cripto."],
         lure_cta=["Começar agora", "Resgatar BTC"],
         pressure=["Esta oferta expira em {hours} horas.", "Restam apenas {n} vagas."],
         flattery=["Parabéns!", "Você foi selecionado pessoalmente."], calm=["Bons investimentos."]),
     "nl": dict(
         exchange_subject=["!Opnameverzoek voor {btc_amt} BTC", "!Verificatie vereist", "Uw {brand}-account is beperkt"],
-        exchange_text=["Er is een opname van {btc_amt} BTC (~{usd}) aangevraagd vanaf uw {brand}-account. Was u dit niet, annuleer dan direct.",
+        exchange_text=["Er is een opname van {btc_amt} BTC (~{usd}) aangevraagd vanaf uw {brand}-account. Was u dit "
+                       "niet, annuleer dan direct.",
                        "Door nieuwe regelgeving moeten alle {brand}-gebruikers hun identiteit verifiëren."],
         exchange_cta=["Opname annuleren", "Nu verifiëren"],
-        lure_subject=["Uw portefeuille staat klaar", "Exclusieve uitnodiging: AI-trading", "U heeft {btc_amt} BTC klaarstaan"],
-        lure_text=["Ons AI-handelsplatform behaalde vorige maand {pct}% rendement.", "U bent geselecteerd voor een besloten crypto-beleggingsclub."],
+        lure_subject=["Uw portefeuille staat klaar", "Exclusieve uitnodiging: AI-trading",
+                      "U heeft {btc_amt} BTC klaarstaan"],
+        lure_text=["Ons AI-handelsplatform behaalde vorige maand {pct}% rendement.",
+                   "U bent geselecteerd voor een besloten crypto-beleggingsclub."],
         lure_cta=["Nu starten", "BTC ophalen"],
         pressure=["Dit aanbod verloopt over {hours} uur.", "Nog maar {n} plaatsen."],
         flattery=["Gefeliciteerd!", "U bent persoonlijk geselecteerd."], calm=["Veel succes met beleggen."]),
@@ -3323,9 +3705,12 @@ def crypto(rng: random.Random, when: datetime):
     brand = _pick(rng, ["coinbase", "binance", "metamask", "coinbase"])
     bname = _pick(rng, _BRANDS[brand][0])
     usd = rng.randint(1200, 48000)
-    b.ctx.update(first=rcpt.first, brand=bname, btc_amt=f"{rng.randint(1, 250) / 100:.2f}", usd=f"${usd:,}" if b.lang == "en" else f"{usd:,} €".replace(",", "."),
-                 city=_pick(rng, _CITIES), pct=rng.randint(38, 420), x=rng.randint(5, 40), n=rng.randint(3, 25), hours=_pick(rng, [6, 12, 24, 48]),
-                 small=_pick(rng, ["$250", "$500", "€250"]), big=_pick(rng, ["$10,000", "$25,000", "€15.000"]), total=_pick(rng, ["1,000", "5,000", "2,500"]))
+    b.ctx.update(first=rcpt.first, brand=bname, btc_amt=f"{rng.randint(1, 250) / 100:.2f}",
+                 usd=f"${usd:,}" if b.lang == "en" else f"{usd:,} €".replace(",", "."),
+                 city=_pick(rng, _CITIES), pct=rng.randint(38, 420), x=rng.randint(5, 40), n=rng.randint(3, 25),
+                 hours=_pick(rng, [6, 12, 24, 48]),
+                 small=_pick(rng, ["$250", "$500", "€250"]), big=_pick(rng, ["$10,000", "$25,000", "€15.000"]),
+                 total=_pick(rng, ["1,000", "5,000", "2,500"]))
     imp = theme != "lure"
     if theme == "exchange":
         how = _weighted(rng, [("lookalike", 40), ("scam", 30), ("esp", 20), ("puny", 10)])
@@ -3335,17 +3720,23 @@ def crypto(rng: random.Random, when: datetime):
         elif how == "scam":
             s = _sender(rng, bname, f"{local}@{_scam_domain(rng)}", "bulk")
         else:
-            s = _sender(rng, bname, f"{local}@{_lookalike(rng, _brand_domain(brand), 'homoglyph' if how == 'puny' else None)}", "lookalike")
+            dom = _lookalike(rng, _brand_domain(brand), "homoglyph" if how == "puny" else None)
+            s = _sender(rng, bname, f"{local}@{dom}", "lookalike")
     elif theme == "giveaway":
         disp = _pick(rng, [f"{bname} Giveaway", "Elon Musk", f"{bname} Rewards", "Michael Saylor"])
         s = _sender(rng, disp, f"{_pick(rng, ['giveaway', 'event', 'rewards', 'promo'])}@{_scam_domain(rng)}", "bulk")
     else:
         pf, pl = _name(rng, b.lang)
-        co = _pick(rng, ["Quantum AI", "CryptoProfit", "BitAlpha Capital", "Immediate Edge", "Nova Trade", "Apex Coin Club"])
+        co = _pick(rng, ["Quantum AI", "CryptoProfit", "BitAlpha Capital", "Immediate Edge", "Nova Trade",
+                         "Apex Coin Club"])
         disp = _pick(rng, [f"{pf} from {co}", co, f"{pf} {pl}", f"{co} Team"])
-        s = _sender(rng, disp, f"{_pick(rng, [_local(pf), 'team', 'info', 'invest', 'vip'])}@{_scam_domain(rng)}", "bulk")
+        s = _sender(rng, disp, f"{_pick(rng, [_local(pf), 'team', 'info', 'invest', 'vip'])}@{_scam_domain(rng)}",
+                    "bulk")
     pressure = _chance(rng, 0.85)
-    b.style_hint = "notify" if theme == "exchange" or _chance(rng, 0.4) else ("marketing" if _chance(rng, 0.5) else None)
+    if theme == "exchange" or _chance(rng, 0.4):
+        b.style_hint = "notify"
+    else:
+        b.style_hint = "marketing" if _chance(rng, 0.5) else None
     if b.style_hint:
         b.logo = (f"https://cdn.{_scam_domain(rng)}/assets/{_alnum(rng, 8)}.png", bname)
     b.greet(rcpt.first if _chance(rng, 0.4) else None, 0.2)
@@ -3359,13 +3750,16 @@ def crypto(rng: random.Random, when: datetime):
         b.kv([("", _btc(rng))])
     else:
         url = _bad_url(rng, b.lang, _brand_domain(brand) if imp else None, rcpt.email)
-        b.blocks.append(("btn", url, b.p(f"{theme}_cta")) if _chance(rng, 0.6) else ("p", _link(url, b.p(f"{theme}_cta"))))
+        cta = b.p(f"{theme}_cta")
+        b.blocks.append(("btn", url, cta) if _chance(rng, 0.6) else ("p", _link(url, cta)))
     if pressure:
         b.para([b.p("pressure")])
     b.sign([_pick(rng, [f"{bname} Team", s.display, bname])], bye=False)
     if _chance(rng, 0.4):
-        b.blocks.append(("foot", _pick(rng, ["Investing involves risk.", "You are receiving this email because you registered on our platform.",
-                                             f"\u00a9 {when.year} {bname}"]) if b.lang == "en" else f"\u00a9 {when.year} {bname}"))
+        b.blocks.append(("foot", _pick(rng, ["Investing involves risk.",
+                                             "You are receiving this email because you registered on our platform.",
+                                             f"\u00a9 {when.year} {bname}"])
+                                 if b.lang == "en" else f"\u00a9 {when.year} {bname}"))
     subject = b.subject(pressure, f"{theme}_subject")
     _attack_typos(b, 0.2)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)], subject)
@@ -3374,74 +3768,102 @@ def crypto(rng: random.Random, when: datetime):
 
 _T["advance_fee"] = {
     "en": dict(
-        subject=["Urgent response needed", "Confidential", "Good day", "Attention: beneficiary", "Your fund release", "Reply needed",
+        subject=["Urgent response needed", "Confidential", "Good day", "Attention: beneficiary", "Your fund release",
+                 "Reply needed",
                  "Dear friend", "Important notification"],
-        inheritance_subject=["Next of kin", "Inheritance claim", "Unclaimed estate of late {persona}", "Your family inheritance"],
-        lottery_subject=["Congratulations! You have won", "Winning notification", "Your email has won {fund}", "Claim your prize"],
+        inheritance_subject=["Next of kin", "Inheritance claim", "Unclaimed estate of late {persona}",
+                             "Your family inheritance"],
+        lottery_subject=["Congratulations! You have won", "Winning notification", "Your email has won {fund}",
+                         "Claim your prize"],
         compensation_subject=["Compensation payment", "Scam victims compensation", "Your approved compensation fund"],
         business_subject=["Business proposal", "Partnership request", "Confidential business proposal"],
         charity_subject=["Donation", "Charity donation for you", "My last wish"],
         loan_subject=["Loan offer", "Fast loan approval", "Financing available"],
-        inheritance=["I am {title} {persona}, a solicitor in {city}. My late client, who shares your surname, died without a will leaving {fund}. I want to present you as the next of kin so the funds can be released to you."],
-        lottery=["Your email address has been selected as a winner in the {inst} International Promotion. You have been awarded {fund}."],
+        inheritance=["I am {title} {persona}, a solicitor in {city}. My late client, who shares your surname, died "
+                     "without a will leaving {fund}. I want to present you as the next of kin so the funds can be "
+                     "released to you."],
+        lottery=["Your email address has been selected as a winner in the {inst} International Promotion. You have "
+                 "been awarded {fund}."],
         compensation=["The {inst} has approved a compensation payment of {fund} to you as a victim of online fraud."],
-        business=["I have a lucrative business proposal worth {fund} that will benefit us both. I need a trustworthy foreign partner to receive the funds."],
+        business=["I have a lucrative business proposal worth {fund} that will benefit us both. I need a trustworthy "
+                  "foreign partner to receive the funds."],
         charity=["I am a widow suffering from cancer and I want to donate {fund} to charity through you."],
-        loan=["We offer loans from 5,000 to 5,000,000 at 2% interest to individuals and companies, with no credit check."],
+        loan=["We offer loans from 5,000 to 5,000,000 at 2% interest to individuals and companies, with no credit "
+              "check."],
         ask=["Kindly reply with your full name, address and phone number to proceed.",
              "A small processing fee of {fee} is required to release the funds.",
              "Please reply urgently so I can give you more details.",
              "Send me your details and a copy of your ID so the transfer can begin."],
-        contact=["Contact our claims agent on WhatsApp: {phone}.", "Call or WhatsApp me on {phone} for faster communication."],
-        secrecy=["Please keep this matter strictly confidential.", "Do not discuss this with anyone until the transfer is complete."],
+        contact=["Contact our claims agent on WhatsApp: {phone}.",
+                 "Call or WhatsApp me on {phone} for faster communication."],
+        secrecy=["Please keep this matter strictly confidential.",
+                 "Do not discuss this with anyone until the transfer is complete."],
         urgency=["You must claim before {date} or the funds will be forfeited.", "Time is of the essence."],
-        flattery=["I was directed to you by a reliable source and I believe you are honest.", "May God bless you as you respond.",
+        flattery=["I was directed to you by a reliable source and I believe you are honest.",
+                  "May God bless you as you respond.",
                   "I trust you will handle this with honesty and sincerity."]),
     "de": dict(
-        subject=["Dringende Antwort erforderlich", "Vertraulich", "Guten Tag"], inheritance_subject=["Erbschaft", "Nachlass"],
-        lottery_subject=["Herzlichen Glückwunsch, Sie haben gewonnen", "Gewinnbenachrichtigung"], business_subject=["Geschäftsvorschlag"],
+        subject=["Dringende Antwort erforderlich", "Vertraulich", "Guten Tag"],
+        inheritance_subject=["Erbschaft", "Nachlass"],
+        lottery_subject=["Herzlichen Glückwunsch, Sie haben gewonnen", "Gewinnbenachrichtigung"],
+        business_subject=["Geschäftsvorschlag"],
         charity_subject=["Spende"],
-        inheritance=["Ich bin {title} {persona}, Anwalt in {city}. Mein verstorbener Mandant mit Ihrem Nachnamen hinterließ {fund} ohne Testament."],
-        lottery=["Ihre E-Mail-Adresse wurde bei der internationalen Verlosung von {inst} gezogen. Sie haben {fund} gewonnen."],
+        inheritance=["Ich bin {title} {persona}, Anwalt in {city}. Mein verstorbener Mandant mit Ihrem Nachnamen "
+                     "hinterließ {fund} ohne Testament."],
+        lottery=["Ihre E-Mail-Adresse wurde bei der internationalen Verlosung von {inst} gezogen. Sie haben {fund} "
+                 "gewonnen."],
         business=["Ich habe einen lukrativen Geschäftsvorschlag über {fund}, der uns beiden nützt."],
         charity=["Ich bin eine kranke Witwe und möchte über Sie {fund} an wohltätige Zwecke spenden."],
-        ask=["Bitte antworten Sie mit Ihrem vollständigen Namen, Ihrer Adresse und Telefonnummer.", "Für die Freigabe ist eine Bearbeitungsgebühr von {fee} erforderlich."],
+        ask=["Bitte antworten Sie mit Ihrem vollständigen Namen, Ihrer Adresse und Telefonnummer.",
+             "Für die Freigabe ist eine Bearbeitungsgebühr von {fee} erforderlich."],
         contact=["Kontaktieren Sie unseren Bearbeiter per WhatsApp: {phone}."],
         secrecy=["Bitte behandeln Sie diese Angelegenheit streng vertraulich."],
         urgency=["Sie müssen bis zum {date} antworten, sonst verfällt der Anspruch."],
         flattery=["Man hat Sie mir als ehrliche Person empfohlen.", "Gott segne Sie."]),
     "fr": dict(
         subject=["Réponse urgente", "Confidentiel", "Bonjour"], inheritance_subject=["Héritage", "Succession"],
-        lottery_subject=["Félicitations, vous avez gagné", "Avis de gain"], business_subject=["Proposition d'affaires"], charity_subject=["Don"],
-        inheritance=["Je suis {title} {persona}, avocat à {city}. Mon défunt client, qui porte votre nom, a laissé {fund} sans testament."],
-        lottery=["Votre adresse e-mail a été tirée au sort lors de la promotion internationale {inst}. Vous avez gagné {fund}."],
+        lottery_subject=["Félicitations, vous avez gagné", "Avis de gain"], business_subject=["Proposition d'affaires"],
+        charity_subject=["Don"],
+        inheritance=["Je suis {title} {persona}, avocat à {city}. Mon défunt client, qui porte votre nom, a laissé "
+                     "{fund} sans testament."],
+        lottery=["Votre adresse e-mail a été tirée au sort lors de la promotion internationale {inst}. Vous avez gagné "
+                 "{fund}."],
         business=["J'ai une proposition d'affaires lucrative de {fund} qui nous profitera à tous les deux."],
-        charity=["Je suis une veuve malade et je souhaite faire don de {fund} à des œuvres caritatives par votre intermédiaire."],
-        ask=["Merci de répondre avec vos nom complet, adresse et numéro de téléphone.", "Des frais de dossier de {fee} sont nécessaires pour débloquer les fonds."],
+        charity=["Je suis une veuve malade et je souhaite faire don de {fund} à des œuvres caritatives par votre "
+                 "intermédiaire."],
+        ask=["Merci de répondre avec vos nom complet, adresse et numéro de téléphone.",
+             "Des frais de dossier de {fee} sont nécessaires pour débloquer les fonds."],
         contact=["Contactez notre agent sur WhatsApp : {phone}."],
         secrecy=["Merci de garder cette affaire strictement confidentielle."],
         urgency=["Vous devez réclamer avant le {date}, sinon les fonds seront perdus."],
         flattery=["On m'a recommandé votre honnêteté.", "Que Dieu vous bénisse."]),
     "pt": dict(
         subject=["Resposta urgente", "Confidencial", "Bom dia"], inheritance_subject=["Herança", "Espólio"],
-        lottery_subject=["Parabéns, você ganhou", "Notificação de prêmio"], business_subject=["Proposta de negócio"], charity_subject=["Doação"],
-        inheritance=["Sou {title} {persona}, advogado em {city}. Meu falecido cliente, que tem o seu sobrenome, deixou {fund} sem testamento."],
+        lottery_subject=["Parabéns, você ganhou", "Notificação de prêmio"], business_subject=["Proposta de negócio"],
+        charity_subject=["Doação"],
+        inheritance=["Sou {title} {persona}, advogado em {city}. Meu falecido cliente, que tem o seu sobrenome, deixou "
+                     "{fund} sem testamento."],
         lottery=["Seu e-mail foi sorteado na promoção internacional {inst}. Você ganhou {fund}."],
         business=["Tenho uma proposta de negócio lucrativa de {fund} que beneficiará a nós dois."],
         charity=["Sou uma viúva doente e desejo doar {fund} para caridade através de você."],
-        ask=["Responda com seu nome completo, endereço e telefone.", "É necessária uma taxa de processamento de {fee} para liberar os fundos."],
+        ask=["Responda com seu nome completo, endereço e telefone.",
+             "É necessária uma taxa de processamento de {fee} para liberar os fundos."],
         contact=["Fale com nosso agente pelo WhatsApp: {phone}."],
         secrecy=["Mantenha este assunto em total sigilo."],
         urgency=["Você deve reivindicar até {date} ou perderá o valor."],
         flattery=["Fui orientado a procurá-lo por ser uma pessoa honesta.", "Que Deus o abençoe."]),
     "nl": dict(
-        subject=["Dringend antwoord nodig", "Vertrouwelijk", "Goedendag"], inheritance_subject=["Erfenis", "Nalatenschap"],
-        lottery_subject=["Gefeliciteerd, u heeft gewonnen", "Winnaarsbericht"], business_subject=["Zakelijk voorstel"], charity_subject=["Donatie"],
-        inheritance=["Ik ben {title} {persona}, advocaat in {city}. Mijn overleden cliënt met uw achternaam liet {fund} na zonder testament."],
+        subject=["Dringend antwoord nodig", "Vertrouwelijk", "Goedendag"],
+        inheritance_subject=["Erfenis", "Nalatenschap"],
+        lottery_subject=["Gefeliciteerd, u heeft gewonnen", "Winnaarsbericht"], business_subject=["Zakelijk voorstel"],
+        charity_subject=["Donatie"],
+        inheritance=["Ik ben {title} {persona}, advocaat in {city}. Mijn overleden cliënt met uw achternaam liet "
+                     "{fund} na zonder testament."],
         lottery=["Uw e-mailadres is getrokken in de internationale promotie van {inst}. U heeft {fund} gewonnen."],
         business=["Ik heb een lucratief zakelijk voorstel van {fund} dat ons beiden ten goede komt."],
         charity=["Ik ben een zieke weduwe en wil via u {fund} aan goede doelen schenken."],
-        ask=["Antwoord met uw volledige naam, adres en telefoonnummer.", "Er zijn administratiekosten van {fee} nodig om het geld vrij te geven."],
+        ask=["Antwoord met uw volledige naam, adres en telefoonnummer.",
+             "Er zijn administratiekosten van {fee} nodig om het geld vrij te geven."],
         contact=["Neem contact op met onze agent via WhatsApp: {phone}."],
         secrecy=["Behandel deze zaak strikt vertrouwelijk."],
         urgency=["U moet voor {date} reageren, anders vervalt het bedrag."],
@@ -3455,21 +3877,30 @@ def advance_fee(rng: random.Random, when: datetime):
     themes = [t for t in ("inheritance", "lottery", "compensation", "business", "charity", "loan") if b.has(t)]
     theme = _pick(rng, themes)
     pf, pl = _name(rng, "en")
-    inst = _pick(rng, ["Microsoft Lottery Department", "Coca-Cola International Promotion", "EuroMillions Online Promotion",
+    inst = _pick(rng, ["Microsoft Lottery Department", "Coca-Cola International Promotion",
+                       "EuroMillions Online Promotion",
                        "Google Anniversary Award"]) if theme == "lottery" else \
-        _pick(rng, ["United Nations Compensation Commission", "IMF Payment Office", "World Bank Group", "Western Union Headquarters",
+        _pick(rng, ["United Nations Compensation Commission", "IMF Payment Office", "World Bank Group",
+                    "Western Union Headquarters",
                     "European Union Grant Office", "FBI Financial Crimes Unit"])
-    fund = _pick(rng, ["US$10.5 million", "$4,800,000.00", "EUR 2,750,000", "US$18.3 Million", "£1,500,000", "$7.2M USD"])
-    b.ctx.update(first=rcpt.first, title=_pick(rng, ["Barrister", "Dr.", "Attorney"]), persona=f"{pf} {pl}", city=_pick(rng, _CITIES),
-                 inst=inst, fund=fund, fee=_pick(rng, ["$450", "$980", "€350", "$1,250"]), phone=_phone(rng, "en") if _chance(rng, 0.3)
-                 else f"+{_pick(rng, ['234', '233', '27', '44', '1', '971'])} {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 4)}",
+    fund = _pick(rng, ["US$10.5 million", "$4,800,000.00", "EUR 2,750,000", "US$18.3 Million", "£1,500,000",
+                       "$7.2M USD"])
+    b.ctx.update(first=rcpt.first, title=_pick(rng, ["Barrister", "Dr.", "Attorney"]), persona=f"{pf} {pl}",
+                 city=_pick(rng, _CITIES),
+                 inst=inst, fund=fund, fee=_pick(rng, ["$450", "$980", "€350", "$1,250"]),
+                 phone=_phone(rng, "en") if _chance(rng, 0.3)
+                 else f"+{_pick(rng, ['234', '233', '27', '44', '1', '971'])} {_digits(rng, 3)} {_digits(rng, 3)} "
+                      f"{_digits(rng, 4)}",
                  date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(3, 14))))
     imp = theme in ("lottery", "compensation") or (theme == "loan" and _chance(rng, 0.3))
     display = inst if imp else f"Mrs. {pf} {pl}" if theme == "charity" else \
         _pick(rng, [f"{b.ctx['title']} {pf} {pl}", f"{pf} {pl}", f"Dr. {pf} {pl}"])
-    s = _freemail_sender(rng, display, _pick(rng, [f"{_local(pf)}.{_local(pl)}{rng.randint(1, 999)}", f"{_local(inst.split()[0])}.office{rng.randint(1, 99)}",
+    s = _freemail_sender(rng, display, _pick(rng, [f"{_local(pf)}.{_local(pl)}{rng.randint(1, 999)}",
+                                                   f"{_local(inst.split()[0])}.office{rng.randint(1, 99)}",
                                                    f"claims{rng.randint(10, 999)}", f"{_local(pl)}chambers"]), "en") \
-        if _chance(rng, 0.75) else _sender(rng, display, f"{_pick(rng, ['info', 'office', 'claims', 'admin'])}@{_biz_domain(rng, 'en')}", "compromised")
+        if _chance(rng, 0.75) else _sender(rng, display,
+                                           f"{_pick(rng, ['info', 'office', 'claims', 'admin'])}@"
+                                           f"{_biz_domain(rng, 'en')}", "compromised")
     payload = False
     if _chance(rng, 0.55):
         _divert(b, None)
@@ -3504,30 +3935,41 @@ def advance_fee(rng: random.Random, when: datetime):
 
 _T["extortion"] = {
     "en": dict(
-        subject=["Your account has been hacked", "I know your password: {password}", "Payment required", "Security notice - {email}",
-                 "You have 48 hours", "Private", "{email}", "Your device is compromised", "Ticket #{n}", "Last warning"],
+        subject=["Your account has been hacked", "I know your password: {password}", "Payment required",
+                 "Security notice - {email}",
+                 "You have 48 hours", "Private", "{email}", "Your device is compromised", "Ticket #{n}",
+                 "Last warning"],
         intro=["I have some bad news for you.", "Hello, I am a hacker who has gained access to your device.",
-               "You don't know me, but I know a lot about you.", "I am a professional programmer and I have been watching you for months."],
+               "You don't know me, but I know a lot about you.",
+               "I am a professional programmer and I have been watching you for months."],
         detail=["A few months ago I infected your device with malware while you were visiting adult websites.",
                 "I have full access to your camera, contacts and email.",
                 "I recorded a video of you through your webcam and made a split-screen with what you were watching.",
                 "I know that {password} is one of your passwords."],
         ask=["Transfer {usd} in Bitcoin to my wallet:", "Send {btc_amt} BTC (about {usd}) to this address:",
              "My price is {usd}, payable in Bitcoin to this wallet:"],
-        threat=["You have 48 hours from opening this email.", "If I do not receive the payment, the video will be sent to all your contacts.",
-                "Do not try to contact the police; I will know immediately.", "Once the payment is received, I will delete everything."],
-        how=["If you don't know how to buy Bitcoin, search 'how to buy bitcoin' on Google.", "You can buy Bitcoin at Coinbase, Binance or any exchange."]),
+        threat=["You have 48 hours from opening this email.",
+                "If I do not receive the payment, the video will be sent to all your contacts.",
+                "Do not try to contact the police; I will know immediately.",
+                "Once the payment is received, I will delete everything."],
+        how=["If you don't know how to buy Bitcoin, search 'how to buy bitcoin' on Google.",
+             "You can buy Bitcoin at Coinbase, Binance or any exchange."]),
     "de": dict(
-        subject=["Ihr Konto wurde gehackt", "Ich kenne Ihr Passwort: {password}", "Zahlung erforderlich", "Letzte Warnung"],
+        subject=["Ihr Konto wurde gehackt", "Ich kenne Ihr Passwort: {password}", "Zahlung erforderlich",
+                 "Letzte Warnung"],
         intro=["Ich habe schlechte Nachrichten für Sie.", "Hallo, ich bin ein Hacker und habe Zugriff auf Ihr Gerät."],
-        detail=["Vor einigen Monaten habe ich Ihr Gerät mit Schadsoftware infiziert.", "Ich habe ein Video von Ihnen über Ihre Webcam aufgenommen."],
+        detail=["Vor einigen Monaten habe ich Ihr Gerät mit Schadsoftware infiziert.",
+                "Ich habe ein Video von Ihnen über Ihre Webcam aufgenommen."],
         ask=["Überweisen Sie {usd} in Bitcoin an meine Wallet:", "Senden Sie {btc_amt} BTC an diese Adresse:"],
-        threat=["Sie haben 48 Stunden Zeit.", "Wenn ich die Zahlung nicht erhalte, geht das Video an alle Ihre Kontakte."],
+        threat=["Sie haben 48 Stunden Zeit.",
+                "Wenn ich die Zahlung nicht erhalte, geht das Video an alle Ihre Kontakte."],
         how=["Bitcoin können Sie bei jeder Börse kaufen."]),
     "fr": dict(
-        subject=["Votre compte a été piraté", "Je connais votre mot de passe : {password}", "Paiement requis", "Dernier avertissement"],
+        subject=["Votre compte a été piraté", "Je connais votre mot de passe : {password}", "Paiement requis",
+                 "Dernier avertissement"],
         intro=["J'ai une mauvaise nouvelle pour vous.", "Bonjour, je suis un hacker et j'ai accès à votre appareil."],
-        detail=["Il y a quelques mois, j'ai infecté votre appareil avec un logiciel malveillant.", "J'ai enregistré une vidéo de vous via votre webcam."],
+        detail=["Il y a quelques mois, j'ai infecté votre appareil avec un logiciel malveillant.",
+                "J'ai enregistré une vidéo de vous via votre webcam."],
         ask=["Transférez {usd} en Bitcoin sur mon portefeuille :", "Envoyez {btc_amt} BTC à cette adresse :"],
         threat=["Vous avez 48 heures.", "Sans paiement, la vidéo sera envoyée à tous vos contacts."],
         how=["Vous pouvez acheter des Bitcoins sur n'importe quelle plateforme."]),
@@ -3539,9 +3981,11 @@ _T["extortion"] = {
         threat=["Você tem 48 horas.", "Se eu não receber o pagamento, o vídeo será enviado a todos os seus contatos."],
         how=["Você pode comprar Bitcoin em qualquer corretora."]),
     "nl": dict(
-        subject=["Uw account is gehackt", "Ik ken uw wachtwoord: {password}", "Betaling vereist", "Laatste waarschuwing"],
+        subject=["Uw account is gehackt", "Ik ken uw wachtwoord: {password}", "Betaling vereist",
+                 "Laatste waarschuwing"],
         intro=["Ik heb slecht nieuws voor u.", "Hallo, ik ben een hacker en heb toegang tot uw apparaat."],
-        detail=["Een paar maanden geleden heb ik uw apparaat met malware besmet.", "Ik heb via uw webcam een video van u opgenomen."],
+        detail=["Een paar maanden geleden heb ik uw apparaat met malware besmet.",
+                "Ik heb via uw webcam een video van u opgenomen."],
         ask=["Maak {usd} in Bitcoin over naar mijn wallet:", "Stuur {btc_amt} BTC naar dit adres:"],
         threat=["U heeft 48 uur.", "Als ik de betaling niet ontvang, gaat de video naar al uw contacten."],
         how=["U kunt Bitcoin kopen bij elke exchange."]),
@@ -3552,16 +3996,23 @@ def extortion(rng: random.Random, when: datetime):
     b = _B(rng, when, "extortion")
     rcpt = _staff(rng, b.lang, _pick(rng, ["other", "finance", "it"]))
     usd = rng.randint(9, 29) * 100 + _pick(rng, [0, 50, 0])
-    b.ctx.update(email=rcpt.email, password=_pick(rng, [f"{_local(rcpt.first)}{rng.randint(1970, 2010)}", f"Summer{rng.randint(2015, 2024)}!",
-                                                       f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}{rng.randint(1000, 9999)}", "Welcome1"]),
-                 n=rng.randint(100000, 999999), usd=f"${usd:,}" if b.lang == "en" else f"{usd} €" if b.lang != "pt" else f"US$ {usd}",
+    b.ctx.update(email=rcpt.email, password=_pick(rng, [f"{_local(rcpt.first)}{rng.randint(1970, 2010)}",
+                                                        f"Summer{rng.randint(2015, 2024)}!",
+                                                       f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}"
+                                                       f"{rng.randint(1000, 9999)}", "Welcome1"]),
+                 n=rng.randint(100000, 999999),
+                 usd=f"${usd:,}" if b.lang == "en" else f"{usd} €" if b.lang != "pt" else f"US$ {usd}",
                  btc_amt=f"{usd / 65000:.4f}")
     spoof_self = _chance(rng, 0.4)
     if spoof_self:
         s = _sender(rng, "", rcpt.email, "spoof")
     else:
-        s = _weighted(rng, [(_freemail_sender(rng, _pick(rng, ["", "", "Anonymous", "Support"]), f"{_alnum(rng, 8, 'abcdefghijklmnopqrstuvwxyz')}{rng.randint(1, 99)}", b.lang), 4),
-                            (_sender(rng, "", f"{_alnum(rng, 6, 'abcdefghijklmnopqrstuvwxyz')}@{_biz_domain(rng, _pick(rng, ['en', 'de', 'fr', 'pt', 'nl']))}", "bulk"), 6)])
+        s = _weighted(rng, [(_freemail_sender(rng, _pick(rng, ["", "", "Anonymous", "Support"]),
+                                              f"{_alnum(rng, 8, 'abcdefghijklmnopqrstuvwxyz')}{rng.randint(1, 99)}",
+                                              b.lang), 4),
+                            (_sender(rng, "", f"{_alnum(rng, 6, 'abcdefghijklmnopqrstuvwxyz')}@"
+                                              f"{_biz_domain(rng, _pick(rng, ['en', 'de', 'fr', 'pt', 'nl']))}",
+                                     "bulk"), 6)])
     b.greet(None if _chance(rng, 0.6) else rcpt.first, 0.3)
     b.para([b.p("intro"), b.p("detail")] + ([b.p("detail")] if _chance(rng, 0.4) else []), split=0.5)
     b.para([b.p("ask")])
@@ -3575,57 +4026,84 @@ def extortion(rng: random.Random, when: datetime):
 
 _T["malware_exec"] = {
     "en": dict(
-        invoice_subject=["Invoice {inv}", "!Overdue invoice {inv}", "Payment {inv}", "Outstanding invoice", "Invoice attached",
+        invoice_subject=["Invoice {inv}", "!Overdue invoice {inv}", "Payment {inv}", "Outstanding invoice",
+                         "Invoice attached",
                          "Your invoice {inv} from {company}"],
-        invoice_text=["Please find attached invoice {inv} for {amount}.", "Attached is the outstanding invoice as discussed.",
+        invoice_text=["Please find attached invoice {inv} for {amount}.",
+                      "Attached is the outstanding invoice as discussed.",
                       "Kindly review the attached invoice and arrange payment."],
-        shipping_subject=["!Shipment on hold - AWB {awb}", "Shipping documents {awb}", "Delivery notification", "Your parcel could not be delivered",
+        shipping_subject=["!Shipment on hold - AWB {awb}", "Shipping documents {awb}", "Delivery notification",
+                          "Your parcel could not be delivered",
                           "Bill of lading - {awb}"],
         shipping_text=["Your shipment {awb} is on hold at the depot. Please review the attached documents.",
                        "Please find the shipping documents (bill of lading, packing list) attached.",
                        "We were unable to deliver your parcel. The delivery label is attached."],
-        po_subject=["Purchase order {po}", "Request for quotation", "New order - {company}", "RFQ {po}", "PO {po} - urgent"],
+        po_subject=["Purchase order {po}", "Request for quotation", "New order - {company}", "RFQ {po}",
+                    "PO {po} - urgent"],
         po_text=["Please find attached our purchase order {po}. Kindly confirm availability and delivery date.",
-                 "We are interested in your products. Please see the attached specifications and send your best price."],
+                 "We are interested in your products. Please see the attached specifications and send your best "
+                 "price."],
         cv_subject=["Application - {role}", "My CV", "Resume - {role} position", "Job application"],
-        cv_text=["Please find my CV attached for the {role} position.", "I am applying for the {role} role advertised on your website. My resume is attached."],
-        fax_subject=["Scanned document from {device}", "Message from \"{device}\"", "New fax received ({pages} pages)", "Voice message from {phone}"],
-        fax_text=["Scanned from a {device}. Number of images: {pages}.", "You have received a new fax document ({pages} pages).",
+        cv_text=["Please find my CV attached for the {role} position.",
+                 "I am applying for the {role} role advertised on your website. My resume is attached."],
+        fax_subject=["Scanned document from {device}", "Message from \"{device}\"", "New fax received ({pages} pages)",
+                     "Voice message from {phone}"],
+        fax_text=["Scanned from a {device}. Number of images: {pages}.",
+                  "You have received a new fax document ({pages} pages).",
                   "You received a voice message ({secs} sec) from {phone}. The recording is attached."],
         advice_subject=["Payment advice", "Remittance advice {ref}", "Swift copy - {ref}", "Transfer confirmation"],
-        advice_text=["Please find attached the payment advice for your invoice.", "Attached is the swift copy of the transfer made today as requested."],
-        legal_subject=["!Notice of legal action", "!Court summons - case {ref}", "Tax refund notification", "Final notice before proceedings"],
-        legal_text=["You are required to appear in court. The summons is attached.", "You are eligible for a tax refund of {amount}. See the attached form.",
+        advice_text=["Please find attached the payment advice for your invoice.",
+                     "Attached is the swift copy of the transfer made today as requested."],
+        legal_subject=["!Notice of legal action", "!Court summons - case {ref}", "Tax refund notification",
+                       "Final notice before proceedings"],
+        legal_text=["You are required to appear in court. The summons is attached.",
+                    "You are eligible for a tax refund of {amount}. See the attached form.",
                     "This is a final notice regarding the unpaid amount. Details are in the attached document."],
         macro=["If the document does not display correctly, click \"Enable Editing\" and then \"Enable Content\".",
-               "The file is protected. Enable macros to view the content.", "Please enable content to decrypt the document."],
+               "The file is protected. Enable macros to view the content.",
+               "Please enable content to decrypt the document."],
         password=["The archive is password protected. Password: {pw}", "Use password {pw} to open the attachment.",
                   "For security the file is encrypted - the password is {pw}"],
-        link=["The file is too large to attach, download it here: {link}", "You can download the documents here: {link}",
+        link=["The file is too large to attach, download it here: {link}",
+              "You can download the documents here: {link}",
               "Access the file via our secure portal: {link}"],
-        urgency=["Please respond today.", "Failure to act within 48 hours will result in additional charges.", "This is urgent."],
+        urgency=["Please respond today.", "Failure to act within 48 hours will result in additional charges.",
+                 "This is urgent."],
         calm=["Let me know if you have any questions.", "Thank you.", "Looking forward to your reply."]),
     "de": dict(
         invoice_subject=["Rechnung {inv}", "!Überfällige Rechnung {inv}", "Zahlungserinnerung"],
-        invoice_text=["Anbei erhalten Sie die Rechnung {inv} über {amount}.", "Bitte prüfen Sie die angehängte Rechnung."],
+        invoice_text=["Anbei erhalten Sie die Rechnung {inv} über {amount}.",
+                      "Bitte prüfen Sie die angehängte Rechnung."],
         shipping_subject=["!Sendung {awb} angehalten", "Versanddokumente {awb}", "Zustellung nicht möglich"],
-        shipping_text=["Ihre Sendung {awb} liegt im Depot. Bitte prüfen Sie die angehängten Dokumente.", "Wir konnten Ihr Paket nicht zustellen. Das Etikett ist angehängt."],
-        po_subject=["Bestellung {po}", "Angebotsanfrage"], po_text=["Anbei unsere Bestellung {po}. Bitte bestätigen Sie den Liefertermin."],
-        cv_subject=["Bewerbung - {role}", "Mein Lebenslauf"], cv_text=["Anbei mein Lebenslauf für die Stelle als {role}."],
-        fax_subject=["Gescanntes Dokument von {device}", "Neues Fax ({pages} Seiten)"], fax_text=["Gescannt mit {device}. Anzahl Bilder: {pages}."],
-        macro=["Falls das Dokument nicht korrekt angezeigt wird, klicken Sie auf \"Bearbeitung aktivieren\" und dann auf \"Inhalt aktivieren\"."],
+        shipping_text=["Ihre Sendung {awb} liegt im Depot. Bitte prüfen Sie die angehängten Dokumente.",
+                       "Wir konnten Ihr Paket nicht zustellen. Das Etikett ist angehängt."],
+        po_subject=["Bestellung {po}", "Angebotsanfrage"],
+        po_text=["Anbei unsere Bestellung {po}. Bitte bestätigen Sie den Liefertermin."],
+        cv_subject=["Bewerbung - {role}", "Mein Lebenslauf"],
+        cv_text=["Anbei mein Lebenslauf für die Stelle als {role}."],
+        fax_subject=["Gescanntes Dokument von {device}", "Neues Fax ({pages} Seiten)"],
+        fax_text=["Gescannt mit {device}. Anzahl Bilder: {pages}."],
+        macro=["Falls das Dokument nicht korrekt angezeigt wird, klicken Sie auf \"Bearbeitung aktivieren\" und dann "
+               "auf \"Inhalt aktivieren\"."],
         password=["Das Archiv ist passwortgeschützt. Passwort: {pw}"],
         link=["Die Datei ist zu groß, Sie können sie hier herunterladen: {link}"],
-        urgency=["Bitte antworten Sie noch heute.", "Dies ist dringend."], calm=["Bei Fragen stehe ich gerne zur Verfügung."]),
+        urgency=["Bitte antworten Sie noch heute.", "Dies ist dringend."],
+        calm=["Bei Fragen stehe ich gerne zur Verfügung."]),
     "fr": dict(
         invoice_subject=["Facture {inv}", "!Facture impayée {inv}", "Relance de paiement"],
-        invoice_text=["Veuillez trouver ci-joint la facture {inv} de {amount}.", "Merci de vérifier la facture jointe."],
+        invoice_text=["Veuillez trouver ci-joint la facture {inv} de {amount}.",
+                      "Merci de vérifier la facture jointe."],
         shipping_subject=["!Colis {awb} en attente", "Documents d'expédition {awb}", "Livraison impossible"],
-        shipping_text=["Votre colis {awb} est bloqué au dépôt. Consultez les documents joints.", "Nous n'avons pas pu livrer votre colis. L'étiquette est jointe."],
-        po_subject=["Bon de commande {po}", "Demande de devis"], po_text=["Veuillez trouver ci-joint notre bon de commande {po}. Merci de confirmer le délai."],
-        cv_subject=["Candidature - {role}", "Mon CV"], cv_text=["Veuillez trouver mon CV ci-joint pour le poste de {role}."],
-        fax_subject=["Document numérisé depuis {device}", "Nouveau fax ({pages} pages)"], fax_text=["Numérisé depuis {device}. Nombre d'images : {pages}."],
-        macro=["Si le document ne s'affiche pas correctement, cliquez sur \"Activer la modification\" puis \"Activer le contenu\"."],
+        shipping_text=["Votre colis {awb} est bloqué au dépôt. Consultez les documents joints.",
+                       "Nous n'avons pas pu livrer votre colis. L'étiquette est jointe."],
+        po_subject=["Bon de commande {po}", "Demande de devis"],
+        po_text=["Veuillez trouver ci-joint notre bon de commande {po}. Merci de confirmer le délai."],
+        cv_subject=["Candidature - {role}", "Mon CV"],
+        cv_text=["Veuillez trouver mon CV ci-joint pour le poste de {role}."],
+        fax_subject=["Document numérisé depuis {device}", "Nouveau fax ({pages} pages)"],
+        fax_text=["Numérisé depuis {device}. Nombre d'images : {pages}."],
+        macro=["Si le document ne s'affiche pas correctement, cliquez sur \"Activer la modification\" puis \"Activer "
+               "le contenu\"."],
         password=["L'archive est protégée. Mot de passe : {pw}"],
         link=["Le fichier est trop volumineux, téléchargez-le ici : {link}"],
         urgency=["Merci de répondre aujourd'hui.", "C'est urgent."], calm=["Je reste à votre disposition."]),
@@ -3633,11 +4111,16 @@ _T["malware_exec"] = {
         invoice_subject=["Fatura {inv}", "!Fatura vencida {inv}", "Boleto em aberto"],
         invoice_text=["Segue em anexo a fatura {inv} no valor de {amount}.", "Por favor, verifique o boleto em anexo."],
         shipping_subject=["!Encomenda {awb} retida", "Documentos de envio {awb}", "Entrega não realizada"],
-        shipping_text=["Sua encomenda {awb} está retida. Verifique os documentos em anexo.", "Não conseguimos entregar sua encomenda. A etiqueta está em anexo."],
-        po_subject=["Pedido de compra {po}", "Solicitação de cotação"], po_text=["Segue em anexo nosso pedido {po}. Favor confirmar o prazo de entrega."],
-        cv_subject=["Candidatura - {role}", "Meu currículo"], cv_text=["Segue meu currículo em anexo para a vaga de {role}."],
-        fax_subject=["Documento digitalizado de {device}", "Novo fax ({pages} páginas)"], fax_text=["Digitalizado em {device}. Número de imagens: {pages}."],
-        macro=["Se o documento não abrir corretamente, clique em \"Habilitar Edição\" e depois em \"Habilitar Conteúdo\"."],
+        shipping_text=["Sua encomenda {awb} está retida. Verifique os documentos em anexo.",
+                       "Não conseguimos entregar sua encomenda. A etiqueta está em anexo."],
+        po_subject=["Pedido de compra {po}", "Solicitação de cotação"],
+        po_text=["Segue em anexo nosso pedido {po}. Favor confirmar o prazo de entrega."],
+        cv_subject=["Candidatura - {role}", "Meu currículo"],
+        cv_text=["Segue meu currículo em anexo para a vaga de {role}."],
+        fax_subject=["Documento digitalizado de {device}", "Novo fax ({pages} páginas)"],
+        fax_text=["Digitalizado em {device}. Número de imagens: {pages}."],
+        macro=["Se o documento não abrir corretamente, clique em \"Habilitar Edição\" e depois em \"Habilitar "
+               "Conteúdo\"."],
         password=["O arquivo está protegido por senha. Senha: {pw}"],
         link=["O arquivo é grande demais, baixe aqui: {link}"],
         urgency=["Por favor, responda hoje.", "É urgente."], calm=["Fico no aguardo."]),
@@ -3645,11 +4128,15 @@ _T["malware_exec"] = {
         invoice_subject=["Factuur {inv}", "!Vervallen factuur {inv}", "Betalingsherinnering"],
         invoice_text=["Bijgaand ontvangt u factuur {inv} van {amount}.", "Wilt u de bijgevoegde factuur controleren?"],
         shipping_subject=["!Zending {awb} vastgehouden", "Verzenddocumenten {awb}", "Bezorging mislukt"],
-        shipping_text=["Uw zending {awb} ligt in het depot. Bekijk de bijgevoegde documenten.", "We konden uw pakket niet bezorgen. Het label is bijgevoegd."],
-        po_subject=["Inkooporder {po}", "Offerteaanvraag"], po_text=["Bijgaand onze inkooporder {po}. Graag bevestiging van de levertijd."],
+        shipping_text=["Uw zending {awb} ligt in het depot. Bekijk de bijgevoegde documenten.",
+                       "We konden uw pakket niet bezorgen. Het label is bijgevoegd."],
+        po_subject=["Inkooporder {po}", "Offerteaanvraag"],
+        po_text=["Bijgaand onze inkooporder {po}. Graag bevestiging van de levertijd."],
         cv_subject=["Sollicitatie - {role}", "Mijn cv"], cv_text=["Bijgaand mijn cv voor de functie van {role}."],
-        fax_subject=["Gescand document van {device}", "Nieuwe fax ({pages} pagina's)"], fax_text=["Gescand met {device}. Aantal afbeeldingen: {pages}."],
-        macro=["Als het document niet goed wordt weergegeven, klik dan op \"Bewerken inschakelen\" en daarna op \"Inhoud inschakelen\"."],
+        fax_subject=["Gescand document van {device}", "Nieuwe fax ({pages} pagina's)"],
+        fax_text=["Gescand met {device}. Aantal afbeeldingen: {pages}."],
+        macro=["Als het document niet goed wordt weergegeven, klik dan op \"Bewerken inschakelen\" en daarna op "
+               "\"Inhoud inschakelen\"."],
         password=["Het archief is beveiligd met een wachtwoord. Wachtwoord: {pw}"],
         link=["Het bestand is te groot, download het hier: {link}"],
         urgency=["Graag vandaag reageren.", "Dit is dringend."], calm=["Ik hoor graag van u."]),
@@ -3659,8 +4146,10 @@ _T["malware_exec"] = {
 def _html_smuggle(rng: random.Random, filename: str) -> bytes:
     import base64
     blob = base64.b64encode(b"synthetic inert sample generated for detector training; it does nothing").decode()
-    return (f'<html><head><meta charset="utf-8"><title>Loading document...</title></head><body><p>Loading, please wait...</p>'
-            f'<script>var d="{blob}";var b=atob(d);var a=new Uint8Array(b.length);for(var i=0;i<b.length;i++)a[i]=b.charCodeAt(i);'
+    return (f'<html><head><meta charset="utf-8"><title>Loading document...</title></head><body><p>Loading, please '
+            f'wait...</p>'
+            f'<script>var d="{blob}";var b=atob(d);var a=new Uint8Array(b.length);for(var '
+            f'i=0;i<b.length;i++)a[i]=b.charCodeAt(i);'
             f'var f=new Blob([a],{{type:"application/octet-stream"}});var l=document.createElement("a");'
             f'l.href=URL.createObjectURL(f);l.download="{filename}";document.body.appendChild(l);l.click();</script>'
             f'<!-- {_hex(rng, 24)} --></body></html>').encode()
@@ -3672,51 +4161,73 @@ def malware_exec(rng: random.Random, when: datetime):
     themes = [t for t in ("invoice", "shipping", "po", "cv", "fax", "advice", "legal") if b.has(f"{t}_text")]
     theme = _pick(rng, themes)
     v = _vendor(rng, 0.6)
-    b.ctx.update(inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 800, 60_000), company=v.name, po=_po_no(rng),
-                 awb=_digits(rng, 10), role=_pick(rng, ["Accountant", "Project Manager", "Sales Executive", "Office Assistant", "Engineer"]),
-                 device=_pick(rng, ["Xerox WorkCentre 7855", "RICOH MP C3004", "Canon iR-ADV C5535", "HP LaserJet MFP M527"]),
-                 pages=rng.randint(1, 6), phone=_phone(rng, b.lang), secs=rng.randint(12, 90), ref=_alnum(rng, 10, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"),
-                 pw=_pick(rng, [str(rng.randint(1000, 9999)), f"inv{when.year}", _alnum(rng, 6, "abcdefghjkmnpqrstuvwxyz23456789"), f"{rng.randint(100, 999)}{_alnum(rng, 2, 'ABCDEFGH')}"]))
+    b.ctx.update(inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 800, 60_000), company=v.name,
+                 po=_po_no(rng),
+                 awb=_digits(rng, 10), role=_pick(rng, ["Accountant", "Project Manager", "Sales Executive",
+                                                        "Office Assistant", "Engineer"]),
+                 device=_pick(rng, ["Xerox WorkCentre 7855", "RICOH MP C3004", "Canon iR-ADV C5535",
+                                    "HP LaserJet MFP M527"]),
+                 pages=rng.randint(1, 6), phone=_phone(rng, b.lang), secs=rng.randint(12, 90),
+                 ref=_alnum(rng, 10, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"),
+                 pw=_pick(rng, [str(rng.randint(1000, 9999)), f"inv{when.year}",
+                                _alnum(rng, 6, "abcdefghjkmnpqrstuvwxyz23456789"),
+                                f"{rng.randint(100, 999)}{_alnum(rng, 2, 'ABCDEFGH')}"]))
     # who sends it
     if theme == "invoice" and v.known or theme == "advice":
         imp = True
         if theme == "advice":
             bank = _pick(rng, ["HSBC", "Bank of America", "Citibank", "Deutsche Bank", "Santander", "ING"])
-            s = _sender(rng, f"{bank} Payment Advice", f"{_pick(rng, ['payments', 'noreply', 'advice', 'swift'])}@{_scam_domain(rng)}", "bulk")
+            s = _sender(rng, f"{bank} Payment Advice",
+                        f"{_pick(rng, ['payments', 'noreply', 'advice', 'swift'])}@{_scam_domain(rng)}", "bulk")
         else:
             c = _vendor_contact(rng, v, b.lang)
-            s = _sender(rng, _pick(rng, [c.name, f"{v.name} Billing", ""]), f"{_pick(rng, ['billing', 'invoices', c.email.split('@')[0]])}@{_lookalike(rng, v.domain)}", "lookalike")
+            s = _sender(rng, _pick(rng, [c.name, f"{v.name} Billing", ""]),
+                        f"{_pick(rng, ['billing', 'invoices', c.email.split('@')[0]])}@{_lookalike(rng, v.domain)}",
+                        "lookalike")
     elif theme == "shipping":
         imp = True
         brand = _pick(rng, ["DHL Express", "FedEx", "UPS", "Maersk", "DPD", "DHL"])
-        bdom = {"DHL Express": "dhl.com", "DHL": "dhl.com", "FedEx": "fedex.com", "UPS": "ups.com", "Maersk": "maersk.com", "DPD": "dpd.com"}[brand]
-        s = _weighted(rng, [(_sender(rng, brand, f"{_pick(rng, ['noreply', 'shipment', 'tracking', 'info'])}@{_lookalike(rng, bdom)}", "lookalike"), 5),
-                            (_sender(rng, brand, f"{_pick(rng, ['noreply', 'shipment', 'express'])}@{_biz_domain(rng, b.lang)}", "compromised"), 5)])
+        bdom = {"DHL Express": "dhl.com", "DHL": "dhl.com", "FedEx": "fedex.com", "UPS": "ups.com",
+                "Maersk": "maersk.com", "DPD": "dpd.com"}[brand]
+        s = _weighted(rng, [(_sender(rng, brand, f"{_pick(rng, ['noreply', 'shipment', 'tracking', 'info'])}@"
+                                                 f"{_lookalike(rng, bdom)}", "lookalike"), 5),
+                            (_sender(rng, brand, f"{_pick(rng, ['noreply', 'shipment', 'express'])}@"
+                                                 f"{_biz_domain(rng, b.lang)}", "compromised"), 5)])
     elif theme == "fax":
         imp = True
-        s = _sender(rng, _pick(rng, ["scanner", "Scan to Email", "RICOH", "Fax Service", "Voicemail Service", "Microsoft Teams"]),
-                    f"{_pick(rng, ['scanner', 'scan', 'fax', 'voicemail', 'noreply'])}@{_pick(rng, [ORG, ORG, _lookalike(rng, ORG)])}",
+        s = _sender(rng, _pick(rng, ["scanner", "Scan to Email", "RICOH", "Fax Service", "Voicemail Service",
+                                     "Microsoft Teams"]),
+                    f"{_pick(rng, ['scanner', 'scan', 'fax', 'voicemail', 'noreply'])}@"
+                    f"{_pick(rng, [ORG, ORG, _lookalike(rng, ORG)])}",
                     "spoof" if _chance(rng, 0.5) else "lookalike")
     elif theme == "legal":
         imp = True
-        inst = _pick(rng, ["County Court", "Internal Revenue Service", "HM Revenue & Customs", "Finanzamt", "Tribunal de Commerce", "Receita Federal"])
+        inst = _pick(rng, ["County Court", "Internal Revenue Service", "HM Revenue & Customs", "Finanzamt",
+                           "Tribunal de Commerce", "Receita Federal"])
         s = _sender(rng, inst, f"{_pick(rng, ['notice', 'noreply', 'refund', 'court'])}@{_scam_domain(rng)}", "bulk")
     else:
         imp = False
         pf, pl = _name(rng, b.lang)
-        s = _freemail_sender(rng, f"{pf} {pl}", _person_local(rng, _Person(pf, pl, "x@y"), False), b.lang) if theme == "cv" or _chance(rng, 0.3) \
+        s = _freemail_sender(rng, f"{pf} {pl}", _person_local(rng, _Person(pf, pl, "x@y"), False),
+                             b.lang) if theme == "cv" or _chance(rng, 0.3) \
             else _sender(rng, f"{pf} {pl}", f"{_addr_style(rng, pf, pl)}@{_biz_domain(rng, b.lang)}", "compromised")
     # how it is delivered
-    form = _weighted(rng, [("macro", 22), ("zip", 18), ("pwzip", 15), ("iso", 10), ("smuggle", 12), ("link", 13), ("doubleext", 10)])
-    base = _pick(rng, {"invoice": ["Invoice_{inv}", "INV_{inv}", "Rechnung_{inv}" if b.lang == "de" else "Invoice_copy"],
+    form = _weighted(rng, [("macro", 22), ("zip", 18), ("pwzip", 15), ("iso", 10), ("smuggle", 12), ("link", 13),
+                           ("doubleext", 10)])
+    base = _pick(rng, {"invoice": ["Invoice_{inv}", "INV_{inv}",
+                                   "Rechnung_{inv}" if b.lang == "de" else "Invoice_copy"],
                        "shipping": ["AWB_{awb}", "Shipping_Documents", "DHL_Label_{awb}", "BL_{awb}"],
-                       "po": ["PO_{po}", "Purchase_Order_{po}", "RFQ_specifications"], "cv": ["CV_{role}", "Resume", "Curriculum"],
-                       "fax": ["Scan_{ref}", "Fax_{ref}", "VM_{ref}"], "advice": ["Payment_Advice_{ref}", "SWIFT_{ref}"],
-                       "legal": ["Summons_{ref}", "Refund_Form", "Notice_{ref}"]}[theme]).format(**b.ctx).replace(" ", "_").replace("#", "")
+                       "po": ["PO_{po}", "Purchase_Order_{po}", "RFQ_specifications"], "cv": ["CV_{role}", "Resume",
+                                                                                              "Curriculum"],
+                       "fax": ["Scan_{ref}", "Fax_{ref}", "VM_{ref}"], "advice": ["Payment_Advice_{ref}",
+                                                                                  "SWIFT_{ref}"],
+                       "legal": ["Summons_{ref}", "Refund_Form",
+                                 "Notice_{ref}"]}[theme]).format(**b.ctx).replace(" ", "_").replace("#", "")
     lines = [b.p(f"{theme}_text")]
     if form == "macro":
         ext = _pick(rng, ["docm", "xlsm", "docm"])
-        b.attach(_office(ext, [b.p(f"{theme}_text"), b.p("macro")], b.when), f"application/{_OFFICE_TYPES[ext]}", f"{base}.{ext}")
+        b.attach(_office(ext, [b.p(f"{theme}_text"), b.p("macro")], b.when), f"application/{_OFFICE_TYPES[ext]}",
+                 f"{base}.{ext}")
         if _chance(rng, 0.6):
             lines.append(b.p("macro"))
     elif form in ("zip", "pwzip", "doubleext"):
@@ -3726,7 +4237,8 @@ def malware_exec(rng: random.Random, when: datetime):
             b.attach(_inert(inner_ext), "application/octet-stream", inner)
         else:
             b.attach(_zip([(inner, _inert(inner_ext))], b.when, encrypted=form == "pwzip"),
-                     _pick(rng, ["application/zip", "application/x-zip-compressed", "application/octet-stream"]), f"{base}.zip")
+                     _pick(rng, ["application/zip", "application/x-zip-compressed", "application/octet-stream"]),
+                     f"{base}.zip")
         if form == "pwzip":
             lines.append(b.p("password"))
     elif form == "iso":
@@ -3757,51 +4269,64 @@ def malware_exec(rng: random.Random, when: datetime):
 
 _T["callback"] = {
     "en": dict(
-        subject=["Your subscription has been renewed", "Order confirmation #{order}", "Invoice {inv} - payment processed",
-                 "Thank you for your purchase", "!Auto-renewal successful", "Your {brand} membership", "Receipt for your payment",
+        subject=["Your subscription has been renewed", "Order confirmation #{order}",
+                 "Invoice {inv} - payment processed",
+                 "Thank you for your purchase", "!Auto-renewal successful", "Your {brand} membership",
+                 "Receipt for your payment",
                  "!Transaction alert", "Renewal notice - {order}", "!Your account has been charged {amount}"],
         text=["Thank you for renewing your {product} subscription. Your account has been charged {amount}.",
-              "This email confirms your order {order} for {product}.", "Your payment of {amount} to {brand} has been processed successfully.",
+              "This email confirms your order {order} for {product}.",
+              "Your payment of {amount} to {brand} has been processed successfully.",
               "Your {product} plan was automatically renewed today."],
         callback=["If you did not authorize this charge, call our billing department at {phone} within 24 hours.",
                   "To cancel and receive a full refund, please contact us at {phone}.",
                   "For any query or to dispute this transaction, call {phone} (toll free).",
                   "Not you? Speak to a support agent now: {phone}"],
-        urgency=["Refunds can only be processed within 24 hours of this notice.", "If we do not hear from you, the amount will be charged to your account.",
+        urgency=["Refunds can only be processed within 24 hours of this notice.",
+                 "If we do not hear from you, the amount will be charged to your account.",
                  "Act now to avoid the charge."],
         calm=["Thank you for choosing {brand}.", "We appreciate your business."]),
     "de": dict(
-        subject=["Ihr Abonnement wurde verlängert", "Bestellbestätigung #{order}", "Zahlungsbeleg", "!Automatische Verlängerung erfolgreich"],
+        subject=["Ihr Abonnement wurde verlängert", "Bestellbestätigung #{order}", "Zahlungsbeleg",
+                 "!Automatische Verlängerung erfolgreich"],
         text=["Vielen Dank für die Verlängerung Ihres {product}-Abonnements. Ihrem Konto wurden {amount} belastet.",
               "Diese E-Mail bestätigt Ihre Bestellung {order} für {product}."],
         callback=["Wenn Sie diese Zahlung nicht autorisiert haben, rufen Sie innerhalb von 24 Stunden {phone} an.",
                   "Für eine Stornierung und volle Erstattung kontaktieren Sie uns unter {phone}."],
-        urgency=["Erstattungen sind nur innerhalb von 24 Stunden möglich."], calm=["Vielen Dank, dass Sie sich für {brand} entschieden haben."]),
+        urgency=["Erstattungen sind nur innerhalb von 24 Stunden möglich."],
+        calm=["Vielen Dank, dass Sie sich für {brand} entschieden haben."]),
     "fr": dict(
-        subject=["Votre abonnement a été renouvelé", "Confirmation de commande #{order}", "Reçu de paiement", "!Renouvellement automatique effectué"],
+        subject=["Votre abonnement a été renouvelé", "Confirmation de commande #{order}", "Reçu de paiement",
+                 "!Renouvellement automatique effectué"],
         text=["Merci d'avoir renouvelé votre abonnement {product}. Votre compte a été débité de {amount}.",
               "Cet e-mail confirme votre commande {order} pour {product}."],
         callback=["Si vous n'avez pas autorisé ce prélèvement, appelez le {phone} sous 24 heures.",
                   "Pour annuler et être remboursé, contactez-nous au {phone}."],
         urgency=["Les remboursements ne sont possibles que sous 24 heures."], calm=["Merci d'avoir choisi {brand}."]),
     "pt": dict(
-        subject=["Sua assinatura foi renovada", "Confirmação do pedido #{order}", "Recibo de pagamento", "!Renovação automática concluída"],
+        subject=["Sua assinatura foi renovada", "Confirmação do pedido #{order}", "Recibo de pagamento",
+                 "!Renovação automática concluída"],
         text=["Obrigado por renovar sua assinatura {product}. Foi cobrado {amount} da sua conta.",
               "Este e-mail confirma seu pedido {order} de {product}."],
         callback=["Se você não autorizou esta cobrança, ligue para {phone} em até 24 horas.",
                   "Para cancelar e receber reembolso total, fale conosco pelo {phone}."],
         urgency=["Reembolsos só podem ser feitos em até 24 horas."], calm=["Obrigado por escolher {brand}."]),
     "nl": dict(
-        subject=["Uw abonnement is verlengd", "Orderbevestiging #{order}", "Betalingsbewijs", "!Automatische verlenging geslaagd"],
+        subject=["Uw abonnement is verlengd", "Orderbevestiging #{order}", "Betalingsbewijs",
+                 "!Automatische verlenging geslaagd"],
         text=["Bedankt voor het verlengen van uw {product}-abonnement. Er is {amount} van uw rekening afgeschreven.",
               "Deze e-mail bevestigt uw bestelling {order} voor {product}."],
         callback=["Heeft u deze betaling niet goedgekeurd? Bel binnen 24 uur naar {phone}.",
                   "Om te annuleren en uw geld terug te krijgen, bel {phone}."],
         urgency=["Terugbetaling is alleen binnen 24 uur mogelijk."], calm=["Bedankt dat u voor {brand} kiest."]),
 }
-_CALLBACK = [("Norton", "Norton 360 Deluxe (5 devices)"), ("McAfee", "McAfee Total Protection"), ("Geek Squad", "Geek Squad Tech Support - 3 years"),
-             ("PayPal", "PayPal purchase: Apple MacBook Pro 14\""), ("Amazon", "Amazon Prime annual membership"), ("Microsoft", "Microsoft 365 Family"),
-             ("Windows Defender", "Windows Defender Firewall Pro"), ("Best Buy", "Best Buy Totaltech membership"), ("Apple", "iCloud+ 2TB annual plan"),
+_CALLBACK = [("Norton", "Norton 360 Deluxe (5 devices)"), ("McAfee", "McAfee Total Protection"), ("Geek Squad",
+                                                                                                  "Geek Squad Tech "
+                                                                                                  "Support - 3 years"),
+             ("PayPal", "PayPal purchase: Apple MacBook Pro 14\""), ("Amazon", "Amazon Prime annual membership"),
+             ("Microsoft", "Microsoft 365 Family"),
+             ("Windows Defender", "Windows Defender Firewall Pro"), ("Best Buy", "Best Buy Totaltech membership"),
+             ("Apple", "iCloud+ 2TB annual plan"),
              ("Coinbase", "Coinbase purchase: 0.12 BTC")]
 
 
@@ -3809,38 +4334,56 @@ def callback(rng: random.Random, when: datetime):
     b = _B(rng, when, "callback")
     rcpt = _staff(rng, b.lang, _pick(rng, ["other", "finance", "assistant"]))
     brand, product = _pick(rng, _CALLBACK)
-    amount = (f"${rng.randint(199, 899)}.{_pick(rng, ['99', '00', '49'])}" if b.lang == "en"
-              else f"{rng.randint(199, 899)},{_pick(rng, ['99', '00'])} €" if b.lang != "pt" else f"R$ {rng.randint(899, 3999)},90")
-    phone = _phone(rng, "en", tollfree=_chance(rng, 0.7)) if b.lang == "en" or _chance(rng, 0.5) else _phone(rng, b.lang)
-    b.ctx.update(first=rcpt.first, brand=brand, product=product, amount=amount, phone=phone, order=_pick(rng, [f"{_digits(rng, 3)}-{_digits(rng, 7)}-{_digits(rng, 7)}",
-                 _alnum(rng, 10, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), _digits(rng, 9)]), inv=_invoice_no(rng, when.year))
+    if b.lang == "en":
+        amount = f"${rng.randint(199, 899)}.{_pick(rng, ['99', '00', '49'])}"
+    elif b.lang == "pt":
+        amount = f"R$ {rng.randint(899, 3999)},90"
+    else:
+        amount = f"{rng.randint(199, 899)},{_pick(rng, ['99', '00'])} €"
+    if b.lang == "en" or _chance(rng, 0.5):
+        phone = _phone(rng, "en", tollfree=_chance(rng, 0.7))
+    else:
+        phone = _phone(rng, b.lang)
+    b.ctx.update(first=rcpt.first, brand=brand, product=product, amount=amount, phone=phone,
+                 order=_pick(rng, [f"{_digits(rng, 3)}-{_digits(rng, 7)}-{_digits(rng, 7)}",
+                 _alnum(rng, 10, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), _digits(rng, 9)]),
+                 inv=_invoice_no(rng, when.year))
     generic = _chance(rng, 0.12)
     display = _pick(rng, ["Billing Department", "Customer Support", "Accounts Team", "Order Desk"]) if generic else \
         _pick(rng, [brand, f"{brand} Billing", f"{brand} Support", f"{brand} Customer Care", f"Team {brand}"])
     how = _weighted(rng, [("freemail", 55), ("scam", 25), ("compromised", 10), ("lookalike", 10)])
     if how == "freemail":
-        s = _freemail_sender(rng, display, f"{_pick(rng, ['billing', 'support', 'helpdesk', 'invoice', _local(brand.split()[0])])}"
-                                           f"{_pick(rng, ['.', '', '-'])}{_alnum(rng, rng.randint(3, 6), 'abcdefghijklmnopqrstuvwxyz0123456789')}", b.lang,
+        s = _freemail_sender(rng, display,
+                             f"{_pick(rng, ['billing', 'support', 'helpdesk', 'invoice', _local(brand.split()[0])])}"
+                                           f"{_pick(rng, ['.', '', '-'])}"
+                                           f"{_alnum(rng, rng.randint(3, 6), 'abcdefghijklmnopqrstuvwxyz0123456789')}",
+                             b.lang,
                              domain=_pick(rng, ["gmail.com", "gmail.com", "outlook.com", "yahoo.com"]))
     elif how == "scam":
         s = _sender(rng, display, f"{_pick(rng, ['billing', 'support', 'orders'])}@{_scam_domain(rng)}", "bulk")
     elif how == "compromised":
-        s = _sender(rng, display, f"{_pick(rng, ['info', 'office', 'admin'])}@{_biz_domain(rng, b.lang)}", "compromised")
+        s = _sender(rng, display, f"{_pick(rng, ['info', 'office', 'admin'])}@{_biz_domain(rng, b.lang)}",
+                    "compromised")
     else:
-        dom = _lookalike(rng, {"Norton": "norton.com", "McAfee": "mcafee.com", "PayPal": "paypal.com", "Amazon": "amazon.com",
-                               "Microsoft": "microsoft.com", "Apple": "apple.com", "Coinbase": "coinbase.com"}.get(brand, "bestbuy.com"))
+        dom = _lookalike(rng, {"Norton": "norton.com", "McAfee": "mcafee.com", "PayPal": "paypal.com",
+                               "Amazon": "amazon.com",
+                               "Microsoft": "microsoft.com", "Apple": "apple.com",
+                               "Coinbase": "coinbase.com"}.get(brand, "bestbuy.com"))
         s = _sender(rng, display, f"{_pick(rng, ['billing', 'support'])}@{dom}", "lookalike")
     pressure = _chance(rng, 0.85)
     b.style_hint = "notify" if _chance(rng, 0.5) else None
     b.greet(rcpt.first if _chance(rng, 0.4) else None, 0.2)
     b.para([b.p("text")])
     b.kv([("invoice", b.ctx["inv"]), ("product", product), ("amount", amount), ("date", _day(rng, b.lang, b.when))]
-         + ([("method", _pick(rng, ["Auto-debit", "Credit card ending in " + _digits(rng, 4), "PayPal balance"]))] if _chance(rng, 0.6) else []))
+         + ([("method", _pick(rng, ["Auto-debit", "Credit card ending in " + _digits(rng, 4),
+                                    "PayPal balance"]))] if _chance(rng, 0.6) else []))
     b.para([b.p("callback")] + ([b.p("urgency")] if pressure else [b.p("calm")]))
     if _chance(rng, 0.4):
-        b.attach(_pdf([f"{brand.upper()} - INVOICE", f"Invoice: {b.ctx['inv']}", f"Product: {product}", f"Amount: {amount}",
+        b.attach(_pdf([f"{brand.upper()} - INVOICE", f"Invoice: {b.ctx['inv']}", f"Product: {product}",
+                       f"Amount: {amount}",
                        "", f"Questions? Call {phone}"], b.when, producer="wkhtmltopdf 0.12.6"), "application/pdf",
-                 _pick(rng, [f"Invoice_{b.ctx['inv']}.pdf".replace("#", ""), "Receipt.pdf", f"{brand.replace(' ', '_')}_Invoice.pdf", "Order_Details.pdf"]))
+                 _pick(rng, [f"Invoice_{b.ctx['inv']}.pdf".replace("#", ""), "Receipt.pdf",
+                             f"{brand.replace(' ', '_')}_Invoice.pdf", "Order_Details.pdf"]))
     b.sign([_pick(rng, [f"{brand} Billing Team", "Customer Support", f"Team {brand}", display])], bye=_chance(rng, 0.6))
     subject = b.subject(pressure)
     if _chance(rng, 0.15):
@@ -3852,52 +4395,75 @@ def callback(rng: random.Random, when: datetime):
 
 _T["invoice_fraud"] = {
     "en": dict(
-        subject=["Invoice {inv}", "!Overdue invoice {inv}", "!FINAL NOTICE: invoice {inv}", "Payment reminder - {inv}", "Outstanding balance",
-                 "Your invoice from {company}", "Invoice {inv} is due", "!Past due: account {acct}", "Statement of account",
+        subject=["Invoice {inv}", "!Overdue invoice {inv}", "!FINAL NOTICE: invoice {inv}", "Payment reminder - {inv}",
+                 "Outstanding balance",
+                 "Your invoice from {company}", "Invoice {inv} is due", "!Past due: account {acct}",
+                 "Statement of account",
                  "Invoice {inv} ready to view", "New invoice available", "Invoice for services - {month}"],
         state=["Our records show that invoice {inv} for {amount} is now {days} days overdue.",
-               "Please find attached invoice {inv} for services rendered in {month}.", "Your invoice {inv} for {amount} is ready.",
+               "Please find attached invoice {inv} for services rendered in {month}.",
+               "Your invoice {inv} for {amount} is ready.",
                "We have not yet received payment for invoice {inv} ({amount}), due on {date}.",
                "This is a reminder that your account has an outstanding balance of {amount}."],
-        link=["You can view and pay the invoice here: {link}", "Please review the invoice online: {link}", "To view your invoice, open {link}",
+        link=["You can view and pay the invoice here: {link}", "Please review the invoice online: {link}",
+              "To view your invoice, open {link}",
               "Access the document securely via {link}"],
-        att=["The invoice is attached.", "Please see the attached PDF for details.", "Attached you will find the invoice and remittance details.",
+        att=["The invoice is attached.", "Please see the attached PDF for details.",
+             "Attached you will find the invoice and remittance details.",
              "Open the attached document to review the charges."],
         pay=["Please arrange payment at your earliest convenience.", "Kindly settle the balance within {days2} days.",
              "Payment can be made to the account shown on the invoice."],
         urgency=["If payment is not received within 48 hours, the account will be passed to our collections agency.",
-                 "Late fees of 5% will be applied after {date}.", "Services will be suspended if the balance remains unpaid.",
+                 "Late fees of 5% will be applied after {date}.",
+                 "Services will be suspended if the balance remains unpaid.",
                  "This is our final notice before legal action."],
-        relationship=["As discussed with your colleague last week,", "Further to our phone conversation,", "As agreed with your procurement team,"]),
+        relationship=["As discussed with your colleague last week,", "Further to our phone conversation,",
+                      "As agreed with your procurement team,"]),
     "de": dict(
-        subject=["Rechnung {inv}", "!Mahnung: Rechnung {inv}", "!Letzte Mahnung {inv}", "Zahlungserinnerung", "Offener Saldo"],
-        state=["Laut unseren Unterlagen ist die Rechnung {inv} über {amount} seit {days} Tagen überfällig.", "Anbei die Rechnung {inv} für {month}."],
+        subject=["Rechnung {inv}", "!Mahnung: Rechnung {inv}", "!Letzte Mahnung {inv}", "Zahlungserinnerung",
+                 "Offener Saldo"],
+        state=["Laut unseren Unterlagen ist die Rechnung {inv} über {amount} seit {days} Tagen überfällig.",
+               "Anbei die Rechnung {inv} für {month}."],
         link=["Sie können die Rechnung hier einsehen und bezahlen: {link}"], att=["Die Rechnung ist angehängt."],
         pay=["Bitte begleichen Sie den Betrag innerhalb von {days2} Tagen."],
-        urgency=["Ohne Zahlungseingang innerhalb von 48 Stunden geben wir die Forderung an ein Inkassobüro ab.", "Dies ist unsere letzte Mahnung."],
+        urgency=["Ohne Zahlungseingang innerhalb von 48 Stunden geben wir die Forderung an ein Inkassobüro ab.",
+                 "Dies ist unsere letzte Mahnung."],
         relationship=["Wie mit Ihrem Kollegen besprochen,"]),
     "fr": dict(
-        subject=["Facture {inv}", "!Relance : facture {inv}", "!Dernier avis {inv}", "Rappel de paiement", "Solde en attente"],
-        state=["Selon nos registres, la facture {inv} de {amount} est en retard de {days} jours.", "Veuillez trouver ci-joint la facture {inv} pour {month}."],
+        subject=["Facture {inv}", "!Relance : facture {inv}", "!Dernier avis {inv}", "Rappel de paiement",
+                 "Solde en attente"],
+        state=["Selon nos registres, la facture {inv} de {amount} est en retard de {days} jours.",
+               "Veuillez trouver ci-joint la facture {inv} pour {month}."],
         link=["Vous pouvez consulter et régler la facture ici : {link}"], att=["La facture est en pièce jointe."],
         pay=["Merci de régler le solde sous {days2} jours."],
-        urgency=["Sans paiement sous 48 heures, le dossier sera transmis à notre service de recouvrement.", "Ceci est notre dernier avis."],
+        urgency=["Sans paiement sous 48 heures, le dossier sera transmis à notre service de recouvrement.",
+                 "Ceci est notre dernier avis."],
         relationship=["Comme convenu avec votre collègue,"]),
     "pt": dict(
-        subject=["Fatura {inv}", "!Fatura vencida {inv}", "!Último aviso {inv}", "Lembrete de pagamento", "Saldo em aberto"],
-        state=["Consta em nossos registros que a fatura {inv} de {amount} está vencida há {days} dias.", "Segue em anexo a fatura {inv} referente a {month}."],
+        subject=["Fatura {inv}", "!Fatura vencida {inv}", "!Último aviso {inv}", "Lembrete de pagamento",
+                 "Saldo em aberto"],
+        state=["Consta em nossos registros que a fatura {inv} de {amount} está vencida há {days} dias.",
+               "Segue em anexo a fatura {inv} referente a {month}."],
         link=["Você pode visualizar e pagar a fatura aqui: {link}"], att=["A fatura está em anexo."],
         pay=["Por favor, quite o saldo em até {days2} dias."],
         urgency=["Sem pagamento em 48 horas, o débito será enviado para cobrança.", "Este é nosso último aviso."],
         relationship=["Conforme combinado com seu colega,"]),
     "nl": dict(
-        subject=["Factuur {inv}", "!Aanmaning factuur {inv}", "!Laatste herinnering {inv}", "Betalingsherinnering", "Openstaand saldo"],
-        state=["Volgens onze administratie staat factuur {inv} van {amount} al {days} dagen open.", "Bijgaand factuur {inv} over {month}."],
+        subject=["Factuur {inv}", "!Aanmaning factuur {inv}", "!Laatste herinnering {inv}", "Betalingsherinnering",
+                 "Openstaand saldo"],
+        state=["Volgens onze administratie staat factuur {inv} van {amount} al {days} dagen open.",
+               "Bijgaand factuur {inv} over {month}."],
         link=["U kunt de factuur hier bekijken en betalen: {link}"], att=["De factuur is bijgevoegd."],
         pay=["Graag het saldo binnen {days2} dagen voldoen."],
-        urgency=["Zonder betaling binnen 48 uur dragen wij de vordering over aan een incassobureau.", "Dit is onze laatste herinnering."],
+        urgency=["Zonder betaling binnen 48 uur dragen wij de vordering over aan een incassobureau.",
+                 "Dit is onze laatste herinnering."],
         relationship=["Zoals besproken met uw collega,"]),
 }
+
+
+def _platform_domain(rng: random.Random, lang: str) -> str:
+    return _pick(rng, [_scam_domain(rng), _biz_domain(rng, lang),
+                       _lookalike(rng, _pick(rng, ["intuit.com", "xero.com", "paypal.com"]))])
 
 
 def invoice_fraud(rng: random.Random, when: datetime):
@@ -3905,26 +4471,34 @@ def invoice_fraud(rng: random.Random, when: datetime):
     rcpt = _staff(rng, b.lang, "finance")
     who = _weighted(rng, [("vendor", 35), ("platform", 20), ("stranger", 45)])
     v = _vendor(rng, 0.85)
-    fake_co = _pick(rng, ["Northwind Logistics", "Brightline Consulting", "Meridian Office Supply", "Keystone IT Services", "Pinnacle Facility Management",
+    fake_co = _pick(rng, ["Northwind Logistics", "Brightline Consulting", "Meridian Office Supply",
+                          "Keystone IT Services", "Pinnacle Facility Management",
                           "Evergreen Marketing Group", "Summit Legal Services", "BlueRiver Staffing"])
     company = v.name if who == "vendor" else fake_co
-    b.ctx.update(first=rcpt.first, inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 900, 85_000), company=company,
-                 acct=_digits(rng, 8), month=_MONTHS[b.lang][(when.month - 2) % 12], days=rng.randint(14, 95), days2=_pick(rng, [3, 5, 7]),
+    b.ctx.update(first=rcpt.first, inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 900, 85_000),
+                 company=company,
+                 acct=_digits(rng, 8), month=_MONTHS[b.lang][(when.month - 2) % 12], days=rng.randint(14, 95),
+                 days2=_pick(rng, [3, 5, 7]),
                  date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 10))))
     if who == "vendor":
         c = _vendor_contact(rng, v, b.lang)
-        s = _sender(rng, _pick(rng, [f"{v.name} Billing", c.name, f"{v.name} Accounts"]), f"{_pick(rng, ['billing', 'invoices', 'ar', c.email.split('@')[0]])}@{_lookalike(rng, v.domain)}", "lookalike")
+        s = _sender(rng, _pick(rng, [f"{v.name} Billing", c.name, f"{v.name} Accounts"]),
+                    f"{_pick(rng, ['billing', 'invoices', 'ar', c.email.split('@')[0]])}@{_lookalike(rng, v.domain)}",
+                    "lookalike")
         imp = True
     elif who == "platform":
         plat = _pick(rng, ["QuickBooks", "Intuit QuickBooks", "Xero", "FreshBooks", "DocuSign", "PayPal Invoicing"])
         s = _sender(rng, f"{company} via {plat}" if _chance(rng, 0.5) else plat,
-                    f"{_pick(rng, ['invoice', 'noreply', 'billing', 'notification'])}@{_pick(rng, [_scam_domain(rng), _biz_domain(rng, b.lang), _lookalike(rng, _pick(rng, ['intuit.com', 'xero.com', 'paypal.com']))])}",
+                    f"{_pick(rng, ['invoice', 'noreply', 'billing', 'notification'])}@{_platform_domain(rng, b.lang)}",
                     _pick(rng, ["bulk", "lookalike", "compromised"]))
         imp = True
     else:
         pf, pl = _name(rng, b.lang)
-        dom = _local(fake_co.split()[0]).replace(".", "") + _pick(rng, ["-group.com", ".co", "services.net", "-inc.com", ".biz"])
-        s = _sender(rng, _pick(rng, [f"{pf} {pl}", f"{fake_co} Accounts", fake_co]), f"{_pick(rng, [_addr_style(rng, pf, pl), 'accounts', 'billing'])}@{_pick(rng, [dom, _biz_domain(rng, b.lang)])}",
+        dom = _local(fake_co.split()[0]).replace(".", "") + _pick(rng, ["-group.com", ".co", "services.net", "-inc.com",
+                                                                        ".biz"])
+        s = _sender(rng, _pick(rng, [f"{pf} {pl}", f"{fake_co} Accounts", fake_co]),
+                    f"{_pick(rng, [_addr_style(rng, pf, pl), 'accounts', 'billing'])}@"
+                    f"{_pick(rng, [dom, _biz_domain(rng, b.lang)])}",
                     _pick(rng, ["lookalike", "compromised"]))
         imp = False
     pressure = _chance(rng, 0.65)
@@ -3934,21 +4508,31 @@ def invoice_fraud(rng: random.Random, when: datetime):
     if pressure and who == "stranger" and _chance(rng, 0.5):
         lines.append(b.p("relationship"))
     lines.append(b.p("state"))
-    url = _bad_url(rng, b.lang, v.domain if who == "vendor" else None, rcpt.email, _pick(rng, ["free", "compromised", "short", "redirect", "free"]))
+    url = _bad_url(rng, b.lang, v.domain if who == "vendor" else None, rcpt.email, _pick(rng, ["free", "compromised",
+                                                                                               "short", "redirect",
+                                                                                               "free"]))
     if delivery == "link":
-        b.ctx["link"] = _link(url, _pick(rng, ["", "View invoice", f"Invoice {b.ctx['inv']}", "here", f"https://portal.{v.domain}/invoices"]))
+        b.ctx["link"] = _link(url, _pick(rng, ["", "View invoice", f"Invoice {b.ctx['inv']}", "here",
+                                               f"https://portal.{v.domain}/invoices"]))
         b.need_html = "portal." in b.ctx["link"]
         lines.append(b.p("link"))
     else:
         lines.append(b.p("att"))
         if delivery == "html":
-            b.attach(_login_form_html(rng, company, url, rcpt.email, b.lang), "text/html", f"Invoice_{b.ctx['inv']}.html".replace("#", ""))
+            b.attach(_login_form_html(rng, company, url, rcpt.email, b.lang), "text/html",
+                     f"Invoice_{b.ctx['inv']}.html".replace("#", ""))
         else:
-            b.attach(_pdf([company.upper(), "INVOICE", f"{b.kv_labels['invoice']}: {b.ctx['inv']}", f"{b.kv_labels['amount']}: {b.ctx['amount']}",
-                           f"{b.kv_labels['due']}: {b.ctx['date']}", "", *[f"{b.kv_labels.get(k, k)}: {val}" for k, val in _bank_details(rng, b.lang, company)],
-                           "", "View online" if delivery == "pdflink" else ""], b.when, url if delivery == "pdflink" else None,
-                          producer=_pick(rng, ["QuickBooks Online", "Xero", "Microsoft Word for Microsoft 365", "wkhtmltopdf 0.12.6"])),
-                     "application/pdf", f"{_pick(rng, ['Invoice', 'INV', 'Statement', 'Factura' if b.lang == 'pt' else 'Invoice'])}_{b.ctx['inv']}.pdf".replace("#", ""))
+            b.attach(_pdf([company.upper(), "INVOICE", f"{b.kv_labels['invoice']}: {b.ctx['inv']}",
+                           f"{b.kv_labels['amount']}: {b.ctx['amount']}",
+                           f"{b.kv_labels['due']}: {b.ctx['date']}", "", *[f"{b.kv_labels.get(k, k)}: {val}" for k,
+                                                                           val in _bank_details(rng, b.lang, company)],
+                           "", "View online" if delivery == "pdflink" else ""], b.when,
+                          url if delivery == "pdflink" else None,
+                          producer=_pick(rng, ["QuickBooks Online", "Xero", "Microsoft Word for Microsoft 365",
+                                               "wkhtmltopdf 0.12.6"])),
+                     "application/pdf",
+                     f"{_pick(rng, ['Invoice', 'INV', 'Statement', 'Factura' if b.lang == 'pt' else 'Invoice'])}_"
+                     f"{b.ctx['inv']}.pdf".replace("#", ""))
     lines.append(b.p("pay"))
     b.para(lines)
     if pressure:
@@ -3965,9 +4549,12 @@ def invoice_fraud(rng: random.Random, when: datetime):
 # ================================================================================ benign look-alikes
 
 _NO_LEGS = dict.fromkeys(CONCEPTS, False)
-_CLIENTS = [_Vendor("Northwind Traders", "northwind-traders.com", False), _Vendor("Contoso Pharmaceuticals", "contoso-pharma.com", False),
-            _Vendor("Fabrikam Manufacturing", "fabrikam.com", False), _Vendor("Tailspin Aviation", "tailspin-aviation.com", False),
-            _Vendor("Litware Software", "litware.com", False), _Vendor("Adventure Works Retail", "adventure-works.com", False)]
+_CLIENTS = [_Vendor("Northwind Traders", "northwind-traders.com", False), _Vendor("Contoso Pharmaceuticals",
+                                                                                  "contoso-pharma.com", False),
+            _Vendor("Fabrikam Manufacturing", "fabrikam.com", False), _Vendor("Tailspin Aviation",
+                                                                              "tailspin-aviation.com", False),
+            _Vendor("Litware Software", "litware.com", False), _Vendor("Adventure Works Retail", "adventure-works.com",
+                                                                       False)]
 
 
 def _internal_sender(rng: random.Random, p: _Person, display: Optional[str] = None, system: bool = False) -> _Sender:
@@ -3983,7 +4570,8 @@ def _internal_sender(rng: random.Random, p: _Person, display: Optional[str] = No
 def _benign_reply_to(b: _B, domain: str, p: float, boxes: Optional[list] = None, display: str = "") -> None:
     """Legitimate senders often set a Reply-To: a support, billing or help-desk mailbox of their own."""
     if b.reply_to is None and _chance(b.rng, p):
-        addr = f"{_pick(b.rng, boxes or ['support', 'reply', 'help', 'customerservice', 'service', 'contact'])}@{domain}"
+        addr = (f"{_pick(b.rng, boxes or ['support', 'reply', 'help', 'customerservice', 'service', 'contact'])}@"
+                f"{domain}")
         b.reply_to = str(Address(display_name=display, addr_spec=addr)) if display and _chance(b.rng, 0.5) else addr
 
 
@@ -3994,55 +4582,81 @@ def _benign_typos(b: _B, p: float = 0.1) -> None:
 
 _T["benign_invoice"] = {
     "en": dict(
-        subject=["Invoice {inv} from {vendor}", "{vendor} invoice {inv}", "Your invoice {inv}", "Invoice {inv} - {month}", "Statement for {month}",
-                 "Invoice available: {inv}", "Payment reminder: invoice {inv} due {date}", "Your {vendor} receipt", "{vendor}: new invoice",
+        subject=["Invoice {inv} from {vendor}", "{vendor} invoice {inv}", "Your invoice {inv}",
+                 "Invoice {inv} - {month}", "Statement for {month}",
+                 "Invoice available: {inv}", "Payment reminder: invoice {inv} due {date}", "Your {vendor} receipt",
+                 "{vendor}: new invoice",
                  "Invoice for PO {po}", "Invoice {inv} (PO {po})"],
-        intro=["Please find attached invoice {inv} for {amount}, due on {date}.", "Attached is our invoice {inv} for the goods delivered under PO {po}.",
-               "Thank you for your order. Your invoice {inv} for {amount} is attached.", "Please see attached invoice {inv} covering services for {month}."],
+        intro=["Please find attached invoice {inv} for {amount}, due on {date}.",
+               "Attached is our invoice {inv} for the goods delivered under PO {po}.",
+               "Thank you for your order. Your invoice {inv} for {amount} is attached.",
+               "Please see attached invoice {inv} covering services for {month}."],
         reminder=["This is a friendly reminder that invoice {inv} ({amount}) is due on {date}.",
-                  "Our records show invoice {inv} is due soon. If you have already paid, please disregard this message."],
-        terms=["Payment terms are net 30 as per our agreement.", "Payment is due within 30 days to the account on file.",
+                  "Our records show invoice {inv} is due soon. If you have already paid, please disregard this "
+                  "message."],
+        terms=["Payment terms are net 30 as per our agreement.",
+               "Payment is due within 30 days to the account on file.",
                "Our bank details are unchanged.", "Please reference the invoice number with your payment."],
-        portal=["You can also view and download your invoices in our customer portal: {link}", "A copy is available in your account at {link}"],
-        questions=["If you have any questions about this invoice, please contact {ar}.", "Questions? Reply to this email or call us at {phone}.",
+        portal=["You can also view and download your invoices in our customer portal: {link}",
+                "A copy is available in your account at {link}"],
+        questions=["If you have any questions about this invoice, please contact {ar}.",
+                   "Questions? Reply to this email or call us at {phone}.",
                    "Let us know if anything needs correcting."],
         thanks=["Thank you for your business.", "We appreciate your business.", "Thanks again for choosing {vendor}."]),
     "de": dict(
-        subject=["Rechnung {inv} von {vendor}", "Ihre Rechnung {inv}", "Rechnung {inv} - {month}", "Kontoauszug {month}", "Zahlungserinnerung: Rechnung {inv}"],
-        intro=["Anbei erhalten Sie die Rechnung {inv} über {amount}, fällig am {date}.", "Anbei unsere Rechnung {inv} zur Bestellung {po}."],
-        reminder=["Freundliche Erinnerung: Die Rechnung {inv} ({amount}) ist am {date} fällig. Falls bereits bezahlt, betrachten Sie diese Nachricht als gegenstandslos."],
-        terms=["Zahlungsziel 30 Tage netto.", "Unsere Bankverbindung bleibt unverändert.", "Bitte geben Sie die Rechnungsnummer als Verwendungszweck an."],
+        subject=["Rechnung {inv} von {vendor}", "Ihre Rechnung {inv}", "Rechnung {inv} - {month}",
+                 "Kontoauszug {month}", "Zahlungserinnerung: Rechnung {inv}"],
+        intro=["Anbei erhalten Sie die Rechnung {inv} über {amount}, fällig am {date}.",
+               "Anbei unsere Rechnung {inv} zur Bestellung {po}."],
+        reminder=["Freundliche Erinnerung: Die Rechnung {inv} ({amount}) ist am {date} fällig. Falls bereits bezahlt, "
+                  "betrachten Sie diese Nachricht als gegenstandslos."],
+        terms=["Zahlungsziel 30 Tage netto.", "Unsere Bankverbindung bleibt unverändert.",
+               "Bitte geben Sie die Rechnungsnummer als Verwendungszweck an."],
         portal=["Alle Rechnungen finden Sie auch in unserem Kundenportal: {link}"],
-        questions=["Bei Fragen zur Rechnung wenden Sie sich bitte an {ar}.", "Bei Rückfragen erreichen Sie uns unter {phone}."],
+        questions=["Bei Fragen zur Rechnung wenden Sie sich bitte an {ar}.",
+                   "Bei Rückfragen erreichen Sie uns unter {phone}."],
         thanks=["Vielen Dank für Ihren Auftrag.", "Vielen Dank für die gute Zusammenarbeit."]),
     "fr": dict(
-        subject=["Facture {inv} de {vendor}", "Votre facture {inv}", "Facture {inv} - {month}", "Relevé de {month}", "Rappel : facture {inv}"],
-        intro=["Veuillez trouver ci-joint la facture {inv} de {amount}, à régler avant le {date}.", "Ci-joint notre facture {inv} relative à la commande {po}."],
-        reminder=["Petit rappel : la facture {inv} ({amount}) arrive à échéance le {date}. Si le règlement a déjà été effectué, merci de ne pas tenir compte de ce message."],
-        terms=["Paiement à 30 jours net.", "Nos coordonnées bancaires restent inchangées.", "Merci d'indiquer le numéro de facture lors du règlement."],
+        subject=["Facture {inv} de {vendor}", "Votre facture {inv}", "Facture {inv} - {month}", "Relevé de {month}",
+                 "Rappel : facture {inv}"],
+        intro=["Veuillez trouver ci-joint la facture {inv} de {amount}, à régler avant le {date}.",
+               "Ci-joint notre facture {inv} relative à la commande {po}."],
+        reminder=["Petit rappel : la facture {inv} ({amount}) arrive à échéance le {date}. Si le règlement a déjà été "
+                  "effectué, merci de ne pas tenir compte de ce message."],
+        terms=["Paiement à 30 jours net.", "Nos coordonnées bancaires restent inchangées.",
+               "Merci d'indiquer le numéro de facture lors du règlement."],
         portal=["Vos factures sont également disponibles sur notre portail client : {link}"],
         questions=["Pour toute question, contactez {ar}.", "Vous pouvez nous joindre au {phone}."],
         thanks=["Merci pour votre confiance.", "Merci de votre commande."]),
     "pt": dict(
-        subject=["Fatura {inv} - {vendor}", "Sua fatura {inv}", "Fatura {inv} - {month}", "Extrato de {month}", "Lembrete: fatura {inv}"],
-        intro=["Segue em anexo a fatura {inv} no valor de {amount}, com vencimento em {date}.", "Segue nossa fatura {inv} referente ao pedido {po}."],
-        reminder=["Lembrete: a fatura {inv} ({amount}) vence em {date}. Caso já tenha efetuado o pagamento, desconsidere esta mensagem."],
-        terms=["Prazo de pagamento de 30 dias.", "Nossos dados bancários permanecem os mesmos.", "Informe o número da fatura no pagamento."],
+        subject=["Fatura {inv} - {vendor}", "Sua fatura {inv}", "Fatura {inv} - {month}", "Extrato de {month}",
+                 "Lembrete: fatura {inv}"],
+        intro=["Segue em anexo a fatura {inv} no valor de {amount}, com vencimento em {date}.",
+               "Segue nossa fatura {inv} referente ao pedido {po}."],
+        reminder=["Lembrete: a fatura {inv} ({amount}) vence em {date}. Caso já tenha efetuado o pagamento, "
+                  "desconsidere esta mensagem."],
+        terms=["Prazo de pagamento de 30 dias.", "Nossos dados bancários permanecem os mesmos.",
+               "Informe o número da fatura no pagamento."],
         portal=["Você também pode acessar suas faturas no portal do cliente: {link}"],
         questions=["Em caso de dúvidas, fale com {ar}.", "Dúvidas? Ligue para {phone}."],
         thanks=["Agradecemos a preferência.", "Obrigado pela parceria."]),
     "nl": dict(
-        subject=["Factuur {inv} van {vendor}", "Uw factuur {inv}", "Factuur {inv} - {month}", "Overzicht {month}", "Herinnering: factuur {inv}"],
-        intro=["Bijgaand ontvangt u factuur {inv} van {amount}, te voldoen voor {date}.", "Bijgaand onze factuur {inv} voor bestelling {po}."],
-        reminder=["Vriendelijke herinnering: factuur {inv} ({amount}) vervalt op {date}. Heeft u al betaald, dan kunt u dit bericht negeren."],
-        terms=["Betalingstermijn 30 dagen.", "Onze bankgegevens zijn ongewijzigd.", "Vermeld bij betaling het factuurnummer."],
+        subject=["Factuur {inv} van {vendor}", "Uw factuur {inv}", "Factuur {inv} - {month}", "Overzicht {month}",
+                 "Herinnering: factuur {inv}"],
+        intro=["Bijgaand ontvangt u factuur {inv} van {amount}, te voldoen voor {date}.",
+               "Bijgaand onze factuur {inv} voor bestelling {po}."],
+        reminder=["Vriendelijke herinnering: factuur {inv} ({amount}) vervalt op {date}. Heeft u al betaald, dan kunt "
+                  "u dit bericht negeren."],
+        terms=["Betalingstermijn 30 dagen.", "Onze bankgegevens zijn ongewijzigd.",
+               "Vermeld bij betaling het factuurnummer."],
         portal=["U kunt uw facturen ook inzien in ons klantportaal: {link}"],
         questions=["Vragen over deze factuur? Neem contact op met {ar}.", "U kunt ons bereiken op {phone}."],
         thanks=["Dank voor uw bestelling.", "Bedankt voor de prettige samenwerking."]),
 }
 _SAAS = [("Amazon Web Services", "aws-billing@amazon.com", "https://console.aws.amazon.com/billing/home#/bills"),
          ("Atlassian", "noreply@am.atlassian.com", "https://admin.atlassian.com/billing"),
-         ("Zoom", "billing@zoom.us", "https://zoom.us/billing"), ("Adobe", "mail@mail.adobe.com", "https://account.adobe.com/orders"),
+         ("Zoom", "billing@zoom.us", "https://zoom.us/billing"), ("Adobe", "mail@mail.adobe.com",
+                                                                  "https://account.adobe.com/orders"),
          ("Microsoft", "microsoft-noreply@microsoft.com", "https://admin.microsoft.com/billing/invoices")]
 
 
@@ -4053,14 +4667,16 @@ def benign_invoice(rng: random.Random, when: datetime):
     v = _vendor(rng, 0.7)
     contact = _vendor_contact(rng, v, b.lang)
     vendor_name = v.name
-    portal = f"https://{_pick(rng, ['portal', 'billing', 'my', 'customers'])}.{v.domain}/invoices/{rng.randint(10000, 99999)}"
+    portal = (f"https://{_pick(rng, ['portal', 'billing', 'my', 'customers'])}.{v.domain}/invoices/"
+              f"{rng.randint(10000, 99999)}")
     if route == "person":
         s = _sender(rng, contact.name, contact.email, "vendor")
     elif route == "system":
         s = _sender(rng, f"{v.name} {_pick(rng, ['Billing', 'Accounts', 'Invoicing', 'Accounts Receivable'])}",
                     f"{_pick(rng, ['billing', 'invoices', 'accounts', 'ar', 'noreply'])}@{v.domain}", "vendor_system")
     elif route == "platform":
-        plat, addr = _pick(rng, [("QuickBooks", "quickbooks@notification.intuit.com"), ("Xero", "messaging-service@post.xero.com"),
+        plat, addr = _pick(rng, [("QuickBooks", "quickbooks@notification.intuit.com"),
+                                 ("Xero", "messaging-service@post.xero.com"),
                                  ("Stripe", "invoice+statements@stripe.com"), ("FreshBooks", "noreply@freshbooks.com")])
         s = _sender(rng, f"{v.name} via {plat}" if _chance(rng, 0.6) else v.name, addr, "brand", platform="esp")
         b.reply_to = f"{_pick(rng, ['billing', 'accounts', 'ar'])}@{v.domain}"
@@ -4068,19 +4684,24 @@ def benign_invoice(rng: random.Random, when: datetime):
         vendor_name, addr, portal = _pick(rng, _SAAS)
         s = _sender(rng, vendor_name, addr, "brand")
     if route == "system":
-        _benign_reply_to(b, v.domain, 0.45, ["ar", "billing", "accounts", "accounts.receivable", "credit.control"], f"{v.name} Accounts")
+        _benign_reply_to(b, v.domain, 0.45, ["ar", "billing", "accounts", "accounts.receivable", "credit.control"],
+                         f"{v.name} Accounts")
     amount = _money(rng, b.lang, 150, 48_000)
     b.ctx.update(first=rcpt.first, vendor=vendor_name, inv=_invoice_no(rng, when.year), amount=amount, po=_po_no(rng),
-                 month=_MONTHS[b.lang][(when.month - 2) % 12], date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(10, 45))),
-                 ar=f"{_pick(rng, ['billing', 'ar', 'accounts'])}@{v.domain}" if route != "saas" else "our billing team",
-                 phone=_phone(rng, b.lang), link=_link(portal, _pick(rng, ["", portal, "customer portal", "View invoice"])))
+                 month=_MONTHS[b.lang][(when.month - 2) % 12], date=_day(rng, b.lang,
+                                                                         b.when + timedelta(days=rng.randint(10, 45))),
+                 ar=f"{_pick(rng, ['billing', 'ar', 'accounts'])}@{v.domain}" if route != "saas"
+                 else "our billing team",
+                 phone=_phone(rng, b.lang), link=_link(portal, _pick(rng, ["", portal, "customer portal",
+                                                                           "View invoice"])))
     reminder = _chance(rng, 0.2)
     b.style_hint = "notify" if route in ("platform", "saas", "system") and _chance(rng, 0.6) else None
     b.greet(rcpt.first if route == "person" or _chance(rng, 0.4) else None, 0.1)
     b.para([b.p("reminder" if reminder else "intro")] + ([b.p("terms")] if _chance(rng, 0.6) else []))
     if _chance(rng, 0.35) or route in ("platform", "saas"):
         if b.style_hint and _chance(rng, 0.5):
-            b.blocks.append(("btn", portal, _pick(rng, ["View invoice", "Pay invoice", "View and pay", "Download invoice"])))
+            b.blocks.append(("btn", portal, _pick(rng, ["View invoice", "Pay invoice", "View and pay",
+                                                        "Download invoice"])))
         else:
             b.para([b.p("portal")])
     b.para([b.p("questions")] + ([b.p("thanks")] if _chance(rng, 0.6) else []))
@@ -4089,26 +4710,34 @@ def benign_invoice(rng: random.Random, when: datetime):
     else:
         b.sign([f"{vendor_name} {_pick(rng, ['Billing', 'Accounts Receivable', 'Finance Team', 'Customer Accounts'])}"])
     if route not in ("saas",) or _chance(rng, 0.5):
-        b.attach(_pdf([vendor_name.upper(), "INVOICE", f"{b.kv_labels['invoice']}: {b.ctx['inv']}", f"{b.kv_labels['amount']}: {amount}",
+        b.attach(_pdf([vendor_name.upper(), "INVOICE", f"{b.kv_labels['invoice']}: {b.ctx['inv']}",
+                       f"{b.kv_labels['amount']}: {amount}",
                        f"{b.kv_labels['due']}: {b.ctx['date']}", f"PO: {b.ctx['po']}"], b.when,
-                      producer=_pick(rng, ["SAP NetWeaver", "Microsoft Dynamics 365", "QuickBooks Online", "Xero", "Crystal Reports", "iText 7.2.5"])),
-                 "application/pdf", _pick(rng, [f"Invoice_{b.ctx['inv']}.pdf", f"{b.ctx['inv']}.pdf", f"{_local(vendor_name.split()[0])}_invoice_{b.ctx['inv']}.pdf",
-                                                "invoice.pdf", f"Statement_{when.strftime('%Y%m')}.pdf"]).replace("#", ""))
+                      producer=_pick(rng, ["SAP NetWeaver", "Microsoft Dynamics 365", "QuickBooks Online", "Xero",
+                                           "Crystal Reports", "iText 7.2.5"])),
+                 "application/pdf", _pick(rng, [f"Invoice_{b.ctx['inv']}.pdf", f"{b.ctx['inv']}.pdf",
+                                                f"{_local(vendor_name.split()[0])}_invoice_{b.ctx['inv']}.pdf",
+                                                "invoice.pdf",
+                                                f"Statement_{when.strftime('%Y%m')}.pdf"]).replace("#", ""))
     _benign_typos(b, 0.05)
     msg = _finish(b, s, [_fmt_to(rng, rcpt)] if _chance(rng, 0.6) else [_role_box(rng, "finance")], b.subject(True))
     return msg, "benign_invoice", dict(_NO_LEGS)
 
 
-_RESETS = [("Microsoft account team", "account-security-noreply@accountprotection.microsoft.com", "https://account.live.com/password/reset?mkt=en-US&token={tok}"),
-           ("Google", "no-reply@accounts.google.com", "https://accounts.google.com/signin/v2/recoveryidentifier?token={tok}"),
+_RESETS = [("Microsoft account team", "account-security-noreply@accountprotection.microsoft.com",
+            "https://account.live.com/password/reset?mkt=en-US&token={tok}"),
+           ("Google", "no-reply@accounts.google.com",
+            "https://accounts.google.com/signin/v2/recoveryidentifier?token={tok}"),
            ("Apple", "no_reply@email.apple.com", "https://iforgot.apple.com/password/verify/appleid?token={tok}"),
            ("PayPal", "service@paypal.com", "https://www.paypal.com/authflow/password-recovery/?token={tok}"),
            ("Dropbox", "no-reply@dropbox.com", "https://www.dropbox.com/password_reset?token={tok}"),
-           ("LinkedIn", "security-noreply@linkedin.com", "https://www.linkedin.com/checkpoint/rp/password-reset?token={tok}"),
+           ("LinkedIn", "security-noreply@linkedin.com",
+            "https://www.linkedin.com/checkpoint/rp/password-reset?token={tok}"),
            ("Zoom", "no-reply@zoom.us", "https://zoom.us/reset_password?token={tok}"),
            ("GitHub", "noreply@github.com", "https://github.com/password_reset/{tok}"),
            ("Adobe", "message@adobe.com", "https://account.adobe.com/reset?token={tok}"),
-           ("Amazon", "account-update@amazon.com", "https://www.amazon.com/ap/forgotpassword/reverification?token={tok}"),
+           ("Amazon", "account-update@amazon.com",
+            "https://www.amazon.com/ap/forgotpassword/reverification?token={tok}"),
            ("Okta", "noreply@okta.com", "https://example.okta.com/signin/reset-password/{tok}"),
            ("Atlassian", "noreply@id.atlassian.com", "https://id.atlassian.com/login/resetpassword?token={tok}"),
            ("Netflix", "info@account.netflix.com", "https://www.netflix.com/password?g={tok}"),
@@ -4116,7 +4745,8 @@ _RESETS = [("Microsoft account team", "account-security-noreply@accountprotectio
 
 _T["benign_password_reset"] = {
     "en": dict(
-        reset_subject=["Reset your {brand} password", "{brand} password reset", "Password reset request", "Your {brand} password reset link",
+        reset_subject=["Reset your {brand} password", "{brand} password reset", "Password reset request",
+                       "Your {brand} password reset link",
                        "Complete your password reset"],
         reset_text=["We received a request to reset the password for your {brand} account ({email}).",
                     "Someone (hopefully you) asked to reset the password for your {brand} account.",
@@ -4125,62 +4755,81 @@ _T["benign_password_reset"] = {
         code_subject=["Your {brand} verification code", "{brand} security code", "Your one-time code: {code}"],
         code_text=["Your verification code is {code}.", "Use this code to finish signing in: {code}"],
         changed_subject=["Your {brand} password was changed", "{brand} account password changed", "Password updated"],
-        changed_text=["The password for your {brand} account {email} was changed on {date}.", "This is a confirmation that your password was recently changed."],
+        changed_text=["The password for your {brand} account {email} was changed on {date}.",
+                      "This is a confirmation that your password was recently changed."],
         changed_cta=["Review recent activity", "Secure your account"],
-        signin_subject=["New sign-in to your {brand} account", "{brand} security alert: new sign-in", "New device signed in to {email}"],
-        signin_text=["We noticed a new sign-in to your {brand} account on a {device} in {city}.", "Your {brand} account was just signed in to from a new device."],
+        signin_subject=["New sign-in to your {brand} account", "{brand} security alert: new sign-in",
+                        "New device signed in to {email}"],
+        signin_text=["We noticed a new sign-in to your {brand} account on a {device} in {city}.",
+                     "Your {brand} account was just signed in to from a new device."],
         signin_cta=["Check activity", "Review sign-in"],
-        expiry=["This link will expire in {mins} minutes.", "The code expires in 10 minutes.", "For your security, this link can only be used once."],
+        expiry=["This link will expire in {mins} minutes.", "The code expires in 10 minutes.",
+                "For your security, this link can only be used once."],
         ignore=["If you didn't request this, you can safely ignore this email - your password will not change.",
-                "If this was you, there's nothing else you need to do.", "If you did not make this change, please reset your password right away."],
+                "If this was you, there's nothing else you need to do.",
+                "If you did not make this change, please reset your password right away."],
         never=["{brand} will never ask you for your password by email.", "Never share this code with anyone."]),
     "de": dict(
         reset_subject=["Setzen Sie Ihr {brand}-Passwort zurück", "{brand}: Passwort zurücksetzen"],
         reset_text=["Wir haben eine Anfrage zum Zurücksetzen des Passworts für Ihr {brand}-Konto ({email}) erhalten."],
         reset_cta=["Passwort zurücksetzen"],
         code_subject=["Ihr {brand}-Bestätigungscode"], code_text=["Ihr Bestätigungscode lautet {code}."],
-        changed_subject=["Ihr {brand}-Passwort wurde geändert"], changed_text=["Das Passwort für Ihr {brand}-Konto {email} wurde am {date} geändert."],
+        changed_subject=["Ihr {brand}-Passwort wurde geändert"],
+        changed_text=["Das Passwort für Ihr {brand}-Konto {email} wurde am {date} geändert."],
         changed_cta=["Letzte Aktivitäten prüfen"],
-        signin_subject=["Neue Anmeldung bei Ihrem {brand}-Konto"], signin_text=["Wir haben eine neue Anmeldung bei Ihrem {brand}-Konto auf einem {device} in {city} festgestellt."],
+        signin_subject=["Neue Anmeldung bei Ihrem {brand}-Konto"],
+        signin_text=["Wir haben eine neue Anmeldung bei Ihrem {brand}-Konto auf einem {device} in {city} "
+                     "festgestellt."],
         signin_cta=["Aktivität prüfen"],
         expiry=["Dieser Link ist {mins} Minuten gültig."],
-        ignore=["Wenn Sie dies nicht angefordert haben, können Sie diese E-Mail ignorieren.", "Wenn Sie das waren, ist nichts weiter zu tun."],
+        ignore=["Wenn Sie dies nicht angefordert haben, können Sie diese E-Mail ignorieren.",
+                "Wenn Sie das waren, ist nichts weiter zu tun."],
         never=["{brand} fragt Sie niemals per E-Mail nach Ihrem Passwort."]),
     "fr": dict(
         reset_subject=["Réinitialisez votre mot de passe {brand}", "{brand} : réinitialisation du mot de passe"],
-        reset_text=["Nous avons reçu une demande de réinitialisation du mot de passe de votre compte {brand} ({email})."],
+        reset_text=["Nous avons reçu une demande de réinitialisation du mot de passe de votre compte {brand} "
+                    "({email})."],
         reset_cta=["Réinitialiser le mot de passe"],
         code_subject=["Votre code de vérification {brand}"], code_text=["Votre code de vérification est {code}."],
-        changed_subject=["Votre mot de passe {brand} a été modifié"], changed_text=["Le mot de passe de votre compte {brand} {email} a été modifié le {date}."],
+        changed_subject=["Votre mot de passe {brand} a été modifié"],
+        changed_text=["Le mot de passe de votre compte {brand} {email} a été modifié le {date}."],
         changed_cta=["Vérifier l'activité récente"],
-        signin_subject=["Nouvelle connexion à votre compte {brand}"], signin_text=["Nous avons remarqué une nouvelle connexion à votre compte {brand} depuis un {device} à {city}."],
+        signin_subject=["Nouvelle connexion à votre compte {brand}"],
+        signin_text=["Nous avons remarqué une nouvelle connexion à votre compte {brand} depuis un {device} à {city}."],
         signin_cta=["Vérifier l'activité"],
         expiry=["Ce lien expirera dans {mins} minutes."],
-        ignore=["Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail.", "Si c'était vous, vous n'avez rien à faire."],
+        ignore=["Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail.",
+                "Si c'était vous, vous n'avez rien à faire."],
         never=["{brand} ne vous demandera jamais votre mot de passe par e-mail."]),
     "pt": dict(
         reset_subject=["Redefina sua senha {brand}", "{brand}: redefinição de senha"],
         reset_text=["Recebemos uma solicitação para redefinir a senha da sua conta {brand} ({email})."],
         reset_cta=["Redefinir senha"],
         code_subject=["Seu código de verificação {brand}"], code_text=["Seu código de verificação é {code}."],
-        changed_subject=["Sua senha {brand} foi alterada"], changed_text=["A senha da sua conta {brand} {email} foi alterada em {date}."],
+        changed_subject=["Sua senha {brand} foi alterada"],
+        changed_text=["A senha da sua conta {brand} {email} foi alterada em {date}."],
         changed_cta=["Revisar atividade recente"],
-        signin_subject=["Novo acesso à sua conta {brand}"], signin_text=["Notamos um novo acesso à sua conta {brand} em um {device} em {city}."],
+        signin_subject=["Novo acesso à sua conta {brand}"],
+        signin_text=["Notamos um novo acesso à sua conta {brand} em um {device} em {city}."],
         signin_cta=["Verificar atividade"],
         expiry=["Este link expira em {mins} minutos."],
         ignore=["Se você não fez esta solicitação, ignore este e-mail.", "Se foi você, não é preciso fazer nada."],
         never=["A {brand} nunca pede sua senha por e-mail."]),
     "nl": dict(
         reset_subject=["Stel uw {brand}-wachtwoord opnieuw in", "{brand}: wachtwoord opnieuw instellen"],
-        reset_text=["We hebben een verzoek ontvangen om het wachtwoord van uw {brand}-account ({email}) opnieuw in te stellen."],
+        reset_text=["We hebben een verzoek ontvangen om het wachtwoord van uw {brand}-account ({email}) opnieuw in te "
+                    "stellen."],
         reset_cta=["Wachtwoord opnieuw instellen"],
         code_subject=["Uw {brand}-verificatiecode"], code_text=["Uw verificatiecode is {code}."],
-        changed_subject=["Uw {brand}-wachtwoord is gewijzigd"], changed_text=["Het wachtwoord van uw {brand}-account {email} is gewijzigd op {date}."],
+        changed_subject=["Uw {brand}-wachtwoord is gewijzigd"],
+        changed_text=["Het wachtwoord van uw {brand}-account {email} is gewijzigd op {date}."],
         changed_cta=["Recente activiteit bekijken"],
-        signin_subject=["Nieuwe aanmelding bij uw {brand}-account"], signin_text=["We zagen een nieuwe aanmelding bij uw {brand}-account op een {device} in {city}."],
+        signin_subject=["Nieuwe aanmelding bij uw {brand}-account"],
+        signin_text=["We zagen een nieuwe aanmelding bij uw {brand}-account op een {device} in {city}."],
         signin_cta=["Activiteit bekijken"],
         expiry=["Deze link verloopt over {mins} minuten."],
-        ignore=["Heeft u dit niet aangevraagd, dan kunt u deze e-mail negeren.", "Was u dit, dan hoeft u niets te doen."],
+        ignore=["Heeft u dit niet aangevraagd, dan kunt u deze e-mail negeren.",
+                "Was u dit, dan hoeft u niets te doen."],
         never=["{brand} vraagt nooit per e-mail naar uw wachtwoord."]),
 }
 
@@ -4193,25 +4842,32 @@ def benign_password_reset(rng: random.Random, when: datetime):
     dom = addr.split("@")[1]
     theme = _weighted(rng, [("reset", 50), ("code", 15), ("changed", 15), ("signin", 20)])
     code = _digits(rng, 6)
-    b.ctx.update(first=rcpt.first, brand=brand.replace(" account team", ""), email=rcpt.email, code=code, mins=_pick(rng, [15, 30, 60, 1440]),
-                 date=_day(rng, b.lang, b.when), device=_pick(rng, ["Windows PC", "Mac", "iPhone", "Android device"]), city=_pick(rng, _CITIES))
+    b.ctx.update(first=rcpt.first, brand=brand.replace(" account team", ""), email=rcpt.email, code=code,
+                 mins=_pick(rng, [15, 30, 60, 1440]),
+                 date=_day(rng, b.lang, b.when), device=_pick(rng, ["Windows PC", "Mac", "iPhone", "Android device"]),
+                 city=_pick(rng, _CITIES))
     s = _sender(rng, brand, addr, "brand")
     _benign_reply_to(b, dom, 0.12, ["noreply", "no-reply", "support"])
     b.style_hint = "notify"
-    b.logo = (f"https://{_pick(rng, ['static', 'img', 'cdn', 'www'])}.{_brand_reg(dom)}/images/logo/{_alnum(rng, 6)}.png", b.ctx["brand"])
+    b.logo = (f"https://{_pick(rng, ['static', 'img', 'cdn', 'www'])}.{_brand_reg(dom)}/images/logo/{_alnum(rng, 6)}"
+              f".png", b.ctx["brand"])
     b.greet(rcpt.first if _chance(rng, 0.6) else None, 0.15)
     b.para([b.p(f"{theme}_text")])
     if theme == "code":
         b.blocks.append(("p", code))
     else:
-        link = url if theme == "reset" else f"https://{_pick(rng, ['account', 'myaccount', 'security'])}.{_brand_reg(dom)}/security/activity"
+        link = url if theme == "reset" else (f"https://{_pick(rng, ['account', 'myaccount', 'security'])}."
+                                             f"{_brand_reg(dom)}/security/activity")
         if _chance(rng, 0.7):
             b.blocks.append(("btn", link, b.p(f"{theme}_cta")))
         else:
             b.blocks.append(("p", _link(link, link if _chance(rng, 0.5) else b.p(f"{theme}_cta"))))
-    b.para(([b.p("expiry")] if theme in ("reset", "code") and _chance(rng, 0.7) else []) + [b.p("ignore")] + ([b.p("never")] if _chance(rng, 0.4) else []))
-    b.sign([_pick(rng, [f"The {b.ctx['brand']} Team", f"{b.ctx['brand']} Account Security", b.ctx["brand"]])], bye=_chance(rng, 0.5))
-    b.blocks.append(("foot", f"\u00a9 {when.year} {b.ctx['brand']}. {_pick(rng, _RIGHTS[b.lang] + ['https://www.' + _brand_reg(dom) + '/privacy'])}".rstrip()))
+    b.para(([b.p("expiry")] if theme in ("reset", "code") and _chance(rng, 0.7) else []) + [b.p("ignore")]
+           + ([b.p("never")] if _chance(rng, 0.4) else []))
+    b.sign([_pick(rng, [f"The {b.ctx['brand']} Team", f"{b.ctx['brand']} Account Security", b.ctx["brand"]])],
+           bye=_chance(rng, 0.5))
+    rights = _pick(rng, _RIGHTS[b.lang] + [f"https://www.{_brand_reg(dom)}/privacy"])
+    b.blocks.append(("foot", f"\u00a9 {when.year} {b.ctx['brand']}. {rights}".rstrip()))
     if _chance(rng, 0.4):
         b.extra.append(("Auto-Submitted", "auto-generated"))
     msg = _finish(b, s, [rcpt.email], b.subject(True, f"{theme}_subject"))
@@ -4225,8 +4881,10 @@ def _brand_reg(dom: str) -> str:
 
 _T["benign_urgent_internal"] = {
     "en": dict(
-        subject=["Board deck - need by {time}", "Urgent: numbers for Q{q} review", "Need this today", "ASAP: {client} contract",
-                 "Approval needed today - {vendor} PO", "Investor meeting prep", "Quick one - urgent", "{client} escalation",
+        subject=["Board deck - need by {time}", "Urgent: numbers for Q{q} review", "Need this today",
+                 "ASAP: {client} contract",
+                 "Approval needed today - {vendor} PO", "Investor meeting prep", "Quick one - urgent",
+                 "{client} escalation",
                  "Auditors - {month} reconciliation", "Re: Q{q} forecast", "Today please", "Time-sensitive: {project}"],
         ask=["Can you send me the updated Q{q} figures before the board call at {time} today?",
              "Can you send me the signed contract for {client} before end of day? They're waiting on it.",
@@ -4234,35 +4892,43 @@ _T["benign_urgent_internal"] = {
              "I need the slides for tomorrow's investor meeting tonight. Please prioritise.",
              "{client} escalated the delivery issue to me. Can you call them right away and update me?",
              "The auditors need the reconciliation for {month} by noon. Please send it to them directly and copy me.",
-             "Please make sure the {vendor} invoice that is already approved in the system goes out in today's payment run - they chased me.",
+             "Please make sure the {vendor} invoice that is already approved in the system goes out in today's payment "
+             "run - they chased me.",
              "Can you book the boardroom for the {client} visit tomorrow at 9? They just confirmed."],
-        why=["The slides go out right after.", "Legal needs it before they sign off.", "I'm travelling tomorrow so I need it tonight.",
+        why=["The slides go out right after.", "Legal needs it before they sign off.",
+             "I'm travelling tomorrow so I need it tonight.",
              "It has to be in the pack for the committee.", "Sorry for the short notice."],
-        more=["Call me if anything is unclear.", "Thanks - I know it's a lot today.", "Let me know if you're blocked on anything.",
+        more=["Call me if anything is unclear.", "Thanks - I know it's a lot today.",
+              "Let me know if you're blocked on anything.",
               "Happy to jump on a call.", ""]),
     "de": dict(
-        subject=["Vorstandsunterlagen - bis {time} benötigt", "Dringend: Zahlen für Q{q}", "Bitte heute noch", "Eilt: Vertrag {client}", "Freigabe heute - Bestellung {vendor}"],
+        subject=["Vorstandsunterlagen - bis {time} benötigt", "Dringend: Zahlen für Q{q}", "Bitte heute noch",
+                 "Eilt: Vertrag {client}", "Freigabe heute - Bestellung {vendor}"],
         ask=["Kannst du mir die aktualisierten Q{q}-Zahlen vor dem Vorstandscall um {time} schicken?",
              "Bitte gib die Bestellung bei {vendor} heute im System frei - der Liefertermin hängt davon ab.",
              "{client} hat das Lieferproblem bei mir eskaliert. Kannst du sie gleich anrufen und mir Bescheid geben?"],
         why=["Die Folien gehen direkt danach raus.", "Ich bin morgen unterwegs.", "Sorry für die Kurzfristigkeit."],
         more=["Ruf mich an, wenn etwas unklar ist.", "Danke dir!", ""]),
     "fr": dict(
-        subject=["Présentation CA - pour {time}", "Urgent : chiffres T{q}", "À faire aujourd'hui", "Urgent : contrat {client}", "Validation aujourd'hui - commande {vendor}"],
+        subject=["Présentation CA - pour {time}", "Urgent : chiffres T{q}", "À faire aujourd'hui",
+                 "Urgent : contrat {client}", "Validation aujourd'hui - commande {vendor}"],
         ask=["Peux-tu m'envoyer les chiffres du T{q} mis à jour avant l'appel du conseil à {time} ?",
              "Merci de valider la commande {vendor} dans le système aujourd'hui - le créneau de livraison en dépend.",
-             "{client} m'a remonté le problème de livraison. Peux-tu les appeler tout de suite et me tenir au courant ?"],
+             "{client} m'a remonté le problème de livraison. Peux-tu les appeler tout de suite et me tenir au courant "
+             "?"],
         why=["Les slides partent juste après.", "Je suis en déplacement demain.", "Désolée pour le délai court."],
         more=["Appelle-moi si besoin.", "Merci !", ""]),
     "pt": dict(
-        subject=["Apresentação do conselho - até {time}", "Urgente: números do T{q}", "Preciso disso hoje", "Urgente: contrato {client}", "Aprovação hoje - pedido {vendor}"],
+        subject=["Apresentação do conselho - até {time}", "Urgente: números do T{q}", "Preciso disso hoje",
+                 "Urgente: contrato {client}", "Aprovação hoje - pedido {vendor}"],
         ask=["Pode me enviar os números atualizados do T{q} antes da reunião do conselho às {time}?",
              "Por favor, aprove o pedido da {vendor} no sistema hoje - a data de entrega depende disso.",
              "A {client} escalou o problema de entrega para mim. Pode ligar para eles agora e me atualizar?"],
         why=["Os slides saem logo depois.", "Viajo amanhã.", "Desculpe o prazo curto."],
         more=["Me ligue se precisar.", "Obrigada!", ""]),
     "nl": dict(
-        subject=["Bestuursdeck - nodig voor {time}", "Dringend: cijfers Q{q}", "Graag vandaag", "Spoed: contract {client}", "Goedkeuring vandaag - order {vendor}"],
+        subject=["Bestuursdeck - nodig voor {time}", "Dringend: cijfers Q{q}", "Graag vandaag",
+                 "Spoed: contract {client}", "Goedkeuring vandaag - order {vendor}"],
         ask=["Kun je me de bijgewerkte Q{q}-cijfers sturen voor het bestuursoverleg om {time}?",
              "Wil je de order van {vendor} vandaag in het systeem goedkeuren? Het leverslot hangt ervan af.",
              "{client} heeft het leveringsprobleem bij mij geëscaleerd. Kun je ze direct bellen en mij updaten?"],
@@ -4276,7 +4942,8 @@ def benign_urgent_internal(rng: random.Random, when: datetime):
     vip = _vip(rng, b.lang)
     rcpt = _staff(rng, b.lang, _pick(rng, ["finance", "assistant", "other"]))
     v = _vendor(rng, 0.7)
-    b.ctx.update(first=rcpt.first, time=_cutoff(rng, b.lang), q=(when.month - 1) // 3 + 1, client=_pick(rng, _CLIENTS).name, vendor=v.name,
+    b.ctx.update(first=rcpt.first, time=_cutoff(rng, b.lang), q=(when.month - 1) // 3 + 1,
+                 client=_pick(rng, _CLIENTS).name, vendor=v.name,
                  month=_MONTHS[b.lang][(when.month - 2) % 12], project=_pick(rng, _PROJECTS))
     s = _internal_sender(rng, vip)
     if _chance(rng, 0.08):
@@ -4293,14 +4960,20 @@ def benign_urgent_internal(rng: random.Random, when: datetime):
         subject = b.re_prefix() + subject
         b.blocks.append(_quote(b, _quote_style(rng, s.client), rcpt, vip.email, subject.split(": ", 1)[-1],
                                [("p", _pick(rng, _C[b.lang]["hi"]).format(first=vip.first)),
-                                ("p", _pick(rng, {"en": ["Quick update: the draft is ready for your review.", "The numbers are nearly final, waiting on two cost centres."],
-                                                  "de": ["Kurzes Update: der Entwurf ist fertig."], "fr": ["Petit point : le brouillon est prêt."],
-                                                  "pt": ["Atualização rápida: o rascunho está pronto."], "nl": ["Korte update: het concept is klaar."]}[b.lang])),
+                                ("p", _pick(rng, {"en": ["Quick update: the draft is ready for your review.",
+                                                         "The numbers are nearly final, waiting on two cost centres."],
+                                                  "de": ["Kurzes Update: der Entwurf ist fertig."],
+                                                  "fr": ["Petit point : le brouillon est prêt."],
+                                                  "pt": ["Atualização rápida: o rascunho está pronto."],
+                                                  "nl": ["Korte update: het concept is klaar."]}[b.lang])),
                                 ("sig", [rcpt.first])], t0))
     if _chance(rng, 0.3):
         ext = _pick(rng, ["xlsx", "docx", "pdf"])
-        name = _pick(rng, ["Q{q}_figures", "Board_pack_draft", "Contract_{client}", "Forecast_v{n}"]).format(q=b.ctx["q"], client=b.ctx["client"].split()[0], n=rng.randint(2, 9))
-        data = _office(ext, ["Draft", b.ctx["client"]], b.when) if ext != "pdf" else _pdf(["DRAFT", b.ctx["client"]], b.when)
+        name = _pick(rng, ["Q{q}_figures", "Board_pack_draft", "Contract_{client}",
+                           "Forecast_v{n}"]).format(q=b.ctx["q"], client=b.ctx["client"].split()[0],
+                                                    n=rng.randint(2, 9))
+        data = _office(ext, ["Draft", b.ctx["client"]], b.when) if ext != "pdf" else _pdf(["DRAFT", b.ctx["client"]],
+                                                                                          b.when)
         b.attach(data, f"application/{_OFFICE_TYPES.get(ext, 'pdf')}", f"{name}.{ext}")
     if _chance(rng, 0.25):
         b.extra.append(("Importance", "high"))
@@ -4315,63 +4988,101 @@ def benign_urgent_internal(rng: random.Random, when: datetime):
 
 _T["benign_vendor_notice"] = {
     "en": dict(
-        payment_subject=["Payment received - thank you", "Remittance received for invoice {inv}", "Payment confirmation {inv}"],
-        payment_text=["We have received your payment of {amount} for invoice {inv}. Thank you.", "This confirms receipt of {amount} against invoice {inv}. No further action is needed."],
-        price_subject=["Price list update effective {date}", "Important: price changes from {date}", "Updated price list {year}"],
+        payment_subject=["Payment received - thank you", "Remittance received for invoice {inv}",
+                         "Payment confirmation {inv}"],
+        payment_text=["We have received your payment of {amount} for invoice {inv}. Thank you.",
+                      "This confirms receipt of {amount} against invoice {inv}. No further action is needed."],
+        price_subject=["Price list update effective {date}", "Important: price changes from {date}",
+                       "Updated price list {year}"],
         price_text=["Please note that our price list will be updated effective {date}. The new list is attached.",
                     "Due to increased raw material costs, prices for selected items will rise by {pct}% from {date}."],
         holiday_subject=["Holiday closure schedule", "Office closure {date}", "Holiday opening hours"],
-        holiday_text=["Our offices will be closed from {date} for the holidays. Orders placed during this period will ship on {date2}.",
+        holiday_text=["Our offices will be closed from {date} for the holidays. Orders placed during this period will "
+                      "ship on {date2}.",
                       "Please note our reduced opening hours during the holiday period."],
-        portal_subject=["Introducing our new customer portal", "Your {vendor} portal account", "New: track your orders online"],
+        portal_subject=["Introducing our new customer portal", "Your {vendor} portal account",
+                        "New: track your orders online"],
         portal_text=["We have launched a new customer portal where you can track orders and download invoices: {link}",
-                     "Your customer portal account has been upgraded. You can sign in with your existing credentials at {link}."],
+                     "Your customer portal account has been upgraded. You can sign in with your existing credentials "
+                     "at {link}."],
         order_subject=["Order confirmation {po}", "Your order {po} has shipped", "Order {po} - delivery date"],
-        order_text=["Thank you for your order {po}. The expected delivery date is {date}.", "Your order {po} has been dispatched and should arrive by {date}."],
-        fraud_subject=["Important: beware of fraudulent emails", "Fraud alert - our bank details have not changed", "Security notice from {vendor}"],
-        fraud_text=["We have become aware of fraudulent emails impersonating {vendor} and requesting changes to bank details. Our bank details have NOT changed. Please always verify any change by calling your account manager on a number you already know."],
+        order_text=["Thank you for your order {po}. The expected delivery date is {date}.",
+                    "Your order {po} has been dispatched and should arrive by {date}."],
+        fraud_subject=["Important: beware of fraudulent emails", "Fraud alert - our bank details have not changed",
+                       "Security notice from {vendor}"],
+        fraud_text=["We have become aware of fraudulent emails impersonating {vendor} and requesting changes to bank "
+                    "details. Our bank details have NOT changed. Please always verify any change by calling your "
+                    "account manager on a number you already know."],
         statement_subject=["Statement of account - {month}", "Your monthly statement", "Account statement {month}"],
-        statement_text=["Please find attached your statement of account for {month}.", "Attached is your monthly account statement. Please contact us if anything does not match your records."],
+        statement_text=["Please find attached your statement of account for {month}.",
+                        "Attached is your monthly account statement. Please contact us if anything does not match your "
+                        "records."],
         maint_subject=["Scheduled maintenance on {date}", "Ordering system downtime"],
         maint_text=["Our ordering system will be unavailable on {date} from 22:00 to 02:00 for scheduled maintenance."],
         contract_subject=["Service agreement renewal", "Your agreement {po} renews on {date}"],
-        contract_text=["Your service agreement {po} is due for renewal on {date}. Your account manager will be in touch to discuss options."],
-        close=["Thank you for your business.", "If you have any questions, please contact your account manager.", "Kind regards from all of us at {vendor}."]),
+        contract_text=["Your service agreement {po} is due for renewal on {date}. Your account manager will be in "
+                       "touch to discuss options."],
+        close=["Thank you for your business.", "If you have any questions, please contact your account manager.",
+               "Kind regards from all of us at {vendor}."]),
     "de": dict(
         payment_subject=["Zahlungseingang - vielen Dank", "Zahlung zu Rechnung {inv} erhalten"],
         payment_text=["Wir haben Ihre Zahlung über {amount} zur Rechnung {inv} erhalten. Vielen Dank."],
-        price_subject=["Preisanpassung ab {date}", "Neue Preisliste {year}"], price_text=["Bitte beachten Sie, dass unsere Preisliste ab {date} aktualisiert wird. Die neue Liste ist angehängt."],
-        holiday_subject=["Betriebsferien", "Öffnungszeiten an den Feiertagen"], holiday_text=["Unser Büro ist ab {date} geschlossen. Bestellungen werden ab {date2} versendet."],
-        order_subject=["Auftragsbestätigung {po}", "Ihre Bestellung {po} wurde versendet"], order_text=["Vielen Dank für Ihre Bestellung {po}. Voraussichtlicher Liefertermin: {date}."],
+        price_subject=["Preisanpassung ab {date}", "Neue Preisliste {year}"],
+        price_text=["Bitte beachten Sie, dass unsere Preisliste ab {date} aktualisiert wird. Die neue Liste ist "
+                    "angehängt."],
+        holiday_subject=["Betriebsferien", "Öffnungszeiten an den Feiertagen"],
+        holiday_text=["Unser Büro ist ab {date} geschlossen. Bestellungen werden ab {date2} versendet."],
+        order_subject=["Auftragsbestätigung {po}", "Ihre Bestellung {po} wurde versendet"],
+        order_text=["Vielen Dank für Ihre Bestellung {po}. Voraussichtlicher Liefertermin: {date}."],
         fraud_subject=["Wichtig: Warnung vor betrügerischen E-Mails"],
-        fraud_text=["Derzeit sind betrügerische E-Mails im Namen von {vendor} im Umlauf, die eine Änderung der Bankverbindung verlangen. Unsere Bankverbindung hat sich NICHT geändert. Bitte prüfen Sie Änderungen immer telefonisch."],
+        fraud_text=["Derzeit sind betrügerische E-Mails im Namen von {vendor} im Umlauf, die eine Änderung der "
+                    "Bankverbindung verlangen. Unsere Bankverbindung hat sich NICHT geändert. Bitte prüfen Sie "
+                    "Änderungen immer telefonisch."],
         statement_subject=["Kontoauszug {month}"], statement_text=["Anbei Ihr Kontoauszug für {month}."],
         close=["Vielen Dank für Ihr Vertrauen.", "Bei Fragen wenden Sie sich an Ihren Ansprechpartner."]),
     "fr": dict(
-        payment_subject=["Paiement reçu - merci", "Règlement de la facture {inv} reçu"], payment_text=["Nous avons bien reçu votre paiement de {amount} pour la facture {inv}. Merci."],
-        price_subject=["Mise à jour tarifaire au {date}", "Nouveaux tarifs {year}"], price_text=["Nos tarifs seront mis à jour à compter du {date}. La nouvelle grille est jointe."],
-        holiday_subject=["Fermeture pour congés", "Horaires pendant les fêtes"], holiday_text=["Nos bureaux seront fermés à partir du {date}. Les commandes seront expédiées à partir du {date2}."],
-        order_subject=["Confirmation de commande {po}", "Votre commande {po} a été expédiée"], order_text=["Merci pour votre commande {po}. Livraison prévue le {date}."],
+        payment_subject=["Paiement reçu - merci", "Règlement de la facture {inv} reçu"],
+        payment_text=["Nous avons bien reçu votre paiement de {amount} pour la facture {inv}. Merci."],
+        price_subject=["Mise à jour tarifaire au {date}", "Nouveaux tarifs {year}"],
+        price_text=["Nos tarifs seront mis à jour à compter du {date}. La nouvelle grille est jointe."],
+        holiday_subject=["Fermeture pour congés", "Horaires pendant les fêtes"],
+        holiday_text=["Nos bureaux seront fermés à partir du {date}. Les commandes seront expédiées à partir du "
+                      "{date2}."],
+        order_subject=["Confirmation de commande {po}", "Votre commande {po} a été expédiée"],
+        order_text=["Merci pour votre commande {po}. Livraison prévue le {date}."],
         fraud_subject=["Important : attention aux e-mails frauduleux"],
-        fraud_text=["Des e-mails frauduleux se faisant passer pour {vendor} demandent un changement de coordonnées bancaires. Nos coordonnées n'ont PAS changé. Vérifiez toujours par téléphone."],
-        statement_subject=["Relevé de compte {month}"], statement_text=["Veuillez trouver ci-joint votre relevé de compte de {month}."],
+        fraud_text=["Des e-mails frauduleux se faisant passer pour {vendor} demandent un changement de coordonnées "
+                    "bancaires. Nos coordonnées n'ont PAS changé. Vérifiez toujours par téléphone."],
+        statement_subject=["Relevé de compte {month}"],
+        statement_text=["Veuillez trouver ci-joint votre relevé de compte de {month}."],
         close=["Merci de votre confiance.", "Pour toute question, contactez votre interlocuteur habituel."]),
     "pt": dict(
-        payment_subject=["Pagamento recebido - obrigado", "Pagamento da fatura {inv} recebido"], payment_text=["Recebemos seu pagamento de {amount} referente à fatura {inv}. Obrigado."],
-        price_subject=["Atualização de preços a partir de {date}", "Nova tabela de preços {year}"], price_text=["Nossa tabela de preços será atualizada a partir de {date}. A nova tabela segue em anexo."],
-        holiday_subject=["Recesso de fim de ano", "Horário durante os feriados"], holiday_text=["Nosso escritório estará fechado a partir de {date}. Os pedidos serão enviados a partir de {date2}."],
-        order_subject=["Confirmação do pedido {po}", "Seu pedido {po} foi enviado"], order_text=["Obrigado pelo pedido {po}. Entrega prevista para {date}."],
+        payment_subject=["Pagamento recebido - obrigado", "Pagamento da fatura {inv} recebido"],
+        payment_text=["Recebemos seu pagamento de {amount} referente à fatura {inv}. Obrigado."],
+        price_subject=["Atualização de preços a partir de {date}", "Nova tabela de preços {year}"],
+        price_text=["Nossa tabela de preços será atualizada a partir de {date}. A nova tabela segue em anexo."],
+        holiday_subject=["Recesso de fim de ano", "Horário durante os feriados"],
+        holiday_text=["Nosso escritório estará fechado a partir de {date}. Os pedidos serão enviados a partir de "
+                      "{date2}."],
+        order_subject=["Confirmação do pedido {po}", "Seu pedido {po} foi enviado"],
+        order_text=["Obrigado pelo pedido {po}. Entrega prevista para {date}."],
         fraud_subject=["Importante: cuidado com e-mails fraudulentos"],
-        fraud_text=["Há e-mails fraudulentos em nome da {vendor} pedindo alteração de dados bancários. Nossos dados NÃO mudaram. Confirme sempre por telefone."],
+        fraud_text=["Há e-mails fraudulentos em nome da {vendor} pedindo alteração de dados bancários. Nossos dados "
+                    "NÃO mudaram. Confirme sempre por telefone."],
         statement_subject=["Extrato de conta {month}"], statement_text=["Segue em anexo o extrato de {month}."],
         close=["Agradecemos a parceria.", "Em caso de dúvidas, fale com seu gerente de contas."]),
     "nl": dict(
-        payment_subject=["Betaling ontvangen - bedankt", "Betaling factuur {inv} ontvangen"], payment_text=["We hebben uw betaling van {amount} voor factuur {inv} ontvangen. Dank u wel."],
-        price_subject=["Prijswijziging per {date}", "Nieuwe prijslijst {year}"], price_text=["Onze prijslijst wordt per {date} aangepast. De nieuwe lijst is bijgevoegd."],
-        holiday_subject=["Sluiting tijdens de feestdagen", "Openingstijden feestdagen"], holiday_text=["Ons kantoor is gesloten vanaf {date}. Bestellingen worden vanaf {date2} verzonden."],
-        order_subject=["Orderbevestiging {po}", "Uw bestelling {po} is verzonden"], order_text=["Bedankt voor uw bestelling {po}. Verwachte leverdatum: {date}."],
+        payment_subject=["Betaling ontvangen - bedankt", "Betaling factuur {inv} ontvangen"],
+        payment_text=["We hebben uw betaling van {amount} voor factuur {inv} ontvangen. Dank u wel."],
+        price_subject=["Prijswijziging per {date}", "Nieuwe prijslijst {year}"],
+        price_text=["Onze prijslijst wordt per {date} aangepast. De nieuwe lijst is bijgevoegd."],
+        holiday_subject=["Sluiting tijdens de feestdagen", "Openingstijden feestdagen"],
+        holiday_text=["Ons kantoor is gesloten vanaf {date}. Bestellingen worden vanaf {date2} verzonden."],
+        order_subject=["Orderbevestiging {po}", "Uw bestelling {po} is verzonden"],
+        order_text=["Bedankt voor uw bestelling {po}. Verwachte leverdatum: {date}."],
         fraud_subject=["Belangrijk: pas op voor frauduleuze e-mails"],
-        fraud_text=["Er circuleren frauduleuze e-mails namens {vendor} met het verzoek bankgegevens te wijzigen. Onze bankgegevens zijn NIET gewijzigd. Controleer wijzigingen altijd telefonisch."],
+        fraud_text=["Er circuleren frauduleuze e-mails namens {vendor} met het verzoek bankgegevens te wijzigen. Onze "
+                    "bankgegevens zijn NIET gewijzigd. Controleer wijzigingen altijd telefonisch."],
         statement_subject=["Rekeningoverzicht {month}"], statement_text=["Bijgaand uw rekeningoverzicht van {month}."],
         close=["Dank voor uw vertrouwen.", "Neem bij vragen contact op met uw accountmanager."]),
 }
@@ -4381,83 +5092,126 @@ def benign_vendor_notice(rng: random.Random, when: datetime):
     b = _B(rng, when, "benign_vendor_notice")
     rcpt = _staff(rng, b.lang, _pick(rng, ["finance", "other"]))
     v = _vendor(rng, 0.75)
-    themes = [t for t in ("payment", "price", "holiday", "portal", "order", "fraud", "statement", "maint", "contract") if b.has(f"{t}_text")]
+    themes = [t for t in ("payment", "price", "holiday", "portal", "order", "fraud", "statement", "maint",
+                          "contract") if b.has(f"{t}_text")]
     theme = _pick(rng, themes)
-    b.ctx.update(first=rcpt.first, vendor=v.name, inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 200, 60_000), po=_po_no(rng),
-                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(3, 40))), date2=_day(rng, b.lang, b.when + timedelta(days=rng.randint(41, 60))),
-                 pct=rng.randint(2, 9), year=when.year + (1 if when.month > 10 else 0), month=_MONTHS[b.lang][(when.month - 2) % 12],
-                 link=_link(f"https://{_pick(rng, ['portal', 'customers', 'my', 'shop'])}.{v.domain}/{_pick(rng, ['login', 'account', 'orders', ''])}"))
+    b.ctx.update(first=rcpt.first, vendor=v.name, inv=_invoice_no(rng, when.year), amount=_money(rng, b.lang, 200,
+                                                                                                 60_000),
+                 po=_po_no(rng),
+                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(3, 40))),
+                 date2=_day(rng, b.lang, b.when + timedelta(days=rng.randint(41, 60))),
+                 pct=rng.randint(2, 9), year=when.year + (1 if when.month > 10 else 0),
+                 month=_MONTHS[b.lang][(when.month - 2) % 12],
+                 link=_link(f"https://{_pick(rng, ['portal', 'customers', 'my', 'shop'])}.{v.domain}/"
+                            f"{_pick(rng, ['login', 'account', 'orders', ''])}"))
     person = _chance(rng, 0.4)
     contact = _vendor_contact(rng, v, b.lang, "sales")
     s = _sender(rng, contact.name, contact.email, "vendor") if person else \
         _sender(rng, f"{v.name}{_pick(rng, ['', ' Customer Service', ' Accounts', ' Team', ' Notifications'])}",
-                f"{_pick(rng, ['noreply', 'notifications', 'info', 'service', 'orders', 'accounts'])}@{v.domain}", "vendor_system")
+                f"{_pick(rng, ['noreply', 'notifications', 'info', 'service', 'orders', 'accounts'])}@{v.domain}",
+                "vendor_system")
     if not person:
-        _benign_reply_to(b, v.domain, 0.45, ["service", "orders", "customerservice", "sales", "info"], f"{v.name} Customer Service")
+        _benign_reply_to(b, v.domain, 0.45, ["service", "orders", "customerservice", "sales", "info"],
+                         f"{v.name} Customer Service")
         b.style_hint = _pick(rng, ["notify", None])
         if b.style_hint:
             b.logo = (f"https://www.{v.domain}/assets/logo.png", v.name)
     b.greet(rcpt.first if person else None, 0.2)
     b.para([b.p(f"{theme}_text")])
     b.para([b.p("close")])
-    b.sign(_sig_lines(rng, contact, b.lang, _pick(rng, [2, 3, 4])) if person else [v.name], bye=person or _chance(rng, 0.4), disclaimer=0.2)
+    b.sign(_sig_lines(rng, contact, b.lang, _pick(rng, [2, 3, 4])) if person else [v.name],
+           bye=person or _chance(rng, 0.4), disclaimer=0.2)
     if theme in ("price", "statement") or (theme == "order" and _chance(rng, 0.4)):
         b.attach(_pdf([v.name.upper(), theme.upper(), b.ctx["date"]], b.when), "application/pdf",
-                 _pick(rng, [f"{theme}_{when.strftime('%Y%m')}.pdf", f"{_local(v.name.split()[0])}_{theme}.pdf", "document.pdf"]))
+                 _pick(rng, [f"{theme}_{when.strftime('%Y%m')}.pdf", f"{_local(v.name.split()[0])}_{theme}.pdf",
+                             "document.pdf"]))
     if not person and _chance(rng, 0.3):
         b.extra.append(("Auto-Submitted", "auto-generated"))
-    msg = _finish(b, s, [_fmt_to(rng, rcpt)] if _chance(rng, 0.7) else [_role_box(rng, "finance")], b.subject(True, f"{theme}_subject"))
+    msg = _finish(b, s, [_fmt_to(rng, rcpt)] if _chance(rng, 0.7) else [_role_box(rng, "finance")],
+                  b.subject(True, f"{theme}_subject"))
     return msg, "benign_vendor_notice", dict(_NO_LEGS)
 
 
 _T["benign_payroll_notice"] = {
     "en": dict(
-        schedule_subject=["Payroll schedule for the holidays", "Change to pay date in {month}", "Payroll calendar {year}"],
-        schedule_text=["Due to the public holiday, salaries for {month} will be paid on {date} instead of the usual date.",
+        schedule_subject=["Payroll schedule for the holidays", "Change to pay date in {month}",
+                          "Payroll calendar {year}"],
+        schedule_text=["Due to the public holiday, salaries for {month} will be paid on {date} instead of the usual "
+                       "date.",
                        "The payroll calendar for {year} is now available on the intranet: {link}"],
         payslip_subject=["Your payslip for {month} is available", "Payslip available", "{month} payslip"],
-        payslip_text=["Your payslip for {month} is now available in the HR portal: {link}", "Payslips for {month} have been published. You can view yours at {link}"],
+        payslip_text=["Your payslip for {month} is now available in the HR portal: {link}",
+                      "Payslips for {month} have been published. You can view yours at {link}"],
         timesheet_subject=["Reminder: timesheets due Friday", "Timesheet deadline", "Please submit your timesheet"],
-        timesheet_text=["A reminder that timesheets for this pay period must be submitted by Friday 5pm so payroll can be processed on time.",
+        timesheet_text=["A reminder that timesheets for this pay period must be submitted by Friday 5pm so payroll can "
+                        "be processed on time.",
                         "Please submit and approve all timesheets by {date}: {link}"],
-        enrol_subject=["Open enrollment starts {date}", "Benefits enrollment reminder", "Action required: confirm your benefits"],
-        enrol_text=["Open enrollment for {year} benefits runs until {date}. Please review your elections in the HR portal: {link}"],
+        enrol_subject=["Open enrollment starts {date}", "Benefits enrollment reminder",
+                       "Action required: confirm your benefits"],
+        enrol_text=["Open enrollment for {year} benefits runs until {date}. Please review your elections in the HR "
+                    "portal: {link}"],
         tax_subject=["Your {year} tax documents are available", "W-2 forms now available", "Year-end tax statements"],
-        tax_text=["Your {year} tax documents are now available for download in the HR portal: {link}. HR will not email tax forms."],
+        tax_text=["Your {year} tax documents are now available for download in the HR portal: {link}. HR will not "
+                  "email tax forms."],
         bank_subject=["Reminder: update bank details only via the portal", "Payroll security reminder"],
-        bank_text=["A reminder that changes to your bank details can only be made in the HR portal ({link}). Payroll will never change bank details based on an email request."],
+        bank_text=["A reminder that changes to your bank details can only be made in the HR portal ({link}). Payroll "
+                   "will never change bank details based on an email request."],
         close=["Questions? Contact the payroll team.", "Thank you.", "If you have questions, please reach out to HR."]),
     "de": dict(
         schedule_subject=["Gehaltszahlung an den Feiertagen", "Änderung des Zahltags im {month}"],
         schedule_text=["Wegen des Feiertags wird das Gehalt für {month} am {date} ausgezahlt."],
-        payslip_subject=["Ihre Gehaltsabrechnung für {month} ist verfügbar"], payslip_text=["Ihre Gehaltsabrechnung für {month} steht im Personalportal bereit: {link}"],
-        timesheet_subject=["Erinnerung: Zeiterfassung bis Freitag"], timesheet_text=["Bitte schließen Sie Ihre Zeiterfassung bis {date} ab: {link}"],
-        tax_subject=["Ihre Lohnsteuerbescheinigung {year}"], tax_text=["Ihre Lohnsteuerbescheinigung {year} steht im Personalportal zum Download bereit: {link}. Die Personalabteilung versendet keine Steuerunterlagen per E-Mail."],
-        bank_subject=["Hinweis: Bankdaten nur über das Portal ändern"], bank_text=["Änderungen Ihrer Bankverbindung sind nur im Personalportal ({link}) möglich. Die Lohnbuchhaltung ändert niemals Bankdaten auf E-Mail-Anfrage."],
+        payslip_subject=["Ihre Gehaltsabrechnung für {month} ist verfügbar"],
+        payslip_text=["Ihre Gehaltsabrechnung für {month} steht im Personalportal bereit: {link}"],
+        timesheet_subject=["Erinnerung: Zeiterfassung bis Freitag"],
+        timesheet_text=["Bitte schließen Sie Ihre Zeiterfassung bis {date} ab: {link}"],
+        tax_subject=["Ihre Lohnsteuerbescheinigung {year}"],
+        tax_text=["Ihre Lohnsteuerbescheinigung {year} steht im Personalportal zum Download bereit: {link}. Die "
+                  "Personalabteilung versendet keine Steuerunterlagen per E-Mail."],
+        bank_subject=["Hinweis: Bankdaten nur über das Portal ändern"],
+        bank_text=["Änderungen Ihrer Bankverbindung sind nur im Personalportal ({link}) möglich. Die Lohnbuchhaltung "
+                   "ändert niemals Bankdaten auf E-Mail-Anfrage."],
         close=["Bei Fragen wenden Sie sich an die Lohnbuchhaltung.", "Vielen Dank."]),
     "fr": dict(
         schedule_subject=["Calendrier de paie pendant les fêtes", "Changement de date de paie en {month}"],
         schedule_text=["En raison du jour férié, les salaires de {month} seront versés le {date}."],
-        payslip_subject=["Votre bulletin de paie de {month} est disponible"], payslip_text=["Votre bulletin de paie de {month} est disponible sur le portail RH : {link}"],
-        timesheet_subject=["Rappel : feuilles de temps à rendre vendredi"], timesheet_text=["Merci de valider vos feuilles de temps avant le {date} : {link}"],
-        tax_subject=["Vos documents fiscaux {year}"], tax_text=["Vos documents fiscaux {year} sont disponibles sur le portail RH : {link}. Les RH n'envoient jamais de documents fiscaux par e-mail."],
-        bank_subject=["Rappel : modification du RIB uniquement via le portail"], bank_text=["Toute modification de RIB se fait uniquement sur le portail RH ({link}). La paie ne modifie jamais un RIB sur simple demande par e-mail."],
+        payslip_subject=["Votre bulletin de paie de {month} est disponible"],
+        payslip_text=["Votre bulletin de paie de {month} est disponible sur le portail RH : {link}"],
+        timesheet_subject=["Rappel : feuilles de temps à rendre vendredi"],
+        timesheet_text=["Merci de valider vos feuilles de temps avant le {date} : {link}"],
+        tax_subject=["Vos documents fiscaux {year}"],
+        tax_text=["Vos documents fiscaux {year} sont disponibles sur le portail RH : {link}. Les RH n'envoient jamais "
+                  "de documents fiscaux par e-mail."],
+        bank_subject=["Rappel : modification du RIB uniquement via le portail"],
+        bank_text=["Toute modification de RIB se fait uniquement sur le portail RH ({link}). La paie ne modifie jamais "
+                   "un RIB sur simple demande par e-mail."],
         close=["Pour toute question, contactez le service paie.", "Merci."]),
     "pt": dict(
         schedule_subject=["Calendário da folha nos feriados", "Mudança na data de pagamento de {month}"],
         schedule_text=["Devido ao feriado, os salários de {month} serão pagos em {date}."],
-        payslip_subject=["Seu holerite de {month} está disponível"], payslip_text=["Seu holerite de {month} já está disponível no portal de RH: {link}"],
-        timesheet_subject=["Lembrete: apontamento de horas até sexta"], timesheet_text=["Por favor, envie seu apontamento de horas até {date}: {link}"],
-        tax_subject=["Seu informe de rendimentos {year}"], tax_text=["Seu informe de rendimentos {year} está disponível no portal de RH: {link}. O RH não envia documentos fiscais por e-mail."],
-        bank_subject=["Lembrete: altere dados bancários só pelo portal"], bank_text=["Alterações de conta bancária só podem ser feitas no portal de RH ({link}). A folha nunca altera dados bancários por pedido de e-mail."],
+        payslip_subject=["Seu holerite de {month} está disponível"],
+        payslip_text=["Seu holerite de {month} já está disponível no portal de RH: {link}"],
+        timesheet_subject=["Lembrete: apontamento de horas até sexta"],
+        timesheet_text=["Por favor, envie seu apontamento de horas até {date}: {link}"],
+        tax_subject=["Seu informe de rendimentos {year}"],
+        tax_text=["Seu informe de rendimentos {year} está disponível no portal de RH: {link}. O RH não envia "
+                  "documentos fiscais por e-mail."],
+        bank_subject=["Lembrete: altere dados bancários só pelo portal"],
+        bank_text=["Alterações de conta bancária só podem ser feitas no portal de RH ({link}). A folha nunca altera "
+                   "dados bancários por pedido de e-mail."],
         close=["Dúvidas? Fale com a equipe de folha.", "Obrigado."]),
     "nl": dict(
         schedule_subject=["Salarisbetaling rond de feestdagen", "Gewijzigde betaaldatum in {month}"],
         schedule_text=["Vanwege de feestdag wordt het salaris over {month} op {date} uitbetaald."],
-        payslip_subject=["Je loonstrook van {month} staat klaar"], payslip_text=["Je loonstrook van {month} staat klaar in het HR-portaal: {link}"],
-        timesheet_subject=["Herinnering: urenregistratie voor vrijdag"], timesheet_text=["Lever je uren in voor {date}: {link}"],
-        tax_subject=["Je jaaropgaaf {year}"], tax_text=["Je jaaropgaaf {year} staat klaar in het HR-portaal: {link}. HR stuurt nooit belastingdocumenten per e-mail."],
-        bank_subject=["Herinnering: bankgegevens alleen via het portaal wijzigen"], bank_text=["Wijzigingen in je bankgegevens kunnen alleen via het HR-portaal ({link}). De salarisadministratie wijzigt nooit bankgegevens op basis van een e-mail."],
+        payslip_subject=["Je loonstrook van {month} staat klaar"],
+        payslip_text=["Je loonstrook van {month} staat klaar in het HR-portaal: {link}"],
+        timesheet_subject=["Herinnering: urenregistratie voor vrijdag"],
+        timesheet_text=["Lever je uren in voor {date}: {link}"],
+        tax_subject=["Je jaaropgaaf {year}"],
+        tax_text=["Je jaaropgaaf {year} staat klaar in het HR-portaal: {link}. HR stuurt nooit belastingdocumenten per "
+                  "e-mail."],
+        bank_subject=["Herinnering: bankgegevens alleen via het portaal wijzigen"],
+        bank_text=["Wijzigingen in je bankgegevens kunnen alleen via het HR-portaal ({link}). De salarisadministratie "
+                   "wijzigt nooit bankgegevens op basis van een e-mail."],
         close=["Vragen? Neem contact op met de salarisadministratie.", "Dank je wel."]),
 }
 
@@ -4465,13 +5219,16 @@ _T["benign_payroll_notice"] = {
 _INTERNAL_PATHS = {"schedule": ["/payroll/calendar", "/hr/payroll-calendar"], "payslip": ["/payslips", "/me/payslips"],
                    "timesheet": ["/timesheets", "/time/submit"], "enrol": ["/benefits", "/benefits/enrollment"],
                    "tax": ["/documents/tax", "/me/tax-forms"], "bank": ["/profile/bank", "/me/payment-elections"],
-                   "migration": ["/migration", "/mail/migration-slots"], "password": ["/password", "/selfservice/password"],
+                   "migration": ["/migration", "/mail/migration-slots"], "password": ["/password",
+                                                                                      "/selfservice/password"],
                    "mfa": ["/mfa/enroll", "/kb/mfa-setup"], "maint": ["/status", "/status/maintenance"],
-                   "training": ["/training", "/learning/security-awareness"], "vpn": ["/software/vpn", "/kb/vpn-client"]}
+                   "training": ["/training", "/learning/security-awareness"], "vpn": ["/software/vpn",
+                                                                                      "/kb/vpn-client"]}
 
 
 def _internal_url(rng: random.Random, area: str, topic: str) -> str:
-    host = _pick(rng, {"hr": ["hr", "payroll", "people", "intranet"], "it": ["it", "servicedesk", "sso", "portal", "intranet", "selfservice"]}[area])
+    host = _pick(rng, {"hr": ["hr", "payroll", "people", "intranet"], "it": ["it", "servicedesk", "sso", "portal",
+                                                                             "intranet", "selfservice"]}[area])
     return f"https://{host}.{_pick(rng, [ORG, ORG, 'example.org'])}{_pick(rng, _INTERNAL_PATHS[topic])}"
 
 
@@ -4483,19 +5240,26 @@ def benign_payroll_notice(rng: random.Random, when: datetime):
     theme = _pick(rng, themes)
     url = _internal_url(rng, "hr", theme)
     b.ctx.update(month=_MONTHS[b.lang][when.month - 1], year=when.year - (1 if theme == "tax" else 0),
-                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 20))), link=_link(url, _pick(rng, ["", url, "HR portal"])))
+                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 20))),
+                 link=_link(url, _pick(rng, ["", url, "HR portal"])))
     system = _chance(rng, 0.4)
-    box = _Person("Payroll", "Team", f"{_pick(rng, ['payroll', 'hr', 'people', 'hr-payroll'])}@{_pick(rng, [ORG, ORG, 'example.org'])}", "", _pick(rng, ORG_NAMES))
-    s = _internal_sender(rng, box, _pick(rng, ["Payroll", "HR Team", "People Operations", f"{_pick(rng, ORG_NAMES)} HR"]), system=system) \
+    box = _Person("Payroll", "Team",
+                  f"{_pick(rng, ['payroll', 'hr', 'people', 'hr-payroll'])}@{_pick(rng, [ORG, ORG, 'example.org'])}",
+                  "", _pick(rng, ORG_NAMES))
+    s = _internal_sender(rng, box, _pick(rng, ["Payroll", "HR Team", "People Operations",
+                                               f"{_pick(rng, ORG_NAMES)} HR"]), system=system) \
         if system or _chance(rng, 0.5) else _internal_sender(rng, hr)
     if system:
         b.style_hint = "notify" if _chance(rng, 0.5) else None
     _benign_reply_to(b, box.domain, 0.35 if system else 0.1, ["payroll", "hr", "hr-helpdesk", "people"], "Payroll")
-    b.blocks.append(("p", _pick(rng, _C[b.lang]["hi_team"]) if _chance(rng, 0.6) else _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)))
+    b.blocks.append(("p", _pick(rng, _C[b.lang]["hi_team"]) if _chance(rng, 0.6)
+                     else _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)))
     b.para([b.p(f"{theme}_text")])
     b.para([b.p("close")])
-    b.sign([s.display] if s.display and s.display != hr.name else _sig_lines(rng, hr, b.lang, _pick(rng, [2, 3])), bye=True)
-    to = [_fmt_to(rng, rcpt)] if _chance(rng, 0.5) else [f"{_pick(rng, ['all-staff', 'everyone', 'staff', 'employees'])}@{ORG}"]
+    b.sign([s.display] if s.display and s.display != hr.name else _sig_lines(rng, hr, b.lang, _pick(rng, [2, 3])),
+           bye=True)
+    to = [_fmt_to(rng, rcpt)] if _chance(rng, 0.5) else \
+        [f"{_pick(rng, ['all-staff', 'everyone', 'staff', 'employees'])}@{ORG}"]
     msg = _finish(b, s, to, b.subject(True, f"{theme}_subject"))
     return msg, "benign_payroll_notice", dict(_NO_LEGS)
 
@@ -4503,45 +5267,68 @@ def benign_payroll_notice(rng: random.Random, when: datetime):
 _CARRIERS = [("UPS", "mcinfo@ups.com", "https://www.ups.com/track?tracknum={trk}", "ups"),
              ("FedEx", "TrackingUpdates@fedex.com", "https://www.fedex.com/fedextrack/?trknbr={trk}", "fedex"),
              ("DHL Express", "noreply@dhl.com", "https://www.dhl.com/en/express/tracking.html?AWB={trk}", "dhl"),
-             ("DHL Paket", "noreply@dhl.de", "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={trk}", "dhl"),
-             ("Amazon", "shipment-tracking@amazon.com", "https://www.amazon.com/progress-tracker/package/ref=pt_redirect?orderId={trk}", "amazon"),
+             ("DHL Paket", "noreply@dhl.de",
+              "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={trk}", "dhl"),
+             ("Amazon", "shipment-tracking@amazon.com",
+              "https://www.amazon.com/progress-tracker/package/ref=pt_redirect?orderId={trk}", "amazon"),
              ("PostNL", "noreply@postnl.nl", "https://jouw.postnl.nl/track-and-trace/{trk}", "dhl"),
-             ("Correios", "rastreamento@correios.com.br", "https://rastreamento.correios.com.br/app/index.php?objeto={trk}", "dhl"),
-             ("La Poste Colissimo", "noreply@laposte.fr", "https://www.laposte.fr/outils/suivre-vos-envois?code={trk}", "dhl")]
+             ("Correios", "rastreamento@correios.com.br",
+              "https://rastreamento.correios.com.br/app/index.php?objeto={trk}", "dhl"),
+             ("La Poste Colissimo", "noreply@laposte.fr", "https://www.laposte.fr/outils/suivre-vos-envois?code={trk}",
+              "dhl")]
 _T["benign_shipping"] = {
     "en": dict(
-        shipped_subject=["Your package is on its way", "Shipment notification: {trk}", "Your order from {shipper} has shipped", "{carrier} shipment {trk}"],
-        shipped_text=["Good news - your shipment from {shipper} is on its way. Tracking number: {trk}.", "A package is scheduled for delivery on {date}."],
-        out_subject=["Your package is out for delivery", "Arriving today: {trk}"], out_text=["Your package {trk} is out for delivery today."],
-        delivered_subject=["Delivered: your package {trk}", "Your package was delivered"], delivered_text=["Your package was delivered on {date} at {time}."],
+        shipped_subject=["Your package is on its way", "Shipment notification: {trk}",
+                         "Your order from {shipper} has shipped", "{carrier} shipment {trk}"],
+        shipped_text=["Good news - your shipment from {shipper} is on its way. Tracking number: {trk}.",
+                      "A package is scheduled for delivery on {date}."],
+        out_subject=["Your package is out for delivery", "Arriving today: {trk}"],
+        out_text=["Your package {trk} is out for delivery today."],
+        delivered_subject=["Delivered: your package {trk}", "Your package was delivered"],
+        delivered_text=["Your package was delivered on {date} at {time}."],
         exception_subject=["Delivery attempted - {trk}", "Update on your delivery", "Delivery exception: {trk}"],
-        exception_text=["We attempted to deliver your package today but no one was available. We will try again on the next business day.",
-                        "Your shipment {trk} is delayed due to weather conditions. We apologise for the inconvenience."],
+        exception_text=["We attempted to deliver your package today but no one was available. We will try again on the "
+                        "next business day.",
+                        "Your shipment {trk} is delayed due to weather conditions. We apologise for the "
+                        "inconvenience."],
         track=["Track your shipment", "Track package", "Manage delivery"],
-        foot=["Please do not reply to this email; this mailbox is not monitored.", "You received this notification because an order was shipped to your address."]),
+        foot=["Please do not reply to this email; this mailbox is not monitored.",
+              "You received this notification because an order was shipped to your address."]),
     "de": dict(
-        shipped_subject=["Ihr Paket ist unterwegs", "Sendungsbenachrichtigung: {trk}"], shipped_text=["Ihre Sendung von {shipper} ist unterwegs. Sendungsnummer: {trk}."],
+        shipped_subject=["Ihr Paket ist unterwegs", "Sendungsbenachrichtigung: {trk}"],
+        shipped_text=["Ihre Sendung von {shipper} ist unterwegs. Sendungsnummer: {trk}."],
         out_subject=["Ihr Paket wird heute zugestellt"], out_text=["Ihr Paket {trk} wird heute zugestellt."],
-        delivered_subject=["Zugestellt: Ihr Paket {trk}"], delivered_text=["Ihr Paket wurde am {date} um {time} zugestellt."],
-        exception_subject=["Zustellversuch - {trk}"], exception_text=["Wir konnten Ihr Paket heute nicht zustellen und versuchen es am nächsten Werktag erneut."],
+        delivered_subject=["Zugestellt: Ihr Paket {trk}"],
+        delivered_text=["Ihr Paket wurde am {date} um {time} zugestellt."],
+        exception_subject=["Zustellversuch - {trk}"],
+        exception_text=["Wir konnten Ihr Paket heute nicht zustellen und versuchen es am nächsten Werktag erneut."],
         track=["Sendung verfolgen"], foot=["Bitte antworten Sie nicht auf diese E-Mail."]),
     "fr": dict(
-        shipped_subject=["Votre colis est en route", "Notification d'expédition : {trk}"], shipped_text=["Votre envoi de {shipper} est en route. Numéro de suivi : {trk}."],
+        shipped_subject=["Votre colis est en route", "Notification d'expédition : {trk}"],
+        shipped_text=["Votre envoi de {shipper} est en route. Numéro de suivi : {trk}."],
         out_subject=["Votre colis est en cours de livraison"], out_text=["Votre colis {trk} sera livré aujourd'hui."],
         delivered_subject=["Livré : votre colis {trk}"], delivered_text=["Votre colis a été livré le {date} à {time}."],
-        exception_subject=["Tentative de livraison - {trk}"], exception_text=["Nous n'avons pas pu livrer votre colis aujourd'hui. Une nouvelle tentative aura lieu le prochain jour ouvré."],
+        exception_subject=["Tentative de livraison - {trk}"],
+        exception_text=["Nous n'avons pas pu livrer votre colis aujourd'hui. Une nouvelle tentative aura lieu le "
+                        "prochain jour ouvré."],
         track=["Suivre mon colis"], foot=["Merci de ne pas répondre à cet e-mail."]),
     "pt": dict(
-        shipped_subject=["Sua encomenda está a caminho", "Aviso de envio: {trk}"], shipped_text=["Sua encomenda de {shipper} está a caminho. Código de rastreio: {trk}."],
+        shipped_subject=["Sua encomenda está a caminho", "Aviso de envio: {trk}"],
+        shipped_text=["Sua encomenda de {shipper} está a caminho. Código de rastreio: {trk}."],
         out_subject=["Sua encomenda saiu para entrega"], out_text=["Sua encomenda {trk} saiu para entrega hoje."],
-        delivered_subject=["Entregue: encomenda {trk}"], delivered_text=["Sua encomenda foi entregue em {date} às {time}."],
-        exception_subject=["Tentativa de entrega - {trk}"], exception_text=["Tentamos entregar sua encomenda hoje, mas não havia ninguém. Tentaremos novamente no próximo dia útil."],
+        delivered_subject=["Entregue: encomenda {trk}"],
+        delivered_text=["Sua encomenda foi entregue em {date} às {time}."],
+        exception_subject=["Tentativa de entrega - {trk}"],
+        exception_text=["Tentamos entregar sua encomenda hoje, mas não havia ninguém. Tentaremos novamente no próximo "
+                        "dia útil."],
         track=["Rastrear encomenda"], foot=["Por favor, não responda a este e-mail."]),
     "nl": dict(
-        shipped_subject=["Je pakket is onderweg", "Verzendbericht: {trk}"], shipped_text=["Je zending van {shipper} is onderweg. Track & trace: {trk}."],
+        shipped_subject=["Je pakket is onderweg", "Verzendbericht: {trk}"],
+        shipped_text=["Je zending van {shipper} is onderweg. Track & trace: {trk}."],
         out_subject=["Je pakket wordt vandaag bezorgd"], out_text=["Je pakket {trk} wordt vandaag bezorgd."],
         delivered_subject=["Bezorgd: je pakket {trk}"], delivered_text=["Je pakket is bezorgd op {date} om {time}."],
-        exception_subject=["Bezorgpoging - {trk}"], exception_text=["We hebben vandaag geprobeerd je pakket te bezorgen. We komen de volgende werkdag terug."],
+        exception_subject=["Bezorgpoging - {trk}"],
+        exception_text=["We hebben vandaag geprobeerd je pakket te bezorgen. We komen de volgende werkdag terug."],
         track=["Volg je pakket"], foot=["Reageer niet op deze e-mail."]),
 }
 
@@ -4550,13 +5337,16 @@ def benign_shipping(rng: random.Random, when: datetime):
     b = _B(rng, when, "benign_shipping")
     rcpt = _staff(rng, b.lang, _pick(rng, ["assistant", "other"]))
     carrier, addr, url_t, _ = _pick(rng, _CARRIERS)
-    trk = {"UPS": "1Z" + _alnum(rng, 6, "ABCDEFGHJKLMNPRSTVWXY0123456789") + _digits(rng, 10), "FedEx": _digits(rng, 12)}.get(carrier, _digits(rng, 10))
+    trk = {"UPS": "1Z" + _alnum(rng, 6, "ABCDEFGHJKLMNPRSTVWXY0123456789") + _digits(rng, 10),
+           "FedEx": _digits(rng, 12)}.get(carrier, _digits(rng, 10))
     if carrier == "Amazon":
         trk = f"{_digits(rng, 3)}-{_digits(rng, 7)}-{_digits(rng, 7)}"
     theme = _weighted(rng, [("shipped", 40), ("out", 20), ("delivered", 20), ("exception", 20)])
     url = url_t.format(trk=trk)
-    b.ctx.update(trk=trk, carrier=carrier, shipper=_pick(rng, [v for v, _ in VENDORS] + ["Dell Technologies", "CDW", "Staples"]),
-                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(0, 3))), time=_pick(rng, ["10:42", "14:05", "11:17", "16:30"]))
+    b.ctx.update(trk=trk, carrier=carrier, shipper=_pick(rng, [v for v, _ in VENDORS] + ["Dell Technologies", "CDW",
+                                                                                         "Staples"]),
+                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(0, 3))),
+                 time=_pick(rng, ["10:42", "14:05", "11:17", "16:30"]))
     s = _sender(rng, _pick(rng, [carrier, f"{carrier} Quantum View", f"{carrier} Notifications"]), addr, "brand")
     _benign_reply_to(b, addr.split("@")[1], 0.2, ["noreply", "no-reply", "customerservice", "auto-reply"])
     b.style_hint = "notify"
@@ -4572,43 +5362,58 @@ def benign_shipping(rng: random.Random, when: datetime):
 
 _T["benign_newsletter"] = {
     "en": dict(
-        subject=["{sender} Monthly: what's new in {month}", "Your {month} update from {sender}", "5 trends shaping {topic} this year",
-                 "New: {product} is here", "Webinar invitation: {topic}", "{sender} Insights - {month} edition", "Don't miss our spring offers",
+        subject=["{sender} Monthly: what's new in {month}", "Your {month} update from {sender}",
+                 "5 trends shaping {topic} this year",
+                 "New: {product} is here", "Webinar invitation: {topic}", "{sender} Insights - {month} edition",
+                 "Don't miss our spring offers",
                  "Customer stories: how teams use {product}"],
-        intro=["Here's what's new this month.", "Welcome to the {month} edition of our newsletter.", "We've been busy - here are the highlights."],
-        items=["Read: 5 ways to streamline {topic}", "Case study: how {client} cut costs by {pct}%", "Product update: {product} now supports {feature}",
-               "Webinar on {date}: {topic} best practices", "New in the shop: {product}", "Customer spotlight: {client}",
+        intro=["Here's what's new this month.", "Welcome to the {month} edition of our newsletter.",
+               "We've been busy - here are the highlights."],
+        items=["Read: 5 ways to streamline {topic}", "Case study: how {client} cut costs by {pct}%",
+               "Product update: {product} now supports {feature}",
+               "Webinar on {date}: {topic} best practices", "New in the shop: {product}",
+               "Customer spotlight: {client}",
                "Guide: getting started with {product}", "Event: meet us at {event}"],
         more=["Read more", "Learn more", "Register now", "Shop now", "Watch the recording"],
         foot=["You are receiving this email because you subscribed to updates from {sender}.", "{sender}, {address}"],
-        unsub=["Unsubscribe", "Manage preferences", "Update your email preferences"], view=["View in browser", "View this email online"]),
+        unsub=["Unsubscribe", "Manage preferences", "Update your email preferences"], view=["View in browser",
+                                                                                            "View this email online"]),
     "de": dict(
         subject=["{sender} Newsletter {month}", "Neuigkeiten von {sender}", "Einladung zum Webinar: {topic}"],
         intro=["Das gibt es Neues in diesem Monat.", "Willkommen zur {month}-Ausgabe unseres Newsletters."],
         items=["Lesen: 5 Wege, {topic} zu vereinfachen", "Produkt-Update: {product}", "Webinar am {date}: {topic}"],
-        more=["Weiterlesen", "Jetzt anmelden"], foot=["Sie erhalten diese E-Mail, weil Sie Neuigkeiten von {sender} abonniert haben.", "{sender}, {address}"],
+        more=["Weiterlesen", "Jetzt anmelden"],
+        foot=["Sie erhalten diese E-Mail, weil Sie Neuigkeiten von {sender} abonniert haben.", "{sender}, {address}"],
         unsub=["Abmelden", "Einstellungen verwalten"], view=["Im Browser ansehen"]),
     "fr": dict(
         subject=["Newsletter {sender} - {month}", "Les nouveautés de {sender}", "Invitation webinaire : {topic}"],
         intro=["Voici les nouveautés du mois.", "Bienvenue dans l'édition de {month} de notre newsletter."],
-        items=["À lire : 5 façons de simplifier {topic}", "Nouveauté produit : {product}", "Webinaire le {date} : {topic}"],
-        more=["Lire la suite", "S'inscrire"], foot=["Vous recevez cet e-mail car vous êtes abonné aux actualités de {sender}.", "{sender}, {address}"],
+        items=["À lire : 5 façons de simplifier {topic}", "Nouveauté produit : {product}",
+               "Webinaire le {date} : {topic}"],
+        more=["Lire la suite", "S'inscrire"],
+        foot=["Vous recevez cet e-mail car vous êtes abonné aux actualités de {sender}.", "{sender}, {address}"],
         unsub=["Se désabonner", "Gérer mes préférences"], view=["Voir dans le navigateur"]),
     "pt": dict(
         subject=["Newsletter {sender} - {month}", "Novidades da {sender}", "Convite para webinar: {topic}"],
         intro=["Confira as novidades do mês.", "Bem-vindo à edição de {month} da nossa newsletter."],
-        items=["Leia: 5 formas de simplificar {topic}", "Atualização de produto: {product}", "Webinar em {date}: {topic}"],
-        more=["Saiba mais", "Inscreva-se"], foot=["Você recebeu este e-mail porque assinou as novidades da {sender}.", "{sender}, {address}"],
+        items=["Leia: 5 formas de simplificar {topic}", "Atualização de produto: {product}",
+               "Webinar em {date}: {topic}"],
+        more=["Saiba mais", "Inscreva-se"], foot=["Você recebeu este e-mail porque assinou as novidades da {sender}.",
+                                                  "{sender}, {address}"],
         unsub=["Cancelar inscrição", "Gerenciar preferências"], view=["Ver no navegador"]),
     "nl": dict(
         subject=["Nieuwsbrief {sender} - {month}", "Nieuws van {sender}", "Uitnodiging webinar: {topic}"],
         intro=["Dit is er nieuw deze maand.", "Welkom bij de {month}-editie van onze nieuwsbrief."],
-        items=["Lees: 5 manieren om {topic} te vereenvoudigen", "Productupdate: {product}", "Webinar op {date}: {topic}"],
-        more=["Lees meer", "Meld je aan"], foot=["Je ontvangt deze e-mail omdat je bent aangemeld voor nieuws van {sender}.", "{sender}, {address}"],
+        items=["Lees: 5 manieren om {topic} te vereenvoudigen", "Productupdate: {product}",
+               "Webinar op {date}: {topic}"],
+        more=["Lees meer", "Meld je aan"],
+        foot=["Je ontvangt deze e-mail omdat je bent aangemeld voor nieuws van {sender}.", "{sender}, {address}"],
         unsub=["Afmelden", "Voorkeuren beheren"], view=["Bekijk in browser"]),
 }
-_NEWS_SENDERS = [("Acme Supplies", "acme-supplies.com"), ("Globex", "globex.com"), ("LinkedIn", "linkedin.com"), ("Microsoft", "microsoft.com"),
-                 ("Adobe", "adobe.com"), ("Atlassian", "atlassian.com"), ("Zoom", "zoom.us"), ("Initech", "initech.com"),
+_NEWS_SENDERS = [("Acme Supplies", "acme-supplies.com"), ("Globex", "globex.com"), ("LinkedIn", "linkedin.com"),
+                 ("Microsoft", "microsoft.com"),
+                 ("Adobe", "adobe.com"), ("Atlassian", "atlassian.com"), ("Zoom", "zoom.us"),
+                 ("Initech", "initech.com"),
                  ("Litware Software", "litware.com"), ("Dropbox", "dropbox.com")]
 
 
@@ -4616,17 +5421,26 @@ def benign_newsletter(rng: random.Random, when: datetime):
     b = _B(rng, when, "benign_newsletter")
     rcpt = _staff(rng, b.lang, _pick(rng, ["other", "finance", "it"]))
     name, dom = _pick(rng, _NEWS_SENDERS)
-    track = f"{_pick(rng, ['click', 'links', 'email', 't', 'go', 'trk'])}.{_pick(rng, ['e.', 'em.', 'mail.', 'news.', ''])}{dom}"
+    track = (f"{_pick(rng, ['click', 'links', 'email', 't', 'go', 'trk'])}."
+             f"{_pick(rng, ['e.', 'em.', 'mail.', 'news.', ''])}{dom}")
     esp = _pick(rng, _ESPS)
     s = _sender(rng, _pick(rng, [name, f"{name} News", f"The {name} Team", f"{name} Insights"]),
-                f"{_pick(rng, ['news', 'newsletter', 'marketing', 'hello', 'updates', 'info'])}@{_pick(rng, ['', 'e.', 'email.', 'mail.'])}{dom}",
+                f"{_pick(rng, ['news', 'newsletter', 'marketing', 'hello', 'updates', 'info'])}@"
+                f"{_pick(rng, ['', 'e.', 'email.', 'mail.'])}{dom}",
                 "brand", platform="esp", esp=esp)
-    b.ctx.update(sender=name, month=_MONTHS[b.lang][when.month - 1], topic=_pick(rng, ["procurement", "cloud security", "remote work", "finance automation",
-                                                                                        "supply chain", "hybrid meetings"]),
-                 product=_pick(rng, ["Smart Pallets", "Insights Pro", "Cloud Sync", "the new dashboard", "Flex Desk"]), client=_pick(rng, _CLIENTS).name,
-                 pct=rng.randint(12, 45), feature=_pick(rng, ["single sign-on", "dark mode", "bulk export", "API webhooks"]),
-                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(5, 30))), event=_pick(rng, ["Web Summit", "CeBIT", "Money20/20", "VivaTech"]),
-                 address=_pick(rng, ["1 Market Street, San Francisco, CA 94105", "Friedrichstraße 123, 10117 Berlin", "12 rue de la Paix, 75002 Paris",
+    b.ctx.update(sender=name, month=_MONTHS[b.lang][when.month - 1], topic=_pick(rng, ["procurement", "cloud security",
+                                                                                       "remote work",
+                                                                                       "finance automation",
+                                                                                        "supply chain",
+                                                                                       "hybrid meetings"]),
+                 product=_pick(rng, ["Smart Pallets", "Insights Pro", "Cloud Sync", "the new dashboard", "Flex Desk"]),
+                 client=_pick(rng, _CLIENTS).name,
+                 pct=rng.randint(12, 45), feature=_pick(rng, ["single sign-on", "dark mode", "bulk export",
+                                                              "API webhooks"]),
+                 date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(5, 30))),
+                 event=_pick(rng, ["Web Summit", "CeBIT", "Money20/20", "VivaTech"]),
+                 address=_pick(rng, ["1 Market Street, San Francisco, CA 94105", "Friedrichstraße 123, 10117 Berlin",
+                                     "12 rue de la Paix, 75002 Paris",
                                      "Herengracht 100, 1015 BS Amsterdam"]))
 
     def tracked(dest: str) -> str:
@@ -4636,7 +5450,8 @@ def benign_newsletter(rng: random.Random, when: datetime):
     _benign_reply_to(b, dom, 0.45, ["reply", "hello", "marketing", "news", "noreply"], name)
     b.style_hint = "marketing"
     b.color = _pick(rng, ["#0a66c2", "#e60012", "#0052cc", "#2d8cff", "#111111"])
-    b.logo = (f"https://{_pick(rng, ['image', 'img', 'static'])}.{_pick(rng, ['e.', 'email.', ''])}{dom}/logo.png", name)
+    b.logo = (f"https://{_pick(rng, ['image', 'img', 'static'])}.{_pick(rng, ['e.', 'email.', ''])}{dom}/logo.png",
+              name)
     b.blocks.append(("foot", _link(tracked(f"https://www.{dom}/email/view"), b.p("view"))))
     b.blocks.append(("img", f"https://image.{dom}/newsletter/{when.strftime('%Y%m')}/hero.jpg", name))
     b.para([b.p("intro")])
@@ -4646,13 +5461,15 @@ def benign_newsletter(rng: random.Random, when: datetime):
         items.append(f"{b.p('items')} - {_link(tracked(dest), b.p('more'))}")
     b.blocks.append(("ul", items))
     b.blocks.append(("btn", tracked(f"https://www.{dom}/events"), b.p("more")))
-    socials = [_link(tracked(u), n) for n, u in [("LinkedIn", f"https://www.linkedin.com/company/{_local(name).replace('.', '')}"),
-                                                  ("X", f"https://x.com/{_local(name).replace('.', '')}"), ("YouTube", f"https://www.youtube.com/@{_local(name).replace('.', '')}"),
-                                                  ("Facebook", f"https://www.facebook.com/{_local(name).replace('.', '')}")] if _chance(rng, 0.7)]
+    handle = _local(name).replace(".", "")
+    profiles = [("LinkedIn", f"https://www.linkedin.com/company/{handle}"), ("X", f"https://x.com/{handle}"),
+                ("YouTube", f"https://www.youtube.com/@{handle}"), ("Facebook", f"https://www.facebook.com/{handle}")]
+    socials = [_link(tracked(u), n) for n, u in profiles if _chance(rng, 0.7)]
     if socials:
         b.blocks.append(("p", " | ".join(socials)))
     unsub_url = f"https://{track}/unsubscribe?u={_hex(rng, 24)}&e={_b64_email(rcpt.email)}"
-    b.blocks.append(("foot", f"{b.p('foot')} {_link(unsub_url, b.p('unsub'))} | {_link(f'https://www.{dom}/privacy', _RIGHTS[b.lang][1])}"))
+    b.blocks.append(("foot", f"{b.p('foot')} {_link(unsub_url, b.p('unsub'))} | "
+                             f"{_link(f'https://www.{dom}/privacy', _RIGHTS[b.lang][1])}"))
     b.extra.append(("List-Unsubscribe", f"<{unsub_url}>, <mailto:unsubscribe@{dom}?subject=unsubscribe>"))
     if _chance(rng, 0.7):
         b.extra.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
@@ -4666,7 +5483,8 @@ def benign_newsletter(rng: random.Random, when: datetime):
 
 _T["benign_thread_reply"] = {
     "en": dict(
-        topic=["{project} timeline", "Invoice {inv}", "Meeting next week", "Draft agreement", "PO {po} delivery", "Payment status - invoice {inv}",
+        topic=["{project} timeline", "Invoice {inv}", "Meeting next week", "Draft agreement", "PO {po} delivery",
+               "Payment status - invoice {inv}",
                "Q{q} report", "Onboarding plan", "Workshop follow-up", "Budget {year}"],
         earlier=["Hi {them}, can you send me the latest timeline for {project}?",
                  "Hi {them}, we received invoice {inv} but the PO number is missing. Could you reissue it?",
@@ -4680,33 +5498,46 @@ _T["benign_thread_reply"] = {
                "Thanks, legal has reviewed it and we're fine with the changes except clause 7. I've added a comment.",
                "PO {po} is scheduled for delivery on {date}. I'll send tracking once it ships.",
                "It's in this Friday's payment run, so you should see it early next week."],
-        extra=["Let me know if you need anything else.", "Thanks for your patience.", "Speak soon.", "Happy to discuss on a call."]),
+        extra=["Let me know if you need anything else.", "Thanks for your patience.", "Speak soon.",
+               "Happy to discuss on a call."]),
     "de": dict(
-        topic=["Zeitplan {project}", "Rechnung {inv}", "Termin nächste Woche", "Vertragsentwurf", "Lieferung Bestellung {po}"],
-        earlier=["Hallo {them}, kannst du mir den aktuellen Zeitplan für {project} schicken?", "Hallo {them}, bei der Rechnung {inv} fehlt die Bestellnummer. Könnt ihr sie neu ausstellen?",
+        topic=["Zeitplan {project}", "Rechnung {inv}", "Termin nächste Woche", "Vertragsentwurf",
+               "Lieferung Bestellung {po}"],
+        earlier=["Hallo {them}, kannst du mir den aktuellen Zeitplan für {project} schicken?",
+                 "Hallo {them}, bei der Rechnung {inv} fehlt die Bestellnummer. Könnt ihr sie neu ausstellen?",
                  "Hallo {them}, kannst du den Liefertermin für die Bestellung {po} bestätigen?"],
-        reply=["Klar - anbei der aktualisierte Zeitplan. Die Tests verschieben sich auf den {date}.", "Entschuldigung - anbei die korrigierte Rechnung mit Bestellnummer {po}.",
+        reply=["Klar - anbei der aktualisierte Zeitplan. Die Tests verschieben sich auf den {date}.",
+               "Entschuldigung - anbei die korrigierte Rechnung mit Bestellnummer {po}.",
                "Die Bestellung {po} wird am {date} geliefert. Die Sendungsnummer schicke ich nach dem Versand."],
         extra=["Melde dich, falls du noch etwas brauchst.", "Danke für die Geduld."]),
     "fr": dict(
-        topic=["Planning {project}", "Facture {inv}", "Réunion la semaine prochaine", "Projet de contrat", "Livraison commande {po}"],
-        earlier=["Bonjour {them}, peux-tu m'envoyer le dernier planning de {project} ?", "Bonjour {them}, le numéro de commande manque sur la facture {inv}. Pouvez-vous la rééditer ?",
+        topic=["Planning {project}", "Facture {inv}", "Réunion la semaine prochaine", "Projet de contrat",
+               "Livraison commande {po}"],
+        earlier=["Bonjour {them}, peux-tu m'envoyer le dernier planning de {project} ?",
+                 "Bonjour {them}, le numéro de commande manque sur la facture {inv}. Pouvez-vous la rééditer ?",
                  "Bonjour {them}, pouvez-vous confirmer la date de livraison de la commande {po} ?"],
-        reply=["Bien sûr - ci-joint le planning mis à jour. Les tests passent au {date}.", "Désolé - ci-joint la facture corrigée avec la commande {po}.",
+        reply=["Bien sûr - ci-joint le planning mis à jour. Les tests passent au {date}.",
+               "Désolé - ci-joint la facture corrigée avec la commande {po}.",
                "La commande {po} sera livrée le {date}. J'enverrai le suivi à l'expédition."],
         extra=["N'hésite pas si besoin.", "Merci pour ta patience."]),
     "pt": dict(
-        topic=["Cronograma {project}", "Fatura {inv}", "Reunião semana que vem", "Minuta do contrato", "Entrega do pedido {po}"],
-        earlier=["Olá {them}, pode me enviar o cronograma atualizado de {project}?", "Olá {them}, a fatura {inv} está sem o número do pedido. Pode reemitir?",
+        topic=["Cronograma {project}", "Fatura {inv}", "Reunião semana que vem", "Minuta do contrato",
+               "Entrega do pedido {po}"],
+        earlier=["Olá {them}, pode me enviar o cronograma atualizado de {project}?",
+                 "Olá {them}, a fatura {inv} está sem o número do pedido. Pode reemitir?",
                  "Olá {them}, pode confirmar a data de entrega do pedido {po}?"],
-        reply=["Claro - segue o cronograma atualizado. Os testes passam para {date}.", "Desculpe - segue a fatura corrigida com o pedido {po}.",
+        reply=["Claro - segue o cronograma atualizado. Os testes passam para {date}.",
+               "Desculpe - segue a fatura corrigida com o pedido {po}.",
                "O pedido {po} será entregue em {date}. Envio o rastreio quando sair."],
         extra=["Qualquer coisa, me avise.", "Obrigado pela paciência."]),
     "nl": dict(
-        topic=["Planning {project}", "Factuur {inv}", "Overleg volgende week", "Conceptovereenkomst", "Levering order {po}"],
-        earlier=["Hoi {them}, kun je me de laatste planning van {project} sturen?", "Hoi {them}, op factuur {inv} ontbreekt het ordernummer. Kunnen jullie die opnieuw sturen?",
+        topic=["Planning {project}", "Factuur {inv}", "Overleg volgende week", "Conceptovereenkomst",
+               "Levering order {po}"],
+        earlier=["Hoi {them}, kun je me de laatste planning van {project} sturen?",
+                 "Hoi {them}, op factuur {inv} ontbreekt het ordernummer. Kunnen jullie die opnieuw sturen?",
                  "Hoi {them}, kun je de leverdatum van order {po} bevestigen?"],
-        reply=["Zeker - bijgaand de bijgewerkte planning. Het testen schuift naar {date}.", "Excuses - bijgaand de gecorrigeerde factuur met order {po}.",
+        reply=["Zeker - bijgaand de bijgewerkte planning. Het testen schuift naar {date}.",
+               "Excuses - bijgaand de gecorrigeerde factuur met order {po}.",
                "Order {po} wordt op {date} geleverd. Ik stuur de track & trace zodra het verzonden is."],
         extra=["Laat maar weten als je nog iets nodig hebt.", "Dank voor je geduld."]),
 }
@@ -4727,26 +5558,32 @@ def benign_thread_reply(rng: random.Random, when: datetime):
     else:
         f, l_ = _name(rng, b.lang)
         other = _Person(f, l_, "", "Consultant", "")
-        other = _Person(f, l_, f"{_person_local(rng, other, False)}@{_pick(rng, FREEMAIL[b.lang])}", "Independent Consultant", "")
+        other = _Person(f, l_, f"{_person_local(rng, other, False)}@{_pick(rng, FREEMAIL[b.lang])}",
+                        "Independent Consultant", "")
         s = _sender(rng, other.name, other.email, "freemail")
     idx = rng.randrange(len(_T["benign_thread_reply"][b.lang]["earlier"]))
-    b.ctx.update(them=other.first, project=_pick(rng, _PROJECTS), inv=_invoice_no(rng, when.year), po=_po_no(rng), q=(when.month - 1) // 3 + 1,
+    b.ctx.update(them=other.first, project=_pick(rng, _PROJECTS), inv=_invoice_no(rng, when.year), po=_po_no(rng),
+                 q=(when.month - 1) // 3 + 1,
                  year=when.year, date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(3, 30))))
     t = b.t
     topic = b.f(t["topic"][min(idx, len(t["topic"]) - 1)]) if _chance(rng, 0.7) else b.p("topic")
     b.greet(rcpt.first, 0.3)
     b.para([b.f(t["reply"][idx])] + ([b.p("extra")] if _chance(rng, 0.5) else []))
-    b.sign(_sig_lines(rng, other, b.lang, _pick(rng, [0, 1, 2, 3, 4])), bye=_chance(rng, 0.7), mobile=0.15, disclaimer=0.15 if who != "colleague" else 0.05)
+    b.sign(_sig_lines(rng, other, b.lang, _pick(rng, [0, 1, 2, 3, 4])), bye=_chance(rng, 0.7), mobile=0.15,
+           disclaimer=0.15 if who != "colleague" else 0.05)
     t0 = b.when - timedelta(hours=rng.randint(1, 72))
     rcpt_sender = _sender(rng, rcpt.name, rcpt.email, "org", platform=_pick(rng, ["microsoft", "google"]))
     prev_id = _message_id(rng, rcpt_sender, t0)
     style = _quote_style(rng, s.client)
-    b.blocks.append(_quote(b, style, rcpt, other.email, topic, [("p", b.f(t["earlier"][idx])), ("sig", [_pick(rng, _C[b.lang]["bye"]), rcpt.first])], t0))
+    b.blocks.append(_quote(b, style, rcpt, other.email, topic, [("p", b.f(t["earlier"][idx])),
+                                                                ("sig", [_pick(rng, _C[b.lang]["bye"]), rcpt.first])],
+                           t0))
     b.in_reply_to = prev_id
     b.references = ([f"<{_hex(rng, 24)}@{other.domain}>"] if _chance(rng, 0.3) else []) + [prev_id]
     if _chance(rng, 0.35):
         ext = _pick(rng, ["pdf", "docx", "xlsx"])
-        b.attach(_office(ext, [topic], b.when) if ext != "pdf" else _pdf([topic], b.when), f"application/{_OFFICE_TYPES.get(ext, 'pdf')}",
+        b.attach(_office(ext, [topic], b.when) if ext != "pdf" else _pdf([topic], b.when),
+                 f"application/{_OFFICE_TYPES.get(ext, 'pdf')}",
                  f"{topic.replace(' ', '_').replace('/', '-')}.{ext}")
     if _chance(rng, 0.3):
         b.cc = [_fmt_to(rng, _staff(rng, b.lang, "other"))]
@@ -4757,50 +5594,70 @@ def benign_thread_reply(rng: random.Random, when: datetime):
 
 _T["benign_calendar"] = {
     "en": dict(
-        summary=["Weekly sync", "Q{q} planning", "{project} kickoff", "1:1", "Budget review", "Vendor review with {vendor}", "Interview: {role}",
+        summary=["Weekly sync", "Q{q} planning", "{project} kickoff", "1:1", "Budget review",
+                 "Vendor review with {vendor}", "Interview: {role}",
                  "Month-end close check-in", "Team lunch", "Quarterly business review"],
-        invite=["You have been invited to the following event.", "{organizer} has invited you to a meeting.", "Please join us for {summary}."],
-        agenda=["Agenda: updates, blockers, next steps.", "We'll review the numbers and agree priorities.", "Short one - 30 minutes.", ""],
+        invite=["You have been invited to the following event.", "{organizer} has invited you to a meeting.",
+                "Please join us for {summary}."],
+        agenda=["Agenda: updates, blockers, next steps.", "We'll review the numbers and agree priorities.",
+                "Short one - 30 minutes.", ""],
         move_subject=["Can we move our 1:1?", "Reschedule: {summary}", "Moving tomorrow's meeting"],
-        move_text=["Something came up - can we move our {summary} to {day} at {time}?", "Would {day} at {time} work instead? Sorry for the shuffle."],
+        move_text=["Something came up - can we move our {summary} to {day} at {time}?",
+                   "Would {day} at {time} work instead? Sorry for the shuffle."],
         accepted=["Accepted: {summary}", "Declined: {summary}", "Tentative: {summary}"],
-        accepted_text=["{organizer} has accepted this invitation.", "{organizer} has declined this invitation.", "{organizer} tentatively accepted."]),
+        accepted_text=["{organizer} has accepted this invitation.", "{organizer} has declined this invitation.",
+                       "{organizer} tentatively accepted."]),
     "de": dict(
         summary=["Wöchentliche Abstimmung", "Planung Q{q}", "Kickoff {project}", "Budgetbesprechung"],
         invite=["Sie wurden zu folgendem Termin eingeladen.", "{organizer} hat Sie zu einer Besprechung eingeladen."],
         agenda=["Agenda: Updates, offene Punkte, nächste Schritte.", ""],
-        move_subject=["Können wir unseren Termin verschieben?"], move_text=["Mir ist etwas dazwischengekommen - können wir {summary} auf {day} um {time} verschieben?"],
-        accepted=["Angenommen: {summary}", "Abgelehnt: {summary}"], accepted_text=["{organizer} hat diese Einladung angenommen.", "{organizer} hat diese Einladung abgelehnt."]),
+        move_subject=["Können wir unseren Termin verschieben?"],
+        move_text=["Mir ist etwas dazwischengekommen - können wir {summary} auf {day} um {time} verschieben?"],
+        accepted=["Angenommen: {summary}", "Abgelehnt: {summary}"],
+        accepted_text=["{organizer} hat diese Einladung angenommen.", "{organizer} hat diese Einladung abgelehnt."]),
     "fr": dict(
         summary=["Point hebdo", "Planification T{q}", "Lancement {project}", "Revue budgétaire"],
         invite=["Vous avez été invité à l'événement suivant.", "{organizer} vous a invité à une réunion."],
         agenda=["Ordre du jour : actualités, points bloquants, prochaines étapes.", ""],
-        move_subject=["Peut-on décaler notre point ?"], move_text=["J'ai un empêchement - peut-on décaler {summary} à {day} à {time} ?"],
-        accepted=["Accepté : {summary}", "Refusé : {summary}"], accepted_text=["{organizer} a accepté cette invitation.", "{organizer} a refusé cette invitation."]),
+        move_subject=["Peut-on décaler notre point ?"],
+        move_text=["J'ai un empêchement - peut-on décaler {summary} à {day} à {time} ?"],
+        accepted=["Accepté : {summary}", "Refusé : {summary}"],
+        accepted_text=["{organizer} a accepté cette invitation.", "{organizer} a refusé cette invitation."]),
     "pt": dict(
         summary=["Reunião semanal", "Planejamento T{q}", "Kickoff {project}", "Revisão de orçamento"],
         invite=["Você foi convidado para o seguinte evento.", "{organizer} convidou você para uma reunião."],
         agenda=["Pauta: atualizações, impedimentos, próximos passos.", ""],
-        move_subject=["Podemos remarcar nossa reunião?"], move_text=["Surgiu um imprevisto - podemos passar {summary} para {day} às {time}?"],
-        accepted=["Aceito: {summary}", "Recusado: {summary}"], accepted_text=["{organizer} aceitou este convite.", "{organizer} recusou este convite."]),
+        move_subject=["Podemos remarcar nossa reunião?"],
+        move_text=["Surgiu um imprevisto - podemos passar {summary} para {day} às {time}?"],
+        accepted=["Aceito: {summary}", "Recusado: {summary}"], accepted_text=["{organizer} aceitou este convite.",
+                                                                              "{organizer} recusou este convite."]),
     "nl": dict(
         summary=["Wekelijkse afstemming", "Planning Q{q}", "Kick-off {project}", "Budgetoverleg"],
-        invite=["Je bent uitgenodigd voor de volgende afspraak.", "{organizer} heeft je uitgenodigd voor een vergadering."],
+        invite=["Je bent uitgenodigd voor de volgende afspraak.",
+                "{organizer} heeft je uitgenodigd voor een vergadering."],
         agenda=["Agenda: updates, knelpunten, vervolgstappen.", ""],
-        move_subject=["Kunnen we ons overleg verzetten?"], move_text=["Er kwam iets tussen - kunnen we {summary} verzetten naar {day} om {time}?"],
-        accepted=["Geaccepteerd: {summary}", "Afgewezen: {summary}"], accepted_text=["{organizer} heeft deze uitnodiging geaccepteerd.", "{organizer} heeft deze uitnodiging afgewezen."]),
+        move_subject=["Kunnen we ons overleg verzetten?"],
+        move_text=["Er kwam iets tussen - kunnen we {summary} verzetten naar {day} om {time}?"],
+        accepted=["Geaccepteerd: {summary}", "Afgewezen: {summary}"],
+        accepted_text=["{organizer} heeft deze uitnodiging geaccepteerd.",
+                       "{organizer} heeft deze uitnodiging afgewezen."]),
 }
 
 
-def _ics(rng: random.Random, organizer: _Person, attendee: str, summary: str, start: datetime, minutes: int, location: str, uid: str) -> str:
+def _ics(rng: random.Random, organizer: _Person, attendee: str, summary: str, start: datetime, minutes: int,
+         location: str, uid: str) -> str:
     def fmt(dt: datetime) -> str:
         return dt.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return ("BEGIN:VCALENDAR\r\nPRODID:" + _pick(rng, ["-//Google Inc//Google Calendar 70.9054//EN", "Microsoft Exchange Server 2010",
-                                                        "-//Apple Inc.//iCal 5.0.3//EN"]) + "\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
-            f"BEGIN:VEVENT\r\nDTSTART:{fmt(start)}\r\nDTEND:{fmt(start + timedelta(minutes=minutes))}\r\nDTSTAMP:{fmt(start - timedelta(days=2))}\r\n"
+    return ("BEGIN:VCALENDAR\r\nPRODID:" + _pick(rng, ["-//Google Inc//Google Calendar 70.9054//EN",
+                                                       "Microsoft Exchange Server 2010",
+                                                        "-//Apple Inc.//iCal 5.0.3//EN"]) + "\r\nVERSION:2.0\r\nMETHOD"
+                                                                                            ":REQUEST\r\n"
+            f"BEGIN:VEVENT\r\nDTSTART:{fmt(start)}\r\nDTEND:{fmt(start + timedelta(minutes=minutes))}\r\nDTSTAMP:"
+            f"{fmt(start - timedelta(days=2))}\r\n"
             f"ORGANIZER;CN={organizer.name}:mailto:{organizer.email}\r\nUID:{uid}\r\n"
             f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{attendee}\r\n"
-            f"SUMMARY:{summary}\r\nLOCATION:{location}\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+            f"SUMMARY:{summary}\r\nLOCATION:"
+            f"{location}\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
 
 
 def benign_calendar(rng: random.Random, when: datetime):
@@ -4816,26 +5673,32 @@ def benign_calendar(rng: random.Random, when: datetime):
     else:
         organizer = _vip(rng, b.lang) if _chance(rng, 0.2) else _staff(rng, b.lang, "other")
         s = _internal_sender(rng, organizer)
-    start = (b.when + timedelta(days=rng.randint(1, 10))).replace(hour=rng.randint(8, 16), minute=_pick(rng, [0, 30]), second=0)
-    b.ctx.update(q=(when.month - 1) // 3 + 1, project=_pick(rng, _PROJECTS), vendor=_vendor(rng).name, role=_pick(rng, ["Senior Accountant", "Product Manager", "Data Analyst"]),
-                 organizer=organizer.name, day=_DAYS[b.lang][start.weekday()], time=f"{start.hour:02d}:{start.minute:02d}")
+    start = (b.when + timedelta(days=rng.randint(1, 10))).replace(hour=rng.randint(8, 16), minute=_pick(rng, [0, 30]),
+                                                                  second=0)
+    b.ctx.update(q=(when.month - 1) // 3 + 1, project=_pick(rng, _PROJECTS), vendor=_vendor(rng).name,
+                 role=_pick(rng, ["Senior Accountant", "Product Manager", "Data Analyst"]),
+                 organizer=organizer.name, day=_DAYS[b.lang][start.weekday()],
+                 time=f"{start.hour:02d}:{start.minute:02d}")
     summary = b.p("summary")
     b.ctx["summary"] = summary
     kind = _weighted(rng, [("invite", 60), ("move", 25), ("reply", 15)])
     if kind == "invite":
         platform = _pick(rng, ["teams", "zoom", "meet", "room"])
         if platform == "teams":
-            join = f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{_alnum(rng, 48)}%40thread.v2/0?context=%7b%22Tid%22%3a%22{_uuid(rng)}%22%7d"
+            join = (f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{_alnum(rng, 48)}"
+                    f"%40thread.v2/0?context=%7b%22Tid%22%3a%22{_uuid(rng)}%22%7d")
             loc = "Microsoft Teams Meeting"
             lines = [("p", "Microsoft Teams meeting"), ("p", _link(join, "Click here to join the meeting")),
-                     ("p", f"Meeting ID: {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 3)}\nPasscode: {_alnum(rng, 6)}")]
+                     ("p", f"Meeting ID: {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 3)} "
+                           f"{_digits(rng, 3)}\nPasscode: {_alnum(rng, 6)}")]
         elif platform == "zoom":
             mid = _digits(rng, 11)
             join = f"https://{_pick(rng, ['us02web.', 'us06web.', ''])}zoom.us/j/{mid}?pwd={_alnum(rng, 32)}"
             loc = join
             lines = [("p", f"Join Zoom Meeting\n{_link(join)}"), ("p", f"Meeting ID: {mid[:3]} {mid[3:7]} {mid[7:]}")]
         elif platform == "meet":
-            code = f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}-{_alnum(rng, 4, 'abcdefghijklmnopqrstuvwxyz')}-{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}"
+            code = (f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}-{_alnum(rng, 4, 'abcdefghijklmnopqrstuvwxyz')}-"
+                    f"{_alnum(rng, 3, 'abcdefghijklmnopqrstuvwxyz')}")
             join = f"https://meet.google.com/{code}"
             loc = join
             lines = [("p", f"Join with Google Meet: {_link(join)}")]
@@ -4847,15 +5710,22 @@ def benign_calendar(rng: random.Random, when: datetime):
             a = b.p("agenda")
             if a:
                 b.blocks.append(("p", a))
-        b.blocks.append(("kv", [(_KV_LABELS[b.lang]["date"], f"{_DAYS[b.lang][start.weekday()]} {_day(rng, b.lang, start)} {start.hour:02d}:{start.minute:02d}")]))
+        b.blocks.append(("kv", [(_KV_LABELS[b.lang]["date"],
+                                 f"{_DAYS[b.lang][start.weekday()]} {_day(rng, b.lang, start)} "
+                                 f"{start.hour:02d}:{start.minute:02d}")]))
         b.blocks.extend(lines)
-        uid = f"{_hex(rng, 26)}@{_pick(rng, ['google.com', organizer.domain])}" if _chance(rng, 0.5) else f"040000008200E00074C5B7101A82E008{_hex(rng, 40, True)}"
+        if _chance(rng, 0.5):
+            uid = f"{_hex(rng, 26)}@{_pick(rng, ['google.com', organizer.domain])}"
+        else:
+            uid = f"040000008200E00074C5B7101A82E008{_hex(rng, 40, True)}"
         b.calendar = _ics(rng, organizer, rcpt.email, summary, start, _pick(rng, [30, 45, 60]), loc, uid)
         if _chance(rng, 0.3):
             b.attach(b.calendar.encode(), "application/ics", "invite.ics")
         if s.platform == "google" and _chance(rng, 0.5):
             b.extra.append(("Sender", "Google Calendar <calendar-notification@google.com>"))
-        subject = _pick(rng, [f"Invitation: {summary} @ {_DAYS[b.lang][start.weekday()][:3]} {start.day} {_MONTHS[b.lang][start.month - 1][:3]} {start.year} {start.hour:02d}:{start.minute:02d}",
+        subject = _pick(rng, [f"Invitation: {summary} @ {_DAYS[b.lang][start.weekday()][:3]} {start.day} "
+                              f"{_MONTHS[b.lang][start.month - 1][:3]} {start.year} "
+                              f"{start.hour:02d}:{start.minute:02d}",
                               summary, f"{summary} - {_day(rng, b.lang, start)}"])
     elif kind == "move":
         b.greet(rcpt.first, 0.2)
@@ -4870,55 +5740,84 @@ def benign_calendar(rng: random.Random, when: datetime):
         b.in_reply_to, b.references = prev, [prev]
     if kind == "move":
         _benign_typos(b, 0.15)
-    msg = _finish(b, s, [_fmt_to(rng, rcpt)] + ([_fmt_to(rng, _staff(rng, b.lang))] if _chance(rng, 0.3) else []), subject)
+    msg = _finish(b, s, [_fmt_to(rng, rcpt)] + ([_fmt_to(rng, _staff(rng, b.lang))] if _chance(rng, 0.3) else []),
+                  subject)
     return msg, "benign_calendar", dict(_NO_LEGS)
 
 
 _T["benign_it_notice"] = {
     "en": dict(
-        migration_subject=["Your mailbox will be migrated this weekend", "Action required: choose your migration slot", "Mailbox migration - what to expect"],
-        migration_text=["As part of our move to the new mail platform, your mailbox will be migrated on {date}. No action is needed; Outlook may ask you to restart.",
+        migration_subject=["Your mailbox will be migrated this weekend", "Action required: choose your migration slot",
+                           "Mailbox migration - what to expect"],
+        migration_text=["As part of our move to the new mail platform, your mailbox will be migrated on {date}. No "
+                        "action is needed; Outlook may ask you to restart.",
                         "Please pick a migration slot for your mailbox by {date}: {link}"],
-        password_subject=["Your network password expires in {days} days", "Reminder: password expiry", "Password change reminder"],
-        password_text=["Your network password expires in {days} days. You can change it at any time on the self-service portal: {link}",
-                       "To avoid being locked out, change your password before {date} via {link}. IT will never ask for your password."],
+        password_subject=["Your network password expires in {days} days", "Reminder: password expiry",
+                          "Password change reminder"],
+        password_text=["Your network password expires in {days} days. You can change it at any time on the "
+                       "self-service portal: {link}",
+                       "To avoid being locked out, change your password before {date} via {link}. IT will never ask "
+                       "for your password."],
         mfa_subject=["Action required: set up multi-factor authentication", "MFA enrollment deadline {date}"],
-        mfa_text=["All staff must enrol in multi-factor authentication by {date}. Instructions are on the intranet: {link}"],
+        mfa_text=["All staff must enrol in multi-factor authentication by {date}. Instructions are on the intranet: "
+                  "{link}"],
         maint_subject=["Planned maintenance: {system} on {date}", "Service outage notice - {system}"],
-        maint_text=["{system} will be unavailable on {date} between 20:00 and 23:00 for planned maintenance. Status updates: {link}"],
+        maint_text=["{system} will be unavailable on {date} between 20:00 and 23:00 for planned maintenance. Status "
+                    "updates: {link}"],
         training_subject=["Annual security awareness training", "Reminder: complete your phishing training"],
-        training_text=["Please complete the annual security awareness training by {date}: {link}", "Remember: report suspicious emails with the Report Phishing button."],
+        training_text=["Please complete the annual security awareness training by {date}: {link}",
+                       "Remember: report suspicious emails with the Report Phishing button."],
         vpn_subject=["New VPN client rollout", "Install the new VPN client"],
         vpn_text=["We are replacing the VPN client. The new version is available in the software centre: {link}"],
         close=["Thank you for your cooperation.", "If you have questions, contact the Service Desk on ext. {ext}.",
                "Thanks for helping keep our systems secure."]),
     "de": dict(
-        migration_subject=["Ihr Postfach wird am Wochenende migriert"], migration_text=["Ihr Postfach wird am {date} auf die neue Plattform migriert. Sie müssen nichts tun."],
-        password_subject=["Ihr Netzwerkpasswort läuft in {days} Tagen ab"], password_text=["Ihr Passwort läuft in {days} Tagen ab. Sie können es im Self-Service-Portal ändern: {link}"],
-        mfa_subject=["Bitte richten Sie die Mehr-Faktor-Authentifizierung ein"], mfa_text=["Alle Mitarbeitenden müssen sich bis {date} für MFA registrieren. Anleitung im Intranet: {link}"],
-        maint_subject=["Geplante Wartung: {system} am {date}"], maint_text=["{system} ist am {date} von 20:00 bis 23:00 Uhr nicht verfügbar. Status: {link}"],
-        training_subject=["Jährliche Security-Awareness-Schulung"], training_text=["Bitte absolvieren Sie die Schulung bis {date}: {link}"],
-        close=["Vielen Dank für Ihr Verständnis.", "Bei Fragen wenden Sie sich an den Service Desk (Durchwahl {ext})."]),
+        migration_subject=["Ihr Postfach wird am Wochenende migriert"],
+        migration_text=["Ihr Postfach wird am {date} auf die neue Plattform migriert. Sie müssen nichts tun."],
+        password_subject=["Ihr Netzwerkpasswort läuft in {days} Tagen ab"],
+        password_text=["Ihr Passwort läuft in {days} Tagen ab. Sie können es im Self-Service-Portal ändern: {link}"],
+        mfa_subject=["Bitte richten Sie die Mehr-Faktor-Authentifizierung ein"],
+        mfa_text=["Alle Mitarbeitenden müssen sich bis {date} für MFA registrieren. Anleitung im Intranet: {link}"],
+        maint_subject=["Geplante Wartung: {system} am {date}"],
+        maint_text=["{system} ist am {date} von 20:00 bis 23:00 Uhr nicht verfügbar. Status: {link}"],
+        training_subject=["Jährliche Security-Awareness-Schulung"],
+        training_text=["Bitte absolvieren Sie die Schulung bis {date}: {link}"],
+        close=["Vielen Dank für Ihr Verständnis.",
+               "Bei Fragen wenden Sie sich an den Service Desk (Durchwahl {ext})."]),
     "fr": dict(
-        migration_subject=["Votre boîte aux lettres sera migrée ce week-end"], migration_text=["Votre boîte aux lettres sera migrée le {date}. Aucune action n'est nécessaire."],
-        password_subject=["Votre mot de passe réseau expire dans {days} jours"], password_text=["Votre mot de passe expire dans {days} jours. Vous pouvez le changer sur le portail : {link}"],
-        mfa_subject=["Action requise : activez l'authentification multifacteur"], mfa_text=["Tous les collaborateurs doivent activer la MFA avant le {date}. Instructions : {link}"],
-        maint_subject=["Maintenance planifiée : {system} le {date}"], maint_text=["{system} sera indisponible le {date} de 20h à 23h. Suivi : {link}"],
-        training_subject=["Formation annuelle à la sécurité"], training_text=["Merci de suivre la formation avant le {date} : {link}"],
+        migration_subject=["Votre boîte aux lettres sera migrée ce week-end"],
+        migration_text=["Votre boîte aux lettres sera migrée le {date}. Aucune action n'est nécessaire."],
+        password_subject=["Votre mot de passe réseau expire dans {days} jours"],
+        password_text=["Votre mot de passe expire dans {days} jours. Vous pouvez le changer sur le portail : {link}"],
+        mfa_subject=["Action requise : activez l'authentification multifacteur"],
+        mfa_text=["Tous les collaborateurs doivent activer la MFA avant le {date}. Instructions : {link}"],
+        maint_subject=["Maintenance planifiée : {system} le {date}"],
+        maint_text=["{system} sera indisponible le {date} de 20h à 23h. Suivi : {link}"],
+        training_subject=["Formation annuelle à la sécurité"],
+        training_text=["Merci de suivre la formation avant le {date} : {link}"],
         close=["Merci de votre compréhension.", "Pour toute question, contactez le Service Desk (poste {ext})."]),
     "pt": dict(
-        migration_subject=["Sua caixa de correio será migrada neste fim de semana"], migration_text=["Sua caixa de correio será migrada em {date}. Nenhuma ação é necessária."],
-        password_subject=["Sua senha de rede expira em {days} dias"], password_text=["Sua senha expira em {days} dias. Você pode alterá-la no portal de autoatendimento: {link}"],
-        mfa_subject=["Ação necessária: configure a autenticação multifator"], mfa_text=["Todos devem ativar o MFA até {date}. Instruções na intranet: {link}"],
-        maint_subject=["Manutenção programada: {system} em {date}"], maint_text=["{system} ficará indisponível em {date} das 20h às 23h. Status: {link}"],
+        migration_subject=["Sua caixa de correio será migrada neste fim de semana"],
+        migration_text=["Sua caixa de correio será migrada em {date}. Nenhuma ação é necessária."],
+        password_subject=["Sua senha de rede expira em {days} dias"],
+        password_text=["Sua senha expira em {days} dias. Você pode alterá-la no portal de autoatendimento: {link}"],
+        mfa_subject=["Ação necessária: configure a autenticação multifator"],
+        mfa_text=["Todos devem ativar o MFA até {date}. Instruções na intranet: {link}"],
+        maint_subject=["Manutenção programada: {system} em {date}"],
+        maint_text=["{system} ficará indisponível em {date} das 20h às 23h. Status: {link}"],
         training_subject=["Treinamento anual de segurança"], training_text=["Conclua o treinamento até {date}: {link}"],
         close=["Obrigado pela colaboração.", "Dúvidas? Fale com o Service Desk (ramal {ext})."]),
     "nl": dict(
-        migration_subject=["Je mailbox wordt dit weekend gemigreerd"], migration_text=["Je mailbox wordt op {date} gemigreerd. Je hoeft niets te doen."],
-        password_subject=["Je netwerkwachtwoord verloopt over {days} dagen"], password_text=["Je wachtwoord verloopt over {days} dagen. Wijzig het via het selfserviceportaal: {link}"],
-        mfa_subject=["Actie vereist: stel meervoudige verificatie in"], mfa_text=["Alle medewerkers moeten voor {date} MFA instellen. Instructies op intranet: {link}"],
-        maint_subject=["Gepland onderhoud: {system} op {date}"], maint_text=["{system} is op {date} van 20:00 tot 23:00 niet beschikbaar. Status: {link}"],
-        training_subject=["Jaarlijkse security-awareness-training"], training_text=["Rond de training af voor {date}: {link}"],
+        migration_subject=["Je mailbox wordt dit weekend gemigreerd"],
+        migration_text=["Je mailbox wordt op {date} gemigreerd. Je hoeft niets te doen."],
+        password_subject=["Je netwerkwachtwoord verloopt over {days} dagen"],
+        password_text=["Je wachtwoord verloopt over {days} dagen. Wijzig het via het selfserviceportaal: {link}"],
+        mfa_subject=["Actie vereist: stel meervoudige verificatie in"],
+        mfa_text=["Alle medewerkers moeten voor {date} MFA instellen. Instructies op intranet: {link}"],
+        maint_subject=["Gepland onderhoud: {system} op {date}"],
+        maint_text=["{system} is op {date} van 20:00 tot 23:00 niet beschikbaar. Status: {link}"],
+        training_subject=["Jaarlijkse security-awareness-training"],
+        training_text=["Rond de training af voor {date}: {link}"],
         close=["Dank voor je medewerking.", "Vragen? Neem contact op met de servicedesk (toestel {ext})."]),
 }
 
@@ -4929,38 +5828,50 @@ def benign_it_notice(rng: random.Random, when: datetime):
     themes = [t for t in ("migration", "password", "mfa", "maint", "training", "vpn") if b.has(f"{t}_text")]
     theme = _pick(rng, themes)
     url = _internal_url(rng, "it", theme)
-    b.ctx.update(date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 14))), days=_pick(rng, [3, 5, 7, 14]), ext=rng.randint(2000, 2999),
-                 system=_pick(rng, ["SAP", "the intranet", "Salesforce", "the file server", "Workday", "VPN"]), link=_link(url, _pick(rng, ["", url, url])))
-    box = _Person("IT", "Service Desk", f"{_pick(rng, ['servicedesk', 'it', 'helpdesk', 'it-support', 'itops'])}@{_pick(rng, [ORG, ORG, 'example.org'])}", "", _pick(rng, ORG_NAMES))
+    b.ctx.update(date=_day(rng, b.lang, b.when + timedelta(days=rng.randint(2, 14))), days=_pick(rng, [3, 5, 7, 14]),
+                 ext=rng.randint(2000, 2999),
+                 system=_pick(rng, ["SAP", "the intranet", "Salesforce", "the file server", "Workday", "VPN"]),
+                 link=_link(url, _pick(rng, ["", url, url])))
+    box = _Person("IT", "Service Desk",
+                  f"{_pick(rng, ['servicedesk', 'it', 'helpdesk', 'it-support', 'itops'])}@"
+                  f"{_pick(rng, [ORG, ORG, 'example.org'])}", "", _pick(rng, ORG_NAMES))
     system = _chance(rng, 0.45)
-    s = _internal_sender(rng, box, _pick(rng, ["IT Service Desk", "IT Operations", f"{_pick(rng, ORG_NAMES)} IT", "Service Desk", "IT Security"]), system=system)
+    s = _internal_sender(rng, box, _pick(rng, ["IT Service Desk", "IT Operations", f"{_pick(rng, ORG_NAMES)} IT",
+                                               "Service Desk", "IT Security"]), system=system)
     if system:
         b.style_hint = "notify" if _chance(rng, 0.5) else None
-    _benign_reply_to(b, box.domain, 0.35 if system else 0.1, ["servicedesk", "helpdesk", "it-support"], "IT Service Desk")
-    b.blocks.append(("p", _pick(rng, _C[b.lang]["hi_team"]) if _chance(rng, 0.6) else _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)))
+    _benign_reply_to(b, box.domain, 0.35 if system else 0.1, ["servicedesk", "helpdesk", "it-support"],
+                     "IT Service Desk")
+    b.blocks.append(("p", _pick(rng, _C[b.lang]["hi_team"]) if _chance(rng, 0.6)
+                     else _pick(rng, _C[b.lang]["hi"]).format(first=rcpt.first)))
     b.para([b.p(f"{theme}_text")])
     b.para([b.p("close")])
     b.sign([s.display], bye=_chance(rng, 0.6))
     if system and _chance(rng, 0.4):
         b.extra.append(("X-Auto-Response-Suppress", "All"))
-    to = [_fmt_to(rng, rcpt)] if _chance(rng, 0.5) else [f"{_pick(rng, ['all-staff', 'everyone', 'staff', 'it-announcements'])}@{ORG}"]
+    to = [_fmt_to(rng, rcpt)] if _chance(rng, 0.5) else \
+        [f"{_pick(rng, ['all-staff', 'everyone', 'staff', 'it-announcements'])}@{ORG}"]
     msg = _finish(b, s, to, b.subject(True, f"{theme}_subject"))
     return msg, "benign_it_notice", dict(_NO_LEGS)
 
 
 # ================================================================================ public API
 
-ATTACKS: list[Callable] = [wire_transfer, gift_cards, payment_change, invoice_fraud, payroll, tax_data, credentials, crypto,
+ATTACKS: list[Callable] = [wire_transfer, gift_cards, payment_change, invoice_fraud, payroll, tax_data, credentials,
+                           crypto,
                            advance_fee, extortion, malware_exec, callback, thread_hijack]
 BENIGN: list[Callable] = [benign_invoice, benign_password_reset, benign_urgent_internal, benign_vendor_notice,
-                          benign_payroll_notice, benign_shipping, benign_newsletter, benign_thread_reply, benign_calendar,
+                          benign_payroll_notice, benign_shipping, benign_newsletter, benign_thread_reply,
+                          benign_calendar,
                           benign_it_notice]
 KINDS: dict[str, str] = {**{f.__name__: "malicious" for f in ATTACKS}, **{f.__name__: "benign" for f in BENIGN}}
 _BY_KIND: dict[str, Callable] = {f.__name__: f for f in ATTACKS + BENIGN}
 
 # earlier names of some generators
-ceo_wire, vendor_bank_change, w2, credential_phish, malware = wire_transfer, payment_change, tax_data, credentials, malware_exec
-real_invoice, password_reset, urgent_internal, vendor_notice = (benign_invoice, benign_password_reset, benign_urgent_internal,
+ceo_wire, vendor_bank_change, w2 = wire_transfer, payment_change, tax_data
+credential_phish, malware = credentials, malware_exec
+real_invoice, password_reset, urgent_internal, vendor_notice = (benign_invoice, benign_password_reset,
+                                                                benign_urgent_internal,
                                                                 benign_vendor_notice)
 
 _START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -4970,7 +5881,8 @@ MANIFEST_COLUMNS = ["message_id", "label", "kind", *CONCEPTS, "lang"]
 def _when(rng: random.Random) -> datetime:
     """A send time in the 300 days after _START, mostly working hours (the same for every kind)."""
     hour = rng.randint(7, 19) if _chance(rng, 0.8) else rng.randint(0, 23)
-    return _START + timedelta(days=rng.randint(0, 299), hours=hour - 9, minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
+    return _START + timedelta(days=rng.randint(0, 299), hours=hour - 9, minutes=rng.randint(0, 59),
+                              seconds=rng.randint(0, 59))
 
 
 def _make(rng: random.Random, fn: Callable, when: datetime) -> SyntheticMessage:
@@ -5055,10 +5967,12 @@ def run(argv: Optional[list[str]] = None) -> dict:
                     "message's label, kind and concept legs (impersonation, trust, payload, goal as 0/1).")
     parser.add_argument("-n", "--messages", type=int, default=200, help="number of messages (default 200)")
     parser.add_argument("-o", "--output", help="mbox file to write")
-    parser.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same bytes (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="random seed: the same seed writes the same bytes (default 0)")
     parser.add_argument("--manifest", help="CSV manifest to write (default: OUTPUT with .csv)")
     parser.add_argument("--kinds", help="comma-separated kinds to generate (default: all); see --list-kinds")
-    parser.add_argument("--attack-share", type=float, default=0.5, help="share of attacks when both labels are chosen (default 0.5)")
+    parser.add_argument("--attack-share", type=float, default=0.5,
+                        help="share of attacks when both labels are chosen (default 0.5)")
     parser.add_argument("--list-kinds", action="store_true", help="print the kinds and their labels, and exit")
     args = parser.parse_args(argv)
     if args.list_kinds:

@@ -158,6 +158,28 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
     return table
 
 
+def _folds(groups: np.ndarray, y: np.ndarray, folds: int, seed: int):
+    """Out-of-fold splits that hold whole sources out, so the combiner and the thresholds are
+    fitted on scores that look like scores on mail from a source never seen - what users will
+    score. Falls back to stratified folds when there are too few sources of each label."""
+    mal = set(groups[y == 1])
+    ben = set(groups[y == 0])
+    if len(mal) >= 2 and len(ben) >= 2:
+        # Each fold holds out some malicious and some benign sources; every row is held out once.
+        rng = np.random.default_rng(seed)
+        order_m, order_b = sorted(mal), sorted(ben)
+        rng.shuffle(order_m)
+        rng.shuffle(order_b)
+        k = min(folds, len(order_m), len(order_b))
+        fold_of = {g: i % k for i, g in enumerate(order_m)} | \
+            {g: i % k for i, g in enumerate(order_b)}
+        f = np.array([fold_of[g] for g in groups])
+        for i in range(k):
+            yield np.flatnonzero(f != i), np.flatnonzero(f == i)
+        return
+    yield from StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(y, y)
+
+
 def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4,
                malicious_fpr: float = MALICIOUS_FPR, suspicious_fpr: float = SUSPICIOUS_FPR,
                meta: Optional[dict] = None) -> tuple[ModelBundle, np.ndarray]:
@@ -167,14 +189,14 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4,
     y = table.labels[rows]
     oof = np.zeros((len(rows), len(CONCEPTS)))
     models = {}
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    splits = list(_folds(table.sources[rows], y, folds, seed))
     matrices = table.matrices
     head = None
     if table.embeddings is not None:
         # The text model's out-of-fold score is what the trust and goal models learn from.
         E = table.embeddings[rows]
         text_oof = np.zeros(len(rows))
-        for tr, te in splitter.split(E, y):
+        for tr, te in splits:
             text_oof[te] = TextHead().fit(E[tr], y[tr]).predict_proba(E[te])[:, 1]
         head = TextHead().fit(E, y)
         filled = np.full(len(table.keys), np.nan)
@@ -183,7 +205,7 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4,
     for k, concept in enumerate(CONCEPTS):
         X = matrices[concept][rows]
         names = table.feature_names[concept]
-        for tr, te in splitter.split(X, y):
+        for tr, te in splits:
             oof[te, k] = ConceptModel(concept, names, seed=seed).fit(X[tr], y[tr]) \
                 .predict_proba(X[te])[:, 1]
         models[concept] = ConceptModel(concept, names, seed=seed).fit(X, y)
@@ -232,16 +254,16 @@ def _heldout_one(args) -> tuple[str, np.ndarray, dict]:
     return name, score_table(bundle, table.take(np.flatnonzero(mask))), bundle.thresholds
 
 
-def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2,
-                    log=print) -> tuple[dict[str, dict], np.ndarray]:
+def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=print,
+                    only: Optional[list[str]] = None) -> tuple[dict[str, dict], np.ndarray]:
     """Each source scored by a model trained on all the other sources (spam: never trained on).
 
     Returns per-source rates at that model's own thresholds, and every message's held-out score
     (for pooled figures: detection at 1% false positives over all held-out benign mail)."""
     global _FORK_TABLE
     _FORK_TABLE = table
-    names = sorted(set(table.sources))
-    scores = np.zeros(len(table.keys))
+    names = sorted(set(table.sources) if only is None else set(only))
+    scores = np.full(len(table.keys), np.nan)
     out = {}
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
@@ -257,7 +279,8 @@ def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2,
         _FORK_TABLE = None
     # One operating point for all: the score that holds 1% false positives on the pooled held-out
     # real benign mail (synthetic look-alikes excluded: they are not real mail).
-    real_benign = (table.labels == 0) & ~np.char.startswith(table.sources.astype(str), "synthetic.")
+    real_benign = (table.labels == 0) & ~np.isnan(scores) & \
+        ~np.char.startswith(table.sources.astype(str), "synthetic.")
     t1 = threshold_at_fpr(scores[real_benign], 0.01)
     for name, r in out.items():
         r["rate_at_1pct_fpr"] = float((scores[table.sources == name] >= t1).mean())
