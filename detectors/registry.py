@@ -91,7 +91,10 @@ def log_bundle(bundle: ModelBundle, metrics: dict[str, float] | None = None,
         if metrics:
             mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
         for name, path in (artifacts or {}).items():
-            mlflow.log_artifact(str(path), artifact_path=name)
+            if Path(path).is_dir():
+                mlflow.log_artifacts(str(path), artifact_path=name)
+            else:
+                mlflow.log_artifact(str(path), artifact_path=name)
         folder = bundle.save(Path(tmp) / "bundle")
         with warnings.catch_warnings():
             # The pyfunc wrapper is a class of this package, not user input; signature hints

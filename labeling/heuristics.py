@@ -930,7 +930,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
     import os
 
     from features.context import load_org
-    from labeling.sources import parse_spec, shared_corpora
+    from labeling.sources import gather_sources
 
     parser = argparse.ArgumentParser(
         prog="sedetect heuristics",
@@ -949,13 +949,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
     if args.limit is not None and args.limit < 1:
         raise ValueError("--limit must be at least 1")
 
-    sources = shared_corpora(args.corpora) if args.corpora else []
-    for spec in args.labelled:
-        sources += parse_spec(spec)
-    if not sources:
-        raise ValueError("nothing to analyse: give LABEL:PATH arguments, a CSV manifest, or --corpora DIR")
-    if len({s.name for s in sources}) != len(sources):
-        raise ValueError("two sources share a name; name them with LABEL:PATH:NAME")
+    sources = gather_sources(args.labelled, args.corpora)
     org = load_org(args.config)
     lm = label_sources(sources, org, args.limit, args.workers)
     lfs = labeling_functions()

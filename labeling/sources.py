@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 LABELS = ("malicious", "benign", "spam")
 
@@ -91,3 +92,16 @@ def synthetic_sources(per_kind: int, folder: str | Path, seed: int = 0) -> list[
             tmp.replace(path)
         out.append(LabelledSource(f"synthetic.{kind}", str(path), label))
     return out
+
+
+def gather_sources(specs: list[str], corpora: Optional[str] = None) -> list[LabelledSource]:
+    """The labelled sources a command was given: LABEL:PATH specs, CSV manifests, --corpora."""
+    sources = shared_corpora(corpora) if corpora else []
+    for spec in specs:
+        sources += parse_spec(spec)
+    if not sources:
+        raise ValueError("no labelled mail: give LABEL:PATH arguments, a CSV manifest, or "
+                         "--corpora DIR")
+    if len({s.name for s in sources}) != len(sources):
+        raise ValueError("two sources share a name; name them with LABEL:PATH:NAME")
+    return sources

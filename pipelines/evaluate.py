@@ -26,7 +26,7 @@ import numpy as np
 from detectors.metrics import (LABEL_CODES, evaluate_scores, fpr_key, plot_pr, plot_roc,
                                plot_roc_curves, plot_score_histogram, write_html_report)
 from features.signals import CONCEPTS
-from labeling.sources import LabelledSource, parse_spec, shared_corpora
+from labeling.sources import LabelledSource, gather_sources
 
 ROW_COLUMNS = ["message_key", "source", "verdict", "score", *CONCEPTS, "model_version", "error"]
 SPEC = re.compile(r"^(?:(?:malicious|benign|spam):.+|[^-].*\.csv)$")
@@ -85,18 +85,6 @@ def evaluate_rows(rows_by_source: Mapping[str, tuple[str, list[dict]]],
 
 
 # -- the job --------------------------------------------------------------------------------------
-def gather_sources(specs: list[str], corpora: Optional[str]) -> list[LabelledSource]:
-    sources = shared_corpora(corpora) if corpora else []
-    for spec in specs:
-        sources += parse_spec(spec)
-    if not sources:
-        raise ValueError("nothing to evaluate: give LABEL:PATH arguments, a CSV manifest, or "
-                         "--corpora DIR")
-    if len({s.name for s in sources}) != len(sources):
-        raise ValueError("two sources share a name; name them with LABEL:PATH:NAME")
-    return sources
-
-
 def _file_names(names: list[str]) -> dict[str, str]:
     """A safe, distinct file name stem per source name."""
     out, used = {}, set()

@@ -50,3 +50,9 @@ def test_train_job_registers_a_champion(home, tmp_path):
     import mlflow
     runs = mlflow.search_runs(experiment_names=["sedetect"])
     assert "metrics.heldout.worst_detection_rate" in runs.columns
+    assert "metrics.heldout_pooled.roc_auc" in runs.columns
+    run_id = runs.sort_values("start_time").iloc[-1]["run_id"]
+    names = {a.path for a in mlflow.MlflowClient().list_artifacts(run_id, "heldout_report")}
+    assert {"heldout_report/index.html", "heldout_report/roc.png",
+            "heldout_report/metrics.json"} <= names
+    assert result["promoted"] and not result["gate_failures"]
