@@ -408,8 +408,6 @@ def run(argv: Optional[list[str]] = None) -> dict:
     metrics = summarize_heldout(held) | {f"random_split.{k}": v for k, v in split.items()} | {
         f"threshold.{k}": v for k, v in bundle.thresholds.items()}
     bundle.meta["metrics"] = metrics
-    if args.save_bundle:
-        bundle.save(args.save_bundle)
 
     artifacts = {}
     if held_scores is not None:
@@ -424,6 +422,8 @@ def run(argv: Optional[list[str]] = None) -> dict:
         artifacts["heldout_report"] = report_dir
         print(f"  held-out report: {report_dir / 'index.html'}")
 
+    if args.save_bundle:
+        bundle.save(args.save_bundle)
     failures: list[str] = []
     if not args.no_promote and held:
         champion, _ = resolve_bundle()

@@ -1,0 +1,45 @@
+"""Print the held-out-source table of a bundle (from its bundle.json) as Markdown, for the README.
+
+    .venv/bin/python bench/heldout_table.py [BUNDLE_DIR]     # default: the shipped bundle
+
+The figures are the ones `sedetect train` measured and stored in the bundle's metadata: each source
+scored by a model trained on all the other sources.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "detectors" / "default_bundle"
+    meta = json.loads((folder / "bundle.json").read_text())["meta"]
+    held = meta["heldout"]
+    order = {"malicious": 0, "benign": 1, "spam": 2}
+    print("| held-out source | label | messages | flagged at shipped thresholds | verdict malicious "
+          "| detected at 1% FP (pooled real ham) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name, r in sorted(held.items(), key=lambda kv: (kv[0].startswith("synthetic."),
+                                                         order[kv[1]["label"]], kv[0])):
+        what = {"malicious": "detected", "benign": "false positives", "spam": "flagged"}[r["label"]]
+        at1 = f"{100 * r['rate_at_1pct_fpr']:.1f}%" if "rate_at_1pct_fpr" in r else "-"
+        print(f"| {name} | {r['label']} | {r['n']:,} | **{100 * r['flagged_rate']:.1f}%** {what} "
+              f"| {100 * r['malicious_rate']:.1f}% | {at1} |")
+    m = meta.get("metrics", {})
+    keys = ["heldout.worst_detection_rate", "heldout.worst_false_positive_rate",
+            "heldout.worst_detection_at_1pct_fpr", "heldout_pooled.roc_auc",
+            "heldout_pooled.detection_at_1pct_fpr", "heldout_pooled.detection_at_0.1pct_fpr",
+            "random_split.auc", "random_split.detection_rate", "random_split.false_positive_rate",
+            "threshold.malicious", "threshold.suspicious"]
+    print()
+    for k in keys:
+        if k in m:
+            print(f"- `{k}`: {m[k]:.4f}")
+    print(f"\nbundle created {meta.get('created')}, encoder {meta.get('encoder')}")
+
+
+if __name__ == "__main__":
+    main()
