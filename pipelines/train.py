@@ -130,7 +130,7 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
     keys, srcs, labels, offs, texts, errors = [], [], [], [], [], 0
     mats: dict[str, list] = {c: [] for c in CONCEPTS}
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         for (src, _), (k, m, o, tx, e) in zip(jobs, pool.map(_extract_task,
                                                               [(t, org) for _, t in jobs])):
             texts += tx
@@ -243,12 +243,19 @@ def rates(scores: np.ndarray, thresholds: dict[str, float]) -> dict[str, float]:
             "flagged_rate": float((scores >= thresholds["suspicious"]).sum() / n)}
 
 
-_FORK_TABLE: Optional[SignalTable] = None     # shared with forked held-out workers, read-only
+# Worker processes are spawned, not forked: a fork after torch or xgboost started their OpenMP
+# thread pools in the parent deadlocks the child. Each worker receives the table once.
+_WORKER_TABLE: Optional[SignalTable] = None
+
+
+def _init_worker(table: SignalTable) -> None:
+    global _WORKER_TABLE
+    _WORKER_TABLE = table
 
 
 def _heldout_one(args) -> tuple[str, np.ndarray, dict]:
     name, seed = args
-    table = _FORK_TABLE
+    table = _WORKER_TABLE
     mask = table.sources == name
     if table.labels[mask][0] < 0:               # spam: never trained on, score with all the rest
         bundle, _ = fit_bundle(table, seed)
@@ -263,23 +270,19 @@ def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=pri
 
     Returns per-source rates at that model's own thresholds, and every message's held-out score
     (for pooled figures: detection at 1% false positives over all held-out benign mail)."""
-    global _FORK_TABLE
-    _FORK_TABLE = table
     names = sorted(set(table.sources) if only is None else set(only))
     scores = np.full(len(table.keys), np.nan)
     out = {}
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            for name, sc, thresholds in pool.map(_heldout_one, [(n, seed) for n in names]):
-                mask = table.sources == name
-                scores[mask] = sc
-                r = rates(sc, thresholds)
-                r["label"] = {1: "malicious", 0: "benign", -1: "spam"}[int(table.labels[mask][0])]
-                out[name] = r
-                log(f"  held out {name:<40} {r['label']:<9} n={r['n']:>5}  malicious "
-                    f"{100 * r['malicious_rate']:5.1f}%  flagged {100 * r['flagged_rate']:5.1f}%")
-    finally:
-        _FORK_TABLE = None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                             initializer=_init_worker, initargs=(table,)) as pool:
+        for name, sc, thresholds in pool.map(_heldout_one, [(n, seed) for n in names]):
+            mask = table.sources == name
+            scores[mask] = sc
+            r = rates(sc, thresholds)
+            r["label"] = {1: "malicious", 0: "benign", -1: "spam"}[int(table.labels[mask][0])]
+            out[name] = r
+            log(f"  held out {name:<40} {r['label']:<9} n={r['n']:>5}  malicious "
+                f"{100 * r['malicious_rate']:5.1f}%  flagged {100 * r['flagged_rate']:5.1f}%")
     # One operating point for all: the score that holds 1% false positives on the pooled held-out
     # real benign mail (synthetic look-alikes excluded: they are not real mail).
     real_benign = (table.labels == 0) & ~np.isnan(scores) & \
