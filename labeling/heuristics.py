@@ -930,16 +930,13 @@ def run(argv: Optional[list[str]] = None) -> dict:
     import os
 
     from features.context import load_org
-    from labeling.sources import gather_sources
+    from labeling.sources import add_source_arguments, gather_sources
 
     parser = argparse.ArgumentParser(
         prog="sedetect heuristics",
         description="Analyse the labelling functions (cold-start weak labellers) on labelled mail: "
                     "coverage, overlaps, conflicts and, on malicious/benign sources, accuracy.")
-    parser.add_argument("labelled", nargs="*", metavar="LABEL:PATH[:NAME] | MANIFEST.csv",
-                        help="labelled archives (label: malicious, benign or spam; spam is "
-                             "counted but has no gold label)")
-    parser.add_argument("--corpora", help="folder of the shared corpora (../shared/corpora)")
+    add_source_arguments(parser)   # spam is counted but has no gold label
     parser.add_argument("--limit", type=int, default=None,
                         help="read at most N messages of each source")
     parser.add_argument("--config", help="organisation config (YAML); the default one otherwise")

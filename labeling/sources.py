@@ -105,3 +105,11 @@ def gather_sources(specs: list[str], corpora: Optional[str] = None) -> list[Labe
     if len({s.name for s in sources}) != len(sources):
         raise ValueError("two sources share a name; name them with LABEL:PATH:NAME")
     return sources
+
+
+def add_source_arguments(parser) -> None:
+    """The labelled-input arguments every labelled-mail command takes (train, evaluate,
+    heuristics); ``gather_sources(args.labelled, args.corpora)`` reads them."""
+    parser.add_argument("labelled", nargs="*", metavar="LABEL:PATH[:NAME] | MANIFEST.csv",
+                        help="labelled archives (label: malicious, benign or spam)")
+    parser.add_argument("--corpora", help="folder of the shared corpora (../shared/corpora)")

@@ -26,7 +26,7 @@ import numpy as np
 from detectors.metrics import (LABEL_CODES, evaluate_scores, fpr_key, plot_pr, plot_roc,
                                plot_roc_curves, plot_score_histogram, write_html_report)
 from features.signals import CONCEPTS
-from labeling.sources import LabelledSource, gather_sources
+from labeling.sources import LabelledSource, add_source_arguments, gather_sources
 
 ROW_COLUMNS = ["message_key", "source", "verdict", "score", *CONCEPTS, "model_version", "error"]
 SPEC = re.compile(r"^(?:(?:malicious|benign|spam):.+|[^-].*\.csv)$")
@@ -229,9 +229,7 @@ def evaluate(sources: list[LabelledSource], report_dir: str, model_uri: Optional
 def run(argv: Optional[list[str]] = None) -> dict:
     parser = argparse.ArgumentParser(prog="sedetect evaluate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("labelled", nargs="*", metavar="LABEL:PATH[:NAME] | MANIFEST.csv",
-                        help="labelled archives (label: malicious, benign or spam)")
-    parser.add_argument("--corpora", help="folder of the shared corpora (../shared/corpora)")
+    add_source_arguments(parser)
     parser.add_argument("-o", "--output", required=True, metavar="REPORT_DIR",
                         help="folder for metrics.json, the plots, index.html and the scored rows")
     parser.add_argument("--model-uri", default=None,

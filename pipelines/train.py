@@ -35,7 +35,7 @@ from detectors.concept_model import ConceptModel
 from features import signals as sigreg
 from features.context import Context, OrgConfig, load_org
 from features.signals import CONCEPTS
-from labeling.sources import LabelledSource, gather_sources, synthetic_sources
+from labeling.sources import LabelledSource, add_source_arguments, gather_sources, synthetic_sources
 from pipelines.readers import plan_inputs, read_task
 from features.text import embedding_text, encode_cached
 from pipelines.scoring import extract_item, parse_item
@@ -366,9 +366,7 @@ def promotion_gate(new: dict[str, dict], champion: dict[str, dict],
 def run(argv: Optional[list[str]] = None) -> dict:
     parser = argparse.ArgumentParser(prog="sedetect train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("labelled", nargs="*", metavar="LABEL:PATH[:NAME] | MANIFEST.csv",
-                        help="labelled archives (label: malicious, benign or spam)")
-    parser.add_argument("--corpora", help="folder of the shared corpora (../shared/corpora)")
+    add_source_arguments(parser)
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="add N generated messages of every synthetic attack and look-alike "
                              "type (labeling/synthetic.py), each type its own held-out source")
