@@ -175,7 +175,7 @@ class ModelBundle:
             coef = float(self.combiner.coef_[k])
             X = evidence_matrix(evidences, concept, m.feature_names)
             contrib = m.contributions(X)
-            sigs = [sigreg.get(n) if _registered(n) else None for n in m.feature_names]
+            sigs = [sigreg.lookup(n) for n in m.feature_names]
             for i, ev in enumerate(evidences):
                 cev = ev.get(concept, {})
                 for j, sig in enumerate(sigs):
@@ -253,14 +253,6 @@ class ModelBundle:
         with tarfile.open(fileobj=io.BytesIO(blob), mode="r") as tar:
             return cls.from_files({m.name: tar.extractfile(m).read() for m in tar.getmembers()
                                    if m.isfile() and "/" not in m.name})
-
-
-def _registered(name: str) -> bool:
-    try:
-        sigreg.get(name)
-        return True
-    except KeyError:
-        return False
 
 
 def threshold_at_fpr(benign_scores: np.ndarray, fpr: float) -> float:

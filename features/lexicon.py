@@ -543,7 +543,7 @@ def find_terms(text: str, theme: str, limit: int = 3) -> list[str]:
 def theme_evidence(text: str, theme: str, cap: float = 10.0) -> "Evidence":
     """The evidence a theme signal reports: how many of its terms occur (capped), and which."""
     from features.signals import Evidence
-    n = count_terms(text, theme)
-    if not n:
+    found = [m.group(0).strip() for m in _COMPILED[theme].finditer(match_text(text))] if text else []
+    if not found:
         return Evidence(0.0)
-    return Evidence(min(float(n), cap), ", ".join(find_terms(text, theme)))
+    return Evidence(min(float(len(found)), cap), ", ".join(found[:3]))

@@ -43,6 +43,7 @@ class Signal:
 
 
 _REGISTRY: dict[str, Signal] = {}
+_SORTED: dict[Optional[str], list[Signal]] = {}   # concept -> signals in feature order (memo)
 
 
 def signal(concept: str, name: str, weight: float, sentence: str,
@@ -56,6 +57,7 @@ def signal(concept: str, name: str, weight: float, sentence: str,
         if full in _REGISTRY and _REGISTRY[full].fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"signal {full} registered twice")
         _REGISTRY[full] = Signal(full, concept, weight, sentence, learned, fn, model_filled)
+        _SORTED.clear()
         return fn
     return register
 
@@ -70,14 +72,24 @@ def _load_extractors() -> None:
 
 def signals(concept: Optional[str] = None) -> list[Signal]:
     """All registered signals (of one concept), in a stable order: the model's feature order."""
-    _load_extractors()
-    out = [s for s in _REGISTRY.values() if concept is None or s.concept == concept]
-    return sorted(out, key=lambda s: s.name)
+    # evaluate() asks for every message: sort once (registration clears the memo).
+    if concept not in _SORTED:
+        _load_extractors()
+        _SORTED[concept] = sorted((s for s in _REGISTRY.values()
+                                   if concept is None or s.concept == concept),
+                                  key=lambda s: s.name)
+    return list(_SORTED[concept])
 
 
 def get(name: str) -> Signal:
     _load_extractors()
     return _REGISTRY[name]
+
+
+def lookup(name: str) -> Optional[Signal]:
+    """The signal of that name, or None (a bundle may name signals this code no longer has)."""
+    _load_extractors()
+    return _REGISTRY.get(name)
 
 
 def feature_names(concept: str) -> list[str]:

@@ -20,7 +20,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from features.context import load_org
 from features.profile import CommunicationProfile
-from pipelines.readers import ReadArchives, plan_inputs
+from pipelines.readers import ReadArchives
 from pipelines.schema import VERDICT_SCHEMA
 from pipelines.transforms import NAMESPACE, ScoreArchive, ShowProgress
 
@@ -63,13 +63,12 @@ def load_profile(path: Optional[str], disabled: bool = False) -> Optional[Commun
     return CommunicationProfile.load(default) if default.is_file() else None
 
 
-def build(p: beam.Pipeline, inputs: list[str], output: str, org, bundle_bytes: bytes,
-          model_version: str, profile: Optional[CommunicationProfile] = None,
-          chunk_bytes: int = 64 << 20) -> None:
+def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes: bytes,
+          model_version: str, profile: Optional[CommunicationProfile] = None) -> None:
     """Wire the batch pipeline onto ``p``: read -> ScoreArchive -> write."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     rows = (p
-            | "ReadArchives" >> ReadArchives(inputs, chunk_bytes=chunk_bytes)
+            | "ReadArchives" >> reader
             | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc)
             | "Progress" >> beam.ParDo(ShowProgress()))
     if output.endswith(".jsonl") or output.endswith(".json"):
@@ -136,13 +135,13 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
           beam_args: Optional[list[str]] = None, quiet: bool = False) -> dict:
     from detectors.registry import resolve_bundle
     t0 = time.perf_counter()
-    plan_inputs(inputs, chunk_bytes)              # fail early on a missing path
+    reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
     org = load_org(config)
     bundle, version = resolve_bundle(model_uri)
     profile = load_profile(profile_path, no_profile)
     Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
-        build(p, inputs, output, org, bundle.to_bytes(), version, profile, chunk_bytes)
+        build(p, reader, output, org, bundle.to_bytes(), version, profile)
     result = p.result if hasattr(p, "result") else None
     summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {})
     summary["model_version"] = version

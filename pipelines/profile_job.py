@@ -13,7 +13,7 @@ import apache_beam as beam
 
 from features.profile import CommunicationProfile
 from pipelines.batch import beam_options
-from pipelines.readers import ReadArchives, plan_inputs
+from pipelines.readers import ReadArchives
 from pipelines.transforms import ParseMessages
 
 
@@ -36,11 +36,11 @@ class ProfileCombineFn(beam.CombineFn):
 
 
 def build_profile(inputs: list[str], output: str, beam_args: Optional[list[str]] = None) -> dict:
-    plan_inputs(inputs)
+    reader = ReadArchives(inputs)                  # plans the reads: a missing path fails here
     Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
         _ = (p
-             | "ReadArchives" >> ReadArchives(inputs)
+             | "ReadArchives" >> reader
              | "ParseMessages" >> ParseMessages()).parsed \
             | "Profile" >> beam.CombineGlobally(ProfileCombineFn()) \
             | "Write" >> beam.Map(lambda prof: prof.save(output))
