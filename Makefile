@@ -9,9 +9,16 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test bench clean
+.PHONY: install system-deps demo test bench clean
 
-install: $(STAMP)
+install: $(STAMP) system-deps
+
+# redis-server for `sedetect stream` and its tests (Debian's package; nothing is started here).
+system-deps:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing redis-server (apt)"; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
 $(STAMP): requirements.txt constraints.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +31,7 @@ $(STAMP): requirements.txt constraints.txt setup.py
 demo: $(STAMP)
 	SEDETECT_HOME=$${SEDETECT_HOME:-$(CURDIR)/.sedetect-home} $(VENV)/bin/sedetect demo -o verdicts.parquet
 
-test: $(STAMP)
+test: install
 	$(PY) -m pytest -q tests
 
 bench: $(STAMP)

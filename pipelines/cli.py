@@ -8,6 +8,8 @@ import sys
 
 COMMANDS = {
     "score": ("pipelines.batch", "score mail archives into verdict rows (Parquet or JSONL)"),
+    "stream": ("pipelines.stream", "score mail from a Redis Stream into a verdict stream, until stopped"),
+    "stream-send": ("pipelines.stream_send", "put .eml/mbox messages on a Redis Stream (field 'raw')"),
     "train": ("pipelines.train", "train concept models and combiner on labelled mail; register in MLflow"),
     "profile": ("pipelines.profile_job", "profile build ARCHIVE...: learn who writes to whom"),
     "evaluate": ("pipelines.evaluate", "score labelled mail; report ROC, detection at 1%/0.1% FP, per source and concept"),
@@ -17,7 +19,7 @@ COMMANDS = {
 }
 
 USAGE = "usage: sedetect COMMAND [ARGS]\n\ncommands:\n" + "\n".join(
-    f"  {name:<9} {help_}" for name, (_, help_) in COMMANDS.items()) + \
+    f"  {name:<12} {help_}" for name, (_, help_) in COMMANDS.items()) + \
     "\n\n`sedetect COMMAND --help` documents each; Beam options (--runner, --direct_num_workers, " \
     "--direct_running_mode, ...) pass through to the pipeline.\nState lives in $SEDETECT_HOME " \
     "(default ~/.local/share/sedetect)."

@@ -14,7 +14,7 @@ import apache_beam as beam
 from features.profile import CommunicationProfile
 from pipelines.batch import beam_options
 from pipelines.readers import ReadArchives
-from pipelines.transforms import ParseMessages
+from pipelines.transforms import ParseMessages, is_error_row
 
 
 class ProfileCombineFn(beam.CombineFn):
@@ -41,9 +41,10 @@ def build_profile(inputs: list[str], output: str, beam_args: Optional[list[str]]
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
         _ = (p
              | "ReadArchives" >> reader
-             | "ParseMessages" >> ParseMessages()).parsed \
-            | "Profile" >> beam.CombineGlobally(ProfileCombineFn()) \
-            | "Write" >> beam.Map(lambda prof: prof.save(output))
+             | "ParseMessages" >> ParseMessages()
+             | "DropErrorRows" >> beam.Filter(lambda x: not is_error_row(x))
+             | "Profile" >> beam.CombineGlobally(ProfileCombineFn())
+             | "Write" >> beam.Map(lambda prof: prof.save(output)))
     prof = CommunicationProfile.load(output)
     return {"messages": prof.messages, "senders": len(prof.senders), "domains": len(prof.domains),
             "names": len(prof.name_addresses), "output": output}

@@ -1,10 +1,14 @@
 """The composite transforms shared by the batch and streaming jobs.
 
     raw messages ─> ParseMessages ─> ExtractConcepts ─> ScoreMessages ─> verdict rows
-                       └─> dead letters (error rows)
+                       └─ a message that cannot be read or parsed becomes an error row here
 
 Each step only wires a pure function from pipelines/scoring.py; errors are counted with Beam
-Metrics and become error rows, so rows out == messages in.
+Metrics and become error rows, so rows out == messages in. Error rows (dead letters) ride along
+the same single chain, passed through untouched by the later steps, rather than taking a side
+output that is flattened back in: the FnApiRunner does not fuse a Flatten, and the streaming job
+needs one fused stage from source to sink so that each poll's verdicts are written (and their
+entries acknowledged) when its bundle ends.
 """
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ from features.context import Context, OrgConfig
 from features.profile import CommunicationProfile
 from pipelines.scoring import Item, Scorer, extract_item, parse_item, signal_errors
 
-DEAD_LETTERS = "dead_letters"
 NAMESPACE = "sedetect"
 
 
@@ -34,18 +37,21 @@ class _ParseFn(beam.DoFn):
         result = parse_item(raw_message.source, raw_message.raw, raw_message.error)
         if isinstance(result, Item):
             self.parsed.inc()
-            yield result
         else:
             (self.read_errors if raw_message.error else self.parse_errors).inc()
-            yield beam.pvalue.TaggedOutput(DEAD_LETTERS, result)
+        yield result
 
 
 class ParseMessages(beam.PTransform):
-    """RawMessage -> Item; what cannot be read or parsed goes to the ``dead_letters`` output as an
-    error row with the reason."""
+    """RawMessage -> Item, or an error row (a dict naming the reason) for what cannot be read or
+    parsed."""
 
     def expand(self, pcoll):
-        return pcoll | "Parse" >> beam.ParDo(_ParseFn()).with_outputs(DEAD_LETTERS, main="parsed")
+        return pcoll | "Parse" >> beam.ParDo(_ParseFn())
+
+
+def is_error_row(element: Any) -> bool:
+    return isinstance(element, dict)
 
 
 class _ExtractFn(beam.DoFn):
@@ -53,7 +59,10 @@ class _ExtractFn(beam.DoFn):
         self.org = org
         self.signal_errors = Metrics.counter(NAMESPACE, "signal_errors")
 
-    def process(self, item: Item, profile: Optional[CommunicationProfile] = None):
+    def process(self, item: Item | dict, profile: Optional[CommunicationProfile] = None):
+        if is_error_row(item):
+            yield item
+            return
         out = extract_item(item, Context(self.org, profile))
         errors = signal_errors(out.evidence)
         if errors:
@@ -62,7 +71,7 @@ class _ExtractFn(beam.DoFn):
 
 
 class ExtractConcepts(beam.PTransform):
-    """Item -> Item with the four concepts' signals. ``profile`` is an optional PCollection holding
+    """Item -> Item with the four concepts' signals (error rows pass through). ``profile`` is an optional PCollection holding
     one CommunicationProfile, used as a side input; without it behavioural signals abstain."""
 
     def __init__(self, org: OrgConfig, profile=None):
@@ -78,8 +87,9 @@ class ExtractConcepts(beam.PTransform):
 
 
 class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
-    """Batches Items through a ModelBundle. The bundle travels as bytes inside the handler, so any
-    runner's workers can load it without access to the MLflow store that it came from."""
+    """Batches Items through a ModelBundle; error rows in the batch come out stamped with the model
+    version. The bundle travels as bytes inside the handler, so any runner's workers can load it
+    without access to the MLflow store that it came from."""
 
     def __init__(self, bundle_bytes: bytes, model_version: str, max_batch_size: int = 512):
         super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
@@ -91,12 +101,14 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
 
     def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
-        rows = model.rows(list(batch), self.model_version)
-        return [PredictionResult(item, row) for item, row in zip(batch, rows)]
+        items = [x for x in batch if not is_error_row(x)]
+        scored = iter(model.rows(items, self.model_version) if items else [])
+        return [PredictionResult(x, x | {"model_version": self.model_version} if is_error_row(x)
+                                 else next(scored)) for x in batch]
 
     def get_num_bytes(self, batch: Sequence[Item]) -> int:
         # The default pickles the whole batch just to count it; text length is a fair proxy.
-        return sum(len(it.msg.text) for it in batch)
+        return sum(0 if is_error_row(x) else len(x.msg.text) for x in batch)
 
     def get_metrics_namespace(self) -> str:
         return NAMESPACE
@@ -136,13 +148,10 @@ class ScoreArchive(beam.PTransform):
         self.profile = profile
 
     def expand(self, raw_messages):
-        parsed = raw_messages | "ParseMessages" >> ParseMessages()
-        verdicts = (parsed.parsed
-                    | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
-                    | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version))
-        errors = parsed[DEAD_LETTERS] | "StampVersion" >> beam.Map(
-            lambda row, v: row | {"model_version": v}, self.model_version)
-        return ((verdicts, errors) | "AllRows" >> beam.Flatten()
+        return (raw_messages
+                | "ParseMessages" >> ParseMessages()
+                | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
+                | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version)
                 | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))
 
 

@@ -37,3 +37,11 @@ def synthetic_mbox(tmp_path_factory, synthetic_messages):
 def default_bundle():
     from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
     return ModelBundle.load(DEFAULT_BUNDLE_DIR)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server on a free loopback port (append-only, so restart() keeps the data)."""
+    from pipelines.local_redis import LocalRedis
+    with LocalRedis(tmp_path / "redis") as server:
+        yield server
