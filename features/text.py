@@ -43,7 +43,7 @@ class TextEncoder:
         self.hits = 0
         self.misses = 0
 
-    def _load(self):
+    def load(self):
         if self._model is None:
             os.environ["HF_HUB_OFFLINE"] = "1"
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -71,7 +71,7 @@ class TextEncoder:
             else:
                 self.hits += 1
         if todo:
-            vecs = self._load().encode(list(todo.values()), batch_size=self.batch_size,
+            vecs = self.load().encode(list(todo.values()), batch_size=self.batch_size,
                                        normalize_embeddings=True, convert_to_numpy=True,
                                        show_progress_bar=False)
             for k, v in zip(todo, vecs):
@@ -82,7 +82,7 @@ class TextEncoder:
         for i, k in enumerate(keys):
             v = self._cache.get(k)
             if v is None:        # evicted inside this very call (cache smaller than the batch)
-                v = self._load().encode([texts[i]], normalize_embeddings=True)[0]
+                v = self.load().encode([texts[i]], normalize_embeddings=True)[0]
             out[i] = v
         return out
 

@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -20,9 +21,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from features.context import load_org
 from features.profile import CommunicationProfile
-from pipelines.readers import ReadArchives
+from pipelines.readers import RawMessage, ReadArchives
 from pipelines.schema import VERDICT_SCHEMA
-from pipelines.transforms import NAMESPACE, ScoreArchive, ShowProgress
+from pipelines.transforms import NAMESPACE, SIGNATURES_NAMESPACE, ScoreArchive, ShowProgress
 
 
 def beam_options(beam_args: list[str]) -> PipelineOptions:
@@ -49,6 +50,8 @@ def add_score_arguments(parser: argparse.ArgumentParser) -> None:
                         help="communication profile (JSON from `sedetect profile build`); default: "
                              "$SEDETECT_HOME/profile.json when it exists")
     parser.add_argument("--no-profile", action="store_true", help="score without a profile")
+    parser.add_argument("--no-signatures", action="store_true",
+                        help="ignore the analysts' miss signatures (the model alone)")
     parser.add_argument("--chunk-mb", type=int, default=64,
                         help="split plain mbox files into chunks of this size for parallel reads")
 
@@ -64,12 +67,16 @@ def load_profile(path: Optional[str], disabled: bool = False) -> Optional[Commun
 
 
 def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes: bytes,
-          model_version: str, profile: Optional[CommunicationProfile] = None) -> None:
-    """Wire the batch pipeline onto ``p``: read -> ScoreArchive -> write."""
+          model_version: str, profile: Optional[CommunicationProfile] = None,
+          signature_bytes: Optional[bytes] = None, since: Optional[datetime] = None) -> None:
+    """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
-    rows = (p
-            | "ReadArchives" >> reader
-            | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc)
+    raw = p | "ReadArchives" >> reader
+    if since is not None:
+        raw = raw | "SentSince" >> beam.Filter(sent_since, since)
+    rows = (raw
+            | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
+                                             signature_bytes)
             | "Progress" >> beam.ParDo(ShowProgress()))
     if output.endswith(".jsonl") or output.endswith(".json"):
         _ = (rows | "ToJson" >> beam.Map(json.dumps)
@@ -77,6 +84,24 @@ def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes
     else:
         _ = rows | "WriteParquet" >> beam.io.WriteToParquet(
             output, VERDICT_SCHEMA, num_shards=1, shard_name_template="")
+
+
+def sent_since(message: RawMessage, since: datetime) -> bool:
+    """Whether the message's Date header is at or after ``since`` (a retro-hunt window). Messages
+    without a readable date are kept: nothing is left out for lack of a header. The date selects
+    what to re-score; it is never a model feature."""
+    from email.parser import BytesHeaderParser
+    from email.utils import parsedate_to_datetime
+    try:
+        value = BytesHeaderParser().parsebytes(message.raw[:65536]).get("Date")
+        when = parsedate_to_datetime(str(value)) if value else None
+    except (TypeError, ValueError, IndexError):
+        return True
+    if when is None:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when >= since
 
 
 def summarize(output: str, seconds: float, metrics: Optional[dict] = None) -> dict:
@@ -111,12 +136,29 @@ def print_summary(summary: dict, model_version: str, stream=sys.stdout) -> None:
     print("\n".join(lines), file=stream)
 
 
-def _counters(result) -> dict:
+def _counters(result, namespace: str = NAMESPACE) -> dict:
     try:
-        res = result.metrics().query(beam.metrics.MetricsFilter().with_namespace(NAMESPACE))
+        res = result.metrics().query(beam.metrics.MetricsFilter().with_namespace(namespace))
         return {c.key.metric.name: c.committed or c.attempted or 0 for c in res["counters"]}
     except Exception:  # noqa: BLE001 - metrics are a nicety; some runners do not report them
         return {}
+
+
+def load_signature_bytes(disabled: bool = False) -> Optional[bytes]:
+    """The analysts' active miss signatures, serialised for the workers (None when there are none)."""
+    if disabled:
+        return None
+    from labeling.misses import load_signatures
+    index = load_signatures()
+    return index.to_bytes() if index is not None else None
+
+
+def record_signature_matches(result) -> dict:
+    """After a job: add each signature's matches (Beam counters) to the miss queue."""
+    from labeling.misses import record_matches
+    counts = _counters(result, SIGNATURES_NAMESPACE) if result is not None else {}
+    record_matches(counts)
+    return counts
 
 
 def run(argv: Optional[list[str]] = None) -> dict:
@@ -126,26 +168,31 @@ def run(argv: Optional[list[str]] = None) -> dict:
     args, beam_args = parser.parse_known_args(argv)
     return score(args.inputs, args.output, model_uri=args.model_uri, config=args.config,
                  profile_path=args.profile, no_profile=args.no_profile,
+                 no_signatures=args.no_signatures,
                  chunk_bytes=args.chunk_mb << 20, beam_args=beam_args)
 
 
 def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
           config: Optional[str] = None, profile_path: Optional[str] = None,
           no_profile: bool = False, chunk_bytes: int = 64 << 20,
-          beam_args: Optional[list[str]] = None, quiet: bool = False) -> dict:
+          beam_args: Optional[list[str]] = None, quiet: bool = False,
+          no_signatures: bool = False, since: Optional[datetime] = None) -> dict:
     from detectors.registry import resolve_bundle
     t0 = time.perf_counter()
     reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
     org = load_org(config)
     bundle, version = resolve_bundle(model_uri)
     profile = load_profile(profile_path, no_profile)
+    signature_bytes = load_signature_bytes(no_signatures)
     Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
-        build(p, reader, output, org, bundle.to_bytes(), version, profile)
+        build(p, reader, output, org, bundle.to_bytes(), version, profile, signature_bytes,
+              since)
     result = p.result if hasattr(p, "result") else None
     summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {})
     summary["model_version"] = version
     summary["profile"] = bool(profile)
+    summary["signature_matches"] = record_signature_matches(result)
     if not quiet:
         print_summary(summary, version)
     return summary

@@ -15,6 +15,9 @@ COMMANDS = {
     "evaluate": ("pipelines.evaluate", "score labelled mail; report ROC, detection at 1%/0.1% FP, per source and concept"),
     "heuristics": ("labeling.heuristics", "labelling functions: coverage, overlap, conflicts, accuracy"),
     "synth": ("labeling.synthetic", "generate synthetic attacks and benign look-alikes (mbox + manifest)"),
+    "miss": ("labeling.misses", "submit|list|show|accept|reject: analysts' missed attacks and false positives"),
+    "rescore": ("pipelines.rescore", "retro-hunt: re-score past mail (--since DATE) and list what is now flagged"),
+    "console": ("labeling.console.server", "serve the analyst console and HTTP API (token sign-in)"),
     "demo": ("pipelines.demo", "score a generated demo archive with the champion model"),
 }
 
@@ -52,11 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     import importlib
     module = importlib.import_module(COMMANDS[command][0])
     try:
-        module.run(rest)
+        rc = module.run(rest)
     except (FileNotFoundError, ValueError) as exc:
         print(f"sedetect {command}: {exc}", file=sys.stderr)
         return 1
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ NAMESPACE = "redis"
 # Set by `sedetect stream` on SIGTERM/SIGINT: readers stop polling, the bundle in flight is
 # written and acknowledged, and the run ends. Distributed runners stop a job with their own drain.
 STOP = threading.Event()
+# Set at the first poll of a run: the pipeline is built and its models are loaded.
+POLLING = threading.Event()
 
 _END = 2 ** 62            # the source's restriction: one offset per poll, effectively unbounded
 
@@ -56,6 +58,8 @@ class StreamSpec:
     consumer: str = "sedetect"
     count: int = 64                  # entries per poll
     block_ms: int = 500              # longest wait for new entries in one poll
+    min_poll_ms: int = 100           # shortest time between polls that return a partial batch:
+    #                                  fewer, fuller bundles (each bundle costs memory in the runner)
     claim_idle_ms: int = 30_000      # claim other consumers' entries pending longer than this
     claim_every_s: float = 5.0
     max_deliveries: int = 5          # then the entry is an error row ("poison")
@@ -83,6 +87,19 @@ def ensure_group(client, stream: str, group: str) -> None:
     except redis.ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
             raise
+
+
+def adopt_pending(client, stream: str, group: str, source: str, target: str,
+                  batch: int = 1000) -> int:
+    """Move the pending entries of consumer ``source`` to ``target`` (XCLAIM, JUSTID: the delivery
+    count is kept), so that ``target`` re-reads them at once. Returns how many moved."""
+    moved = 0
+    while True:
+        pending = client.xpending_range(stream, group, "-", "+", batch, consumername=source)
+        if not pending:
+            return moved
+        client.xclaim(stream, group, target, 0, [p["message_id"] for p in pending], justid=True)
+        moved += len(pending)
 
 
 def entry_message(entry_id: bytes | str, fields: Optional[dict], deliveries: int = 1,
@@ -128,6 +145,7 @@ class _ReadStreamFn(beam.DoFn):
                           if self.spec.lifetime_s else None)
         self._own_pending_done: set[str] = set()
         self._last_claim = 0.0
+        self._last_poll: dict[str, float] = {}
 
     def teardown(self):
         self.client.close()
@@ -141,9 +159,16 @@ class _ReadStreamFn(beam.DoFn):
             return
         if not tracker.try_claim(position):
             return
+        POLLING.set()
         import redis
+        wait = self._last_poll.get(consumer, 0.0) + self.spec.min_poll_ms / 1000 - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
         try:
             messages = list(self._poll(consumer))
+            # A full batch means a backlog: poll again at once; otherwise pace the next poll.
+            self._last_poll[consumer] = (0.0 if len(messages) >= self.spec.count
+                                         else time.monotonic())
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             # Redis is away (restarting): nothing was read, so nothing is lost; try again.
             self.reconnects.inc()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from detectors.bundle import MessageEvidence, ModelBundle
+from detectors.signatures import SignatureIndex, apply_match
 from features import signals as sigreg
 from features.context import Context, load_org
 from features.message import ParsedMessage
@@ -46,14 +47,18 @@ def signal_errors(evidence: MessageEvidence) -> list[str]:
 
 
 class Scorer:
-    """A model bundle plus, when the bundle has a text model, the sentence encoder it reads.
-    Built once per worker (the Beam ModelHandler's ``load_model``), never per message."""
+    """A model bundle, the analysts' miss signatures, and the sentence encoder they read (when the
+    bundle has a text model or there are signatures). Built once per worker (the Beam
+    ModelHandler's ``load_model``), never per message."""
 
-    def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None):
+    def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None,
+                 signatures: Optional["SignatureIndex"] = None):
         self.bundle = bundle
-        if encoder is None and bundle.needs_embeddings:
+        self.signatures = signatures if signatures is not None and len(signatures) else None
+        if encoder is None and (bundle.needs_embeddings or self.signatures is not None):
             from features.text import TextEncoder
             encoder = TextEncoder()
+            encoder.load()           # start-up work now, not in the first message's latency
         self.encoder = encoder
 
     def embeddings(self, items: Sequence[Item]):
@@ -66,7 +71,9 @@ class Scorer:
         """Verdict rows for a batch of extracted items; a batch that fails is retried one by one
         so a single bad message becomes one error row, not a lost batch."""
         try:
-            results = self.bundle.score([it.evidence for it in items], self.embeddings(items))
+            embeddings = self.embeddings(items)
+            results = self.bundle.score([it.evidence for it in items], embeddings)
+            matches = self.matches(items, embeddings)
         except Exception:  # noqa: BLE001 - isolate the offending message below
             if len(items) == 1:
                 import traceback
@@ -76,9 +83,22 @@ class Scorer:
                                   model_version, it.msg.message_id, _from(it.msg), it.msg.subject)
                         | {"message_key": it.key}]
             return [row for it in items for row in self.rows([it], model_version)]
-        return [verdict_row(it.key, it.source, it.msg.message_id, _from(it.msg), it.msg.subject,
-                            r.verdict, r.score, r.concepts, r.reasons, model_version)
-                for it, r in zip(items, results)]
+        rows = []
+        for it, r, match in zip(items, results, matches):
+            score, verdict, reasons = apply_match(r.score, r.verdict, r.reasons, match,
+                                                  self.bundle.thresholds)
+            rows.append(verdict_row(
+                it.key, it.source, it.msg.message_id, _from(it.msg), it.msg.subject, verdict,
+                score, r.concepts, reasons, model_version,
+                signature_match=match.similarity if match else 0.0,
+                signature_id=match.signature_id if match else None))
+        return rows
+
+    def matches(self, items: Sequence[Item], embeddings) -> list:
+        if self.signatures is None:
+            return [None] * len(items)
+        from detectors.signatures import indicators_of
+        return self.signatures.match(embeddings, [indicators_of(it.msg) for it in items])
 
 
 def _from(msg: ParsedMessage) -> str:
@@ -87,7 +107,8 @@ def _from(msg: ParsedMessage) -> str:
 
 def score_raw_messages(raws: Iterable[bytes], bundle: ModelBundle,
                        ctx: Optional[Context] = None, sources: Optional[Sequence[str]] = None,
-                       model_version: Optional[str] = None) -> list[dict]:
+                       model_version: Optional[str] = None,
+                       signatures: Optional[SignatureIndex] = None) -> list[dict]:
     """Score raw messages without Beam (pyfunc serving, dissection, small jobs), in input order."""
     ctx = ctx or Context(load_org())
     version = model_version or bundle.version
@@ -100,6 +121,7 @@ def score_raw_messages(raws: Iterable[bytes], bundle: ModelBundle,
         else:
             out.append(None)
             items.append((i, extract_item(parsed, ctx)))
-    for (i, _), row in zip(items, Scorer(bundle).rows([it for _, it in items], version)):
+    scorer = Scorer(bundle, signatures=signatures)
+    for (i, _), row in zip(items, scorer.rows([it for _, it in items], version)):
         out[i] = row
     return out  # type: ignore[return-value]

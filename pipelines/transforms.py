@@ -20,11 +20,13 @@ from apache_beam.metrics import Metrics
 from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInference
 
 from detectors.bundle import ModelBundle
+from detectors.signatures import SignatureIndex
 from features.context import Context, OrgConfig
 from features.profile import CommunicationProfile
 from pipelines.scoring import Item, Scorer, extract_item, parse_item, signal_errors
 
 NAMESPACE = "sedetect"
+SIGNATURES_NAMESPACE = "signatures"
 
 
 class _ParseFn(beam.DoFn):
@@ -91,18 +93,26 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
     version. The bundle travels as bytes inside the handler, so any runner's workers can load it
     without access to the MLflow store that it came from."""
 
-    def __init__(self, bundle_bytes: bytes, model_version: str, max_batch_size: int = 512):
+    def __init__(self, bundle_bytes: bytes, model_version: str,
+                 signature_bytes: Optional[bytes] = None, max_batch_size: int = 512):
         super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
+        self.signature_bytes = signature_bytes
 
     def load_model(self) -> Scorer:
-        return Scorer(ModelBundle.from_bytes(self.bundle_bytes))
+        signatures = (SignatureIndex.from_bytes(self.signature_bytes)
+                      if self.signature_bytes else None)
+        return Scorer(ModelBundle.from_bytes(self.bundle_bytes), signatures=signatures)
 
     def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
         items = [x for x in batch if not is_error_row(x)]
-        scored = iter(model.rows(items, self.model_version) if items else [])
+        rows = model.rows(items, self.model_version) if items else []
+        for row in rows:
+            if row.get("signature_id"):      # each signature's matches, for the analysts
+                Metrics.counter(SIGNATURES_NAMESPACE, row["signature_id"]).inc()
+        scored = iter(rows)
         return [PredictionResult(x, x | {"model_version": self.model_version} if is_error_row(x)
                                  else next(scored)) for x in batch]
 
@@ -127,9 +137,10 @@ class _CountVerdicts(beam.DoFn):
 class ScoreMessages(beam.PTransform):
     """Item (with signals) -> verdict row, through RunInference and the model bundle."""
 
-    def __init__(self, bundle_bytes: bytes, model_version: str):
+    def __init__(self, bundle_bytes: bytes, model_version: str,
+                 signature_bytes: Optional[bytes] = None):
         super().__init__()
-        self.handler = BundleModelHandler(bundle_bytes, model_version)
+        self.handler = BundleModelHandler(bundle_bytes, model_version, signature_bytes)
 
     def expand(self, pcoll):
         return (pcoll
@@ -140,18 +151,21 @@ class ScoreMessages(beam.PTransform):
 class ScoreArchive(beam.PTransform):
     """The whole per-message path: RawMessage -> exactly one verdict or error row each."""
 
-    def __init__(self, org: OrgConfig, bundle_bytes: bytes, model_version: str, profile=None):
+    def __init__(self, org: OrgConfig, bundle_bytes: bytes, model_version: str, profile=None,
+                 signature_bytes: Optional[bytes] = None):
         super().__init__()
         self.org = org
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
         self.profile = profile
+        self.signature_bytes = signature_bytes
 
     def expand(self, raw_messages):
         return (raw_messages
                 | "ParseMessages" >> ParseMessages()
                 | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
-                | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version)
+                | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version,
+                                                   self.signature_bytes)
                 | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))
 
 

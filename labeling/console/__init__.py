@@ -1,0 +1,4 @@
+"""The analyst console: an HTTP API (and, later, pages) over the miss queue and the models."""
+from labeling.console.app import create_app, load_tokens
+
+__all__ = ["create_app", "load_tokens"]

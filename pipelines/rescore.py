@@ -1,0 +1,56 @@
+"""Retro-hunt: re-score past mail with the current model (and the analysts' signatures) and list
+what it would now flag.
+
+    sedetect rescore ARCHIVE... --since 2026-10-01 -o rescored.parquet [--model-uri URI] [--top 50]
+
+The same batch job as `sedetect score`, restricted to messages whose Date header is at or after
+``--since`` (messages without a readable date are included).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from typing import Optional
+
+from pipelines.batch import add_score_arguments, score
+
+
+def flagged_rows(output: str, top: int = 50) -> list[dict]:
+    """The malicious and suspicious rows of a verdict file, highest score first."""
+    if output.endswith(".jsonl") or output.endswith(".json"):
+        with open(output, encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+    else:
+        import pyarrow.parquet as pq
+        rows = pq.read_table(output).to_pylist()
+    hits = [r for r in rows if r["verdict"] in ("malicious", "suspicious")]
+    return sorted(hits, key=lambda r: -(r["score"] or 0))[:top]
+
+
+def parse_since(text: str) -> datetime:
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def run(argv: Optional[list[str]] = None) -> dict:
+    parser = argparse.ArgumentParser(prog="sedetect rescore", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_score_arguments(parser)
+    parser.add_argument("--since", type=parse_since, default=None,
+                        help="only mail dated at or after this ISO date (e.g. 2026-10-01)")
+    parser.add_argument("--top", type=int, default=50, help="how many flagged messages to list")
+    args, beam_args = parser.parse_known_args(argv)
+    summary = score(args.inputs, args.output, model_uri=args.model_uri, config=args.config,
+                    profile_path=args.profile, no_profile=args.no_profile,
+                    chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
+                    no_signatures=args.no_signatures, since=args.since)
+    hits = flagged_rows(args.output, args.top)
+    print(f"\nnow flagged ({len(hits)} shown, highest score first):")
+    for r in hits:
+        why = r["reasons"][0] if r["reasons"] else ""
+        print(f"  {r['verdict']:<10} {r['score']:.3f}  {r['source']}  {r['from_addr'] or '-'}  "
+              f"{(r['subject'] or '')[:50]!r}  {why}", file=sys.stdout)
+    summary["flagged"] = hits
+    return summary

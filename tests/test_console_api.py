@@ -1,0 +1,97 @@
+"""The miss API served by a real `sedetect console` process, over real HTTP."""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from pipelines.local_redis import free_port
+from tests.test_misses import REPO, lure
+
+ANA, LEAD = "ana-" + "a" * 24, "lead-" + "b" * 24
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    home = tmp_path_factory.mktemp("console-home")
+    tokens = home / "tokens"
+    tokens.write_text(f"# analysts\nana:{ANA}\nlead:{LEAD}\n")
+    port = free_port()
+    env = os.environ | {"SEDETECT_HOME": str(home), "SEDETECT_CONSOLE_TOKENS": str(tokens)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "console", "--port", str(port),
+                             "--max-upload-mb", "1"], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/misses", timeout=1)
+        except urllib.error.HTTPError:
+            break                          # it answers (401): up
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(proc.stderr.read())
+            time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(30)
+
+
+def call(base, method, path, token=None, body=None, headers=None):
+    req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def test_every_api_call_needs_a_token(console):
+    for method, path in (("GET", "/api/misses"), ("GET", "/api/misses/1"),
+                         ("POST", "/api/misses"), ("POST", "/api/misses/1/accept"),
+                         ("POST", "/api/misses/1/reject"), ("GET", "/api/misses/1/dissection")):
+        assert call(console, method, path, body=b"x" if method == "POST" else None)[0] == 401
+        assert call(console, method, path, token="not-a-token-at-all-xxxx",
+                    body=b"x" if method == "POST" else None)[0] == 401
+
+
+def test_submit_accept_and_read_back(console):
+    status, rec = call(console, "POST", "/api/misses?label=malicious&attack_type=credential_phish"
+                       "&concepts=payload,goal&note=exec%20got%20it&submitter=lead",
+                       ANA, lure(), {"Content-Type": "message/rfc822"})
+    assert status == 201
+    assert (rec["state"], rec["submitter"], rec["channel"]) == ("submitted", "ana", "api")
+    assert rec["concepts"] == ["payload", "goal"]          # submitter comes from the token only
+    status, got = call(console, "GET", f"/api/misses/{rec['id']}", LEAD)
+    assert status == 200 and got["id"] == rec["id"] and got["events"][0]["actor"] == "ana"
+    status, acc = call(console, "POST", f"/api/misses/{rec['id']}/accept?note=confirmed", LEAD)
+    assert status == 200 and acc["state"] == "accepted" and acc["decided_by"] == "lead"
+    assert acc["signature"]["kind"] == "block"
+    status, err = call(console, "POST", f"/api/misses/{rec['id']}/reject", ANA)
+    assert status == 409 and "cannot become rejected" in err["detail"]
+    status, d = call(console, "GET", f"/api/misses/{rec['id']}/dissection", ANA)
+    assert status == 200 and [leg["concept"] for leg in d["legs"]][0] == "impersonation"
+    assert d["signature"]["id"] == acc["signature"]["id"]
+    status, listed = call(console, "GET", "/api/misses?state=accepted", ANA)
+    assert rec["id"] in [r["id"] for r in listed]
+
+
+def test_multipart_upload_and_limits(console):
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\nbenign\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.eml\"\r\n"
+            f"Content-Type: message/rfc822\r\n\r\n").encode() + lure(user="mp") + \
+        f"\r\n--{boundary}--\r\n".encode()
+    status, rec = call(console, "POST", "/api/misses", ANA, body,
+                       {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 201 and rec["label"] == "benign"
+    assert call(console, "POST", "/api/misses", ANA, b"x" * (2 << 20))[0] == 413
+    assert call(console, "POST", "/api/misses", ANA, b"   ")[0] == 422
+    assert call(console, "GET", "/api/misses/99999", ANA)[0] == 404
