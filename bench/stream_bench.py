@@ -60,14 +60,11 @@ def load_messages(n: int, corpora: Path, seed: int = 0) -> list[bytes]:
     return out
 
 
-def rss_kb(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+def rss_kb(session: int) -> int | None:
+    """Resident memory of the stream job: its supervisor and its run processes together."""
+    out = subprocess.run(["ps", "-o", "rss=", "--sid", str(session)], capture_output=True,
+                         text=True).stdout.split()
+    return sum(int(x) for x in out) if out else None
 
 
 def ms_of(entry_id: bytes | str) -> int:
@@ -90,10 +87,12 @@ class StreamProcess:
 
     def start(self) -> None:
         fh = open(self.log, "a")
-        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=REPO, stdout=fh, stderr=fh)
+        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=REPO, stdout=fh, stderr=fh,
+                                     start_new_session=True)
 
     def kill9(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
+        """kill -9 of the whole job: the supervisor and the run scoring the mail."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
     def stop(self) -> int:

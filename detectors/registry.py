@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from typing import Optional
@@ -111,9 +112,50 @@ def log_bundle(bundle: ModelBundle, metrics: dict[str, float] | None = None,
 
 
 def promote_version(version: str) -> None:
+    """Make ``version`` the champion, and record when (MLflow keeps no alias history)."""
     configure_mlflow()
     from mlflow import MlflowClient
-    MlflowClient().set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+    client = MlflowClient()
+    client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+    client.set_model_version_tag(MODEL_NAME, version, "promoted_at",
+                                 time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
+
+def model_history() -> list[dict]:
+    """Every registered version, newest first: run name, creation and promotion times, the
+    held-out metrics logged with it, and whether it is the champion."""
+    configure_mlflow()
+    from mlflow import MlflowClient
+    client = MlflowClient()
+    champion = champion_version()
+    out = []
+    for mv in client.search_model_versions(f"name='{MODEL_NAME}'"):
+        run = client.get_run(mv.run_id) if mv.run_id else None
+        out.append({
+            "version": str(mv.version), "champion": str(mv.version) == champion,
+            "created": time.strftime("%Y-%m-%d %H:%M", time.gmtime(mv.creation_timestamp / 1000)),
+            "promoted_at": (mv.tags or {}).get("promoted_at"),
+            "run_name": run.info.run_name if run else "", "run_id": mv.run_id,
+            "metrics": dict(run.data.metrics) if run else {},
+        })
+    return sorted(out, key=lambda r: -int(r["version"]))
+
+
+def report_images(version: str, dest: Path) -> list[Path]:
+    """The PNG plots of the held-out report logged with ``version`` (downloaded once)."""
+    configure_mlflow()
+    from mlflow import MlflowClient
+    client = MlflowClient()
+    mv = client.get_model_version(MODEL_NAME, version)
+    folder = dest / f"v{version}"
+    if not folder.is_dir():
+        try:
+            local = client.download_artifacts(mv.run_id, "heldout_report", str(dest / "tmp"))
+        except Exception:  # noqa: BLE001 - a version without a report (the packaged default)
+            folder.mkdir(parents=True, exist_ok=True)
+            return []
+        shutil.move(local, folder)
+    return sorted(folder.glob("*.png"))
 
 
 def champion_version() -> Optional[str]:

@@ -86,7 +86,10 @@ class SignatureIndex:
         self.ids = list(ids)
         self.submission_ids = [int(s) for s in submission_ids]
         self.kinds = list(kinds)
-        self.embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(self.ids), -1)
+        self.embeddings = np.asarray(embeddings, dtype=np.float32)
+        if self.embeddings.ndim != 2 or len(self.embeddings) != len(self.ids):
+            raise ValueError(f"{len(self.ids)} signatures but embeddings of shape "
+                             f"{self.embeddings.shape}")
         self.indicators = list(indicators)
         self.near_duplicate = near_duplicate
         self.related = related

@@ -129,9 +129,10 @@ def _print(records: list[dict], as_json: bool, text: list[str]) -> None:
 
 def _summary_line(s: Submission) -> str:
     dup = f" duplicate of #{s.duplicate_of}" if s.duplicate_of else ""
-    sig = (f" {s.signature['id']} ({s.signature['matches']} matches)" if s.signature else "")
+    sig = (f" {s.signature['id']} matched {s.signature['matches']} since" if s.signature else "")
+    learned = f" learned by {s.model_version}" if s.model_version else ""
     return (f"#{s.id:<5} {s.state:<12} {s.label:<9} {s.attack_type or '-':<18} "
-            f"by {s.submitter}{dup}{sig}  {s.note[:40]}")
+            f"by {s.submitter}{dup}{sig}{learned}  {s.note[:40]}")
 
 
 def _record(s: Submission) -> dict:

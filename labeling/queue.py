@@ -127,12 +127,16 @@ def content_key(raw: bytes) -> str:
 
 
 class MissQueue:
-    """The queue over one SQLite file. One instance per thread (SQLite connections are not shared)."""
+    """The queue over one SQLite file. One instance per concurrent user: never share one between
+    threads at the same time."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        # One connection per user of the queue (a CLI command, an HTTP request), used by one
+        # thread at a time, though not always the thread that opened it (the web server's pool).
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
+                                  check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")

@@ -43,8 +43,11 @@ NAMESPACE = "redis"
 # Set by `sedetect stream` on SIGTERM/SIGINT: readers stop polling, the bundle in flight is
 # written and acknowledged, and the run ends. Distributed runners stop a job with their own drain.
 STOP = threading.Event()
-# Set at the first poll of a run: the pipeline is built and its models are loaded.
+# Set at the first poll of a run: the pipeline is built and its models are loaded. A run that
+# warms up beside another waits for GO before it reads anything (set by default).
 POLLING = threading.Event()
+GO = threading.Event()
+GO.set()
 
 _END = 2 ** 62            # the source's restriction: one offset per poll, effectively unbounded
 
@@ -160,6 +163,10 @@ class _ReadStreamFn(beam.DoFn):
         if not tracker.try_claim(position):
             return
         POLLING.set()
+        while not GO.wait(0.2):
+            if STOP.is_set():
+                tracker.try_claim(_END)
+                return
         import redis
         wait = self._last_poll.get(consumer, 0.0) + self.spec.min_poll_ms / 1000 - time.monotonic()
         if wait > 0:

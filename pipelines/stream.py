@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import socket
 import threading
@@ -167,13 +168,17 @@ class _Run:
     (CONSUMER.0, CONSUMER.1) so that the incoming run, reading its own pending entries at start,
     never re-reads the entries the outgoing run still has in flight."""
 
-    def __init__(self, spec: StreamSpec, job: dict, generation: int):
+    def __init__(self, spec: StreamSpec, job: dict, generation: int, background: bool = False):
         import multiprocessing
         ctx = multiprocessing.get_context("spawn")
         self.generation = generation
         self.spec = replace(spec, consumer=f"{spec.consumer}.{generation % 2}", lifetime_s=None)
         self.ready = ctx.Event()
-        self.proc = ctx.Process(target=_run_child, args=(self.spec, job, self.ready),
+        self.go = ctx.Event()
+        if not background:
+            self.go.set()
+        self.proc = ctx.Process(target=_run_child,
+                                args=(self.spec, job, self.ready, self.go, background),
                                 name=f"sedetect-stream-{generation}")
         self.proc.start()
         self.ready_at: Optional[float] = None
@@ -189,6 +194,17 @@ class _Run:
         return bool(lifetime) and self.is_ready() and \
             time.monotonic() - self.ready_at >= lifetime       # type: ignore[operator]
 
+    def foreground(self) -> None:
+        """Normal CPU priority, then let it read: it is the run that scores now. (Best effort:
+        leaving the idle class needs CAP_SYS_NICE; each thread has its own policy.)"""
+        try:
+            for tid in os.listdir(f"/proc/{self.proc.pid}/task"):
+                os.sched_setscheduler(int(tid), os.SCHED_OTHER, os.sched_param(0))
+                os.setpriority(os.PRIO_PROCESS, int(tid), 0)
+        except (OSError, PermissionError):
+            pass
+        self.go.set()
+
     def stop(self) -> Optional[int]:
         """SIGTERM: the run writes and acknowledges its bundle in flight, then exits."""
         if self.proc.is_alive():
@@ -202,10 +218,17 @@ class _Run:
         return self.proc.exitcode
 
 
-def _run_child(spec: StreamSpec, job: dict, ready) -> None:
-    """The child process: one run of the pipeline until SIGTERM (or drained)."""
-    import os
-    from pipelines.redis_io import POLLING
+def _run_child(spec: StreamSpec, job: dict, ready, go, background: bool = False) -> None:
+    """The child process: one run of the pipeline until SIGTERM (or drained). A successor warms
+    up (imports, pipeline, model loads) ``background``: in the idle CPU class, reading nothing
+    until ``go``, so that the run still scoring keeps its latency on a small machine."""
+    from pipelines.redis_io import GO, POLLING
+    if background:
+        GO.clear()
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except (OSError, PermissionError, AttributeError):
+            os.nice(19)
     _configure_logging()
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())
@@ -220,6 +243,8 @@ def _run_child(spec: StreamSpec, job: dict, ready) -> None:
     def relay():
         POLLING.wait()
         ready.set()
+        go.wait()
+        GO.set()
     threading.Thread(target=watchdog, daemon=True).start()
     threading.Thread(target=relay, daemon=True).start()
     org = load_org(job["config"])
@@ -264,16 +289,19 @@ def _supervise(spec: StreamSpec, job: dict, runs: int) -> list[dict]:
             continue
         backoff = 1.0
         generation += 1                       # lifetime reached: hand over to a warm successor
-        successor = _Run(spec, job, generation)
+        successor = _Run(spec, job, generation, background=True)
         while successor.proc.is_alive() and not successor.is_ready() and not STOP.is_set():
             time.sleep(0.2)
-        if not successor.is_ready():          # it failed to start: the current run goes on
-            successor.stop()
+        if not successor.is_ready():          # stopping, or it failed to start: the current
+            successor.stop()                  # run goes on
+            if STOP.is_set():
+                continue
             log.error("run %d failed to start; run %d goes on, next try in %.0f s",
                       successor.generation, run.generation, backoff)
             STOP.wait(backoff)
             backoff = min(backoff * 2, 300.0)
             continue
+        successor.foreground()
         ended.append({"generation": run.generation, "exit": run.stop()})
         log.info("handed over from run %d to run %d", run.generation, successor.generation)
         run = successor

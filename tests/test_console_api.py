@@ -1,45 +1,13 @@
 """The miss API served by a real `sedetect console` process, over real HTTP."""
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
 
-from pipelines.local_redis import free_port
-from tests.test_misses import REPO, lure
-
-ANA, LEAD = "ana-" + "a" * 24, "lead-" + "b" * 24
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory):
-    home = tmp_path_factory.mktemp("console-home")
-    tokens = home / "tokens"
-    tokens.write_text(f"# analysts\nana:{ANA}\nlead:{LEAD}\n")
-    port = free_port()
-    env = os.environ | {"SEDETECT_HOME": str(home), "SEDETECT_CONSOLE_TOKENS": str(tokens)}
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "console", "--port", str(port),
-                             "--max-upload-mb", "1"], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/misses", timeout=1)
-        except urllib.error.HTTPError:
-            break                          # it answers (401): up
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(proc.stderr.read())
-            time.sleep(0.3)
-    yield base
-    proc.terminate()
-    proc.wait(30)
+from tests.conftest import ANA, LEAD
+from tests.test_misses import lure
 
 
 def call(base, method, path, token=None, body=None, headers=None):

@@ -380,3 +380,26 @@ def test_incorporate_retrains_registers_and_marks(tmp_path, home, encoder):
     done = q.get(miss.id)
     assert (done.state, done.model_version) == ("incorporated", version)
     assert q.get(ignored.id).state == "submitted"
+
+
+def test_rescore_since_a_date_lists_what_is_now_flagged(tmp_path, home, encoder, capsys):
+    from pipelines.rescore import run as rescore
+    q = MissQueue(home / "misses.db")
+    accept(q, q.submit(lure(), "malicious", "ana").id, "lead", encoder=encoder)
+    archive = tmp_path / "past"
+    archive.mkdir()
+    old = lure(name="Old", user="old").replace(b"Tue, 03 Nov 2026", b"Mon, 02 Mar 2026")
+    (archive / "old.eml").write_bytes(old)
+    (archive / "new.eml").write_bytes(lure(name="New", user="new"))
+    (archive / "invoice.eml").write_bytes(invoice(5))
+    out = tmp_path / "rescored.jsonl"
+    summary = rescore([str(archive), "-o", str(out), "--since", "2026-10-01", "--no-profile"])
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert sorted(os.path.basename(r["source"]) for r in rows) == ["invoice.eml", "new.eml"]
+    assert [os.path.basename(r["source"]) for r in summary["flagged"]][0] == "new.eml"
+    assert "signature: near-duplicate of reported miss" in capsys.readouterr().out
+def test_empty_index_matches_nothing():
+    import numpy as np
+    from detectors.signatures import SignatureIndex
+    index = SignatureIndex.from_rows([])
+    assert len(index) == 0 and index.match(np.zeros((2, 384), dtype=np.float32), [{}, {}]) == [None, None]

@@ -2,14 +2,20 @@
 
 Analysts are configured by the operator as a file of ``name:token`` lines (``--tokens FILE``, or
 the file that ``SEDETECT_CONSOLE_TOKENS`` names). Every API call carries
-``Authorization: Bearer TOKEN``; the token names the analyst, and whatever they submit or decide
-is recorded under that name, so one analyst's token cannot act as another.
+``Authorization: Bearer TOKEN``; pages take a session cookie set at sign-in (or the same bearer
+header, for scripts). The token names the analyst, and whatever they submit or decide is recorded
+under that name, so one analyst's token cannot act as another. Forms carry a per-session CSRF
+token. Email content is hostile: pages render it as escaped text only, and a Content-Security-
+Policy without any script source means that even a rendering mistake cannot run a script.
 """
 from __future__ import annotations
 
 import hmac
 import os
+import secrets
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -39,6 +45,17 @@ def load_tokens(path: Optional[str] = None) -> dict[str, str]:
     return tokens
 
 
+SESSION_COOKIE = "sedetect_session"
+SESSION_SECONDS = 8 * 3600
+
+
+@dataclass
+class Session:
+    analyst: str
+    csrf: str
+    expires: float
+
+
 class Settings:
     def __init__(self, queue_path: Path, tokens: dict[str, str], model_uri: Optional[str] = None,
                  max_upload_bytes: int = 25 << 20):
@@ -47,13 +64,41 @@ class Settings:
         self.model_uri = model_uri
         self.max_upload_bytes = max_upload_bytes
         self._encoder = None
-        self.model_lock = threading.Lock()     # one encoder, used by one request at a time
+        self._bundle: Optional[tuple] = None
+        self.model_lock = threading.Lock()     # one encoder and bundle, one request at a time
+        self.sessions: dict[str, Session] = {}  # in memory: a restart signs everyone out
 
     def encoder(self):
         if self._encoder is None:
             from features.text import TextEncoder
             self._encoder = TextEncoder()
         return self._encoder
+
+    def bundle(self) -> tuple:
+        """(bundle, version) of the model the console dissects with, reloaded when the champion
+        changes."""
+        from detectors.registry import champion_version, resolve_bundle
+        current = self.model_uri or champion_version()
+        if self._bundle is None or self._bundle[0] != current:
+            bundle, version = resolve_bundle(self.model_uri)
+            self._bundle = (current, bundle, version)
+        return self._bundle[1], self._bundle[2]
+
+    def sign_in(self, token: str) -> Optional[str]:
+        name = self.analyst_for(token)
+        if name is None:
+            return None
+        sid = secrets.token_urlsafe(32)
+        self.sessions[sid] = Session(name, secrets.token_urlsafe(32),
+                                     time.time() + SESSION_SECONDS)
+        return sid
+
+    def session(self, sid: Optional[str]) -> Optional[Session]:
+        s = self.sessions.get(sid or "")
+        if s is None or s.expires < time.time():
+            self.sessions.pop(sid or "", None)
+            return None
+        return s
 
     def analyst_for(self, token: str) -> Optional[str]:
         for known, name in self.tokens.items():
@@ -78,7 +123,24 @@ def create_app(queue_path: Optional[str] = None, tokens: Optional[dict[str, str]
         status = 404 if str(exc).startswith("no submission") else 409
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
+    from fastapi.staticfiles import StaticFiles
+    from labeling.console import pages
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 
 
