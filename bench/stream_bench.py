@@ -35,6 +35,7 @@ sys.path.insert(0, str(REPO))
 from pipelines.local_redis import LocalRedis          # noqa: E402
 from pipelines.redis_io import RAW_FIELD, connect     # noqa: E402
 from pipelines.schema import message_key              # noqa: E402
+from pipelines.stream import group_info                # noqa: E402
 
 IN, OUT, GROUP, CONSUMER = "bench:in", "bench:verdicts", "sedetect", "bench"
 
@@ -159,12 +160,12 @@ def main(argv: list[str] | None = None) -> dict:
         while not done.wait(5.0):
             pid = job.proc.pid if job.proc else None
             try:
-                g = next(x for x in mon.xinfo_groups(IN) if x["name"] in (GROUP, GROUP.encode()))
-                lag, pending = g.get("lag"), g["pending"]
+                g = group_info(mon, IN, GROUP)
+                behind, pending = round(g["behind_s"], 2), g["pending"]
             except Exception:  # noqa: BLE001 - Redis may be restarting
-                lag = pending = None
+                behind = pending = None
             samples.append({"t": round(time.monotonic() - t_start, 1), "rss_kb": rss_kb(pid),
-                            "lag": lag, "pending": pending})
+                            "behind_s": behind, "pending": pending})
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
 
@@ -230,7 +231,8 @@ def main(argv: list[str] | None = None) -> dict:
         "rss_mb": {"start": round(rss[0] / 1024, 1) if rss else None,
                    "end": round(rss[-1] / 1024, 1) if rss else None,
                    "peak": round(max(rss) / 1024, 1) if rss else None},
-        "max_backlog": max((s["lag"] or 0) + (s["pending"] or 0) for s in samples) if samples else None,
+        "max_behind_s": max((s["behind_s"] or 0) for s in samples) if samples else None,
+        "max_pending": max((s["pending"] or 0) for s in samples) if samples else None,
         "events": events, "stream_exit_code": rc,
         "model_versions": sorted({r["model_version"] for _, r in rows}),
         "workdir": str(work),

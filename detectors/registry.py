@@ -168,13 +168,18 @@ def champion_version() -> Optional[str]:
         return None
 
 
+# The held-out report of the training run that produced the packaged bundle (plots, metrics).
+DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "default_report"
+
+
 def bootstrap() -> str:
     """Register the packaged default bundle as champion when the registry has none."""
     version = champion_version()
     if version is None:
         bundle = ModelBundle.load(DEFAULT_BUNDLE_DIR)
         version = log_bundle(bundle, params={"origin": "packaged default bundle"},
-                             metrics=bundle.meta.get("metrics"), run_name="bootstrap-default")
+                             metrics=bundle.meta.get("metrics"), run_name="bootstrap-default",
+                             artifacts={"heldout_report": DEFAULT_REPORT_DIR})
     return version
 
 

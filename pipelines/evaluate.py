@@ -119,10 +119,12 @@ def write_plots(folder: Path, scores, labels, concept_curves: dict, thresholds,
                 title: str) -> list[str]:
     plot_roc(scores, labels, folder / "roc.png", f"ROC - {title}")
     plot_pr(scores, labels, folder / "pr.png", f"Precision-recall - {title}")
-    plot_roc_curves(concept_curves, folder / "concepts_roc.png", f"ROC per concept - {title}")
+    if concept_curves:           # (the held-out report has the combined score only)
+        plot_roc_curves(concept_curves, folder / "concepts_roc.png",
+                        f"ROC per concept - {title}")
     plot_score_histogram(scores, labels, thresholds, folder / "scores.png",
                          f"Score distribution - {title}")
-    return list(IMAGES)
+    return [name for name in IMAGES if (folder / name).is_file()]
 
 
 def _pct(x, digits: int = 1) -> str:

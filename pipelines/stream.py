@@ -70,11 +70,17 @@ def run_once(spec: StreamSpec, out_stream: str, org, model_uri: Optional[str] = 
 
 
 class LagMonitor(threading.Thread):
-    """Logs the group's scoring rate, lag and pending count every ``every`` seconds."""
+    """Logs every ``every`` seconds: verdicts written per second, how far behind the group is (the
+    age of the oldest entry not yet delivered to it), and how many entries are in flight.
 
-    def __init__(self, url: str, stream: str, group: str, every: float):
+    These come from Redis itself (the output stream's entries-added counter, the group's last
+    delivered id, the server clock), not from the group's entries-read/lag counters, which Redis
+    does not restore exactly after a restart from its append-only file."""
+
+    def __init__(self, url: str, stream: str, group: str, out_stream: str, every: float):
         super().__init__(name="sedetect-lag", daemon=True)
         self.url, self.stream, self.group, self.every = url, stream, group, every
+        self.out_stream = out_stream
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -83,25 +89,41 @@ class LagMonitor(threading.Thread):
         while not self.done.wait(self.every):
             try:
                 info = group_info(client, self.stream, self.group)
+                written = _entries_added(client, self.out_stream)
             except Exception as exc:  # noqa: BLE001 - monitoring must never stop the job
                 log.warning("lag monitor: %s", exc)
                 continue
-            scored = info["entries_read"] - info["pending"]
             now = time.monotonic()
-            rate = (scored - last[1]) / (now - last[0]) if last else float("nan")
-            last = (now, scored)
-            log.info("%s/%s: %.1f msgs/s scored, lag %s, pending %d", self.stream, self.group,
-                     rate, info["lag"], info["pending"])
+            rate = ((written - last[1]) / (now - last[0])
+                    if last and written >= last[1] else float("nan"))
+            last = (now, written)
+            log.info("%s/%s: %.1f msgs/s scored, %.1f s behind, pending %d", self.stream,
+                     self.group, rate, info["behind_s"], info["pending"])
         client.close()
 
 
+def _entries_added(client, stream: str) -> int:
+    try:
+        return int(client.xinfo_stream(stream)["entries-added"])
+    except Exception:  # noqa: BLE001 - no output stream yet
+        return 0
+
+
 def group_info(client, stream: str, group: str) -> dict:
-    """entries_read, lag (entries not yet delivered) and pending (delivered, not acknowledged)."""
+    """pending (delivered, not acknowledged), the last delivered id, and behind_s: the age of the
+    oldest entry not yet delivered to the group (0 when it has read everything)."""
     for g in client.xinfo_groups(stream):
         name = g["name"].decode() if isinstance(g["name"], bytes) else g["name"]
-        if name == group:
-            return {"entries_read": int(g.get("entries-read") or 0),
-                    "lag": g.get("lag"), "pending": int(g["pending"])}
+        if name != group:
+            continue
+        last = g["last-delivered-id"]
+        last = last.decode() if isinstance(last, bytes) else str(last)
+        nxt = client.xrange(stream, min=f"({last}", count=1)
+        behind = 0.0
+        if nxt:
+            secs, micros = client.time()
+            behind = max(0.0, secs + micros / 1e6 - int(nxt[0][0].split(b"-")[0]) / 1000)
+        return {"pending": int(g["pending"]), "last_delivered": last, "behind_s": behind}
     raise ValueError(f"no consumer group {group!r} on stream {stream!r}")
 
 
@@ -120,7 +142,8 @@ def stream(spec: StreamSpec, out_stream: str, model_uri: Optional[str] = None,
     client = connect(spec.url)
     ensure_group(client, spec.stream, spec.group)
     client.close()
-    monitor = LagMonitor(spec.url, spec.stream, spec.group, log_every) if log_every > 0 else None
+    monitor = (LagMonitor(spec.url, spec.stream, spec.group, out_stream, log_every)
+               if log_every > 0 else None)
     if monitor:
         monitor.start()
     job = dict(out_stream=out_stream, model_uri=model_uri, config=config,
@@ -361,7 +384,8 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out-maxlen", type=int, default=None,
                         help="trim the output stream to about this many entries")
     parser.add_argument("--log-every", type=float, default=30.0,
-                        help="seconds between throughput/lag log lines (0: off)")
+                        help="seconds between log lines of throughput, lag (seconds behind) and "
+                             "pending entries (0: off)")
     parser.add_argument("--model-uri", default=None,
                         help="models:/sedetect@champion (default), re-resolved at every run")
     parser.add_argument("--config", default=None, help="organisation config (YAML)")

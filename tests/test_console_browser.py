@@ -152,7 +152,13 @@ def test_submit_accept_and_status_change(console, browser, shots, tmp_path):
     browser.get(console + "/model")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Champion: sedetect/")
     assert browser.find_elements(By.CSS_SELECTOR, "#heldout tr td")
+    images = browser.find_elements(By.CSS_SELECTOR, ".plots img")
+    assert len(images) >= 3              # the evaluation plots of the champion, served signed-in
+    assert all(browser.execute_script("return arguments[0].naturalWidth", img) > 0
+               for img in images)
     browser.save_screenshot(str(shots / "model.png"))
+    browser.execute_script("arguments[0].scrollIntoView()", images[0])
+    browser.save_screenshot(str(shots / "model-plots.png"))
 
 
 def test_forms_need_the_session_csrf_token(console, browser):
