@@ -69,12 +69,19 @@ def shots(tmp_path_factory):
     return folder
 
 
+def wait_for(driver, condition, what: str, timeout: float = 60):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout).until(
+        condition, f"{what} (at {driver.current_url}): {driver.page_source[:300]}")
+
+
 def sign_in(driver, base, token):
     from selenium.webdriver.common.by import By
     driver.delete_all_cookies()
     driver.get(base + "/signin")
     driver.find_element(By.ID, "token").send_keys(token)
     driver.find_element(By.ID, "signin").click()
+    wait_for(driver, lambda d: d.find_elements(By.ID, "analyst"), "signed in")
 
 
 def assert_nothing_ran(driver):
@@ -108,6 +115,9 @@ def test_submit_accept_and_status_change(console, browser, shots, tmp_path):
     eml = tmp_path / "hostile.eml"
     eml.write_bytes(hostile_message())
 
+    browser.delete_all_cookies()
+    browser.get(console + "/signin")
+    browser.save_screenshot(str(shots / "signin.png"))
     sign_in(browser, console, ANA)
     assert browser.find_element(By.ID, "analyst").text == "ana"
     browser.get(console + "/submit")
@@ -117,8 +127,8 @@ def test_submit_accept_and_status_change(console, browser, shots, tmp_path):
     browser.find_element(By.ID, "note").send_keys("<b>got through</b> to AP")
     browser.save_screenshot(str(shots / "submit.png"))
     browser.find_element(By.ID, "submit").click()
-
-    assert "/misses/" in browser.current_url
+    wait_for(browser, lambda d: "/misses/" in d.current_url and d.find_elements(By.ID, "state"),
+             "the submission's page")
     miss_url = browser.current_url
     assert browser.find_element(By.ID, "state").text == "submitted"
     verdict = browser.find_element(By.ID, "verdict").text
@@ -142,6 +152,7 @@ def test_submit_accept_and_status_change(console, browser, shots, tmp_path):
     browser.get(miss_url)
     browser.find_element(By.ID, "decision-note").send_keys("confirmed: vendor fraud")
     browser.find_element(By.ID, "accept").click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "decided"), "the decision")
     assert browser.find_element(By.ID, "state").text == "accepted"
     assert "accepted by lead: confirmed: vendor fraud" in browser.find_element(By.ID, "decided").text
     assert "(block)" in browser.find_element(By.ID, "signature").text

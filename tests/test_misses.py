@@ -403,3 +403,22 @@ def test_empty_index_matches_nothing():
     from detectors.signatures import SignatureIndex
     index = SignatureIndex.from_rows([])
     assert len(index) == 0 and index.match(np.zeros((2, 384), dtype=np.float32), [{}, {}]) == [None, None]
+
+
+def test_cli_abuse_mailbox_unwraps_each_report(tmp_path, home):
+    import mailbox
+    box = mailbox.mbox(str(tmp_path / "abuse.mbox"))
+    box.add(forward_as_attachment(lure(user="x1"), "carl@example.com"))
+    box.add(forward_as_attachment(lure(user="x2"), "dana@example.com"))
+    box.close()
+    out = subprocess.run([sys.executable, "-m", "pipelines.cli", "miss", "submit",
+                          "--abuse-mailbox", str(tmp_path / "abuse.mbox"), "--json"],
+                         env=os.environ | {"SEDETECT_HOME": str(home)}, capture_output=True,
+                         text=True, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    recs = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(r["channel"], r["reporter"], r["state"]) for r in recs] == [
+        ("abuse-mailbox", "carl@example.com", "submitted"),
+        ("abuse-mailbox", "dana@example.com", "submitted")]
+    q = MissQueue(home / "misses.db")
+    assert parse_message(q.raw(recs[0]["id"])).from_.address == "helpdesk@quota-alerts.top"
