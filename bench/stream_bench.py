@@ -78,10 +78,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 class StreamProcess:
-    def __init__(self, url: str, home: Path, log: Path, lifetime: float):
+    def __init__(self, url: str, home: Path, log: Path, lifetime: float, extra: list[str]):
         self.cmd = [sys.executable, "-m", "pipelines.cli", "stream", "--redis", url, "--in", IN,
                     "--out", OUT, "--group", GROUP, "--consumer", CONSUMER,
-                    "--lifetime", str(lifetime), "--log-every", "10"]
+                    "--lifetime", str(lifetime), "--log-every", "10", *extra]
         self.env = os.environ | {"SEDETECT_HOME": str(home)}
         self.log = log
         self.proc: subprocess.Popen | None = None
@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--redis-restart-at", type=float, default=None,
                     help="restart redis-server after this fraction was sent")
     ap.add_argument("--lifetime", type=float, default=600.0, help="the job's --lifetime")
+    ap.add_argument("--in-process", action="store_true",
+                    help="run the job with --in-process (runs share one process)")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="write the summary here too")
     args = ap.parse_args(argv)
@@ -143,7 +145,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     server = LocalRedis(work / "redis").start()
     client = connect(server.url)
-    job = StreamProcess(server.url, work / "home", work / "stream.log", args.lifetime)
+    job = StreamProcess(server.url, work / "home", work / "stream.log", args.lifetime,
+                        ["--in-process"] if args.in_process else [])
     t_start = time.monotonic()
     job.start()
     for raw in warmup:                 # model load and first bundle: not part of the figures

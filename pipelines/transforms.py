@@ -23,6 +23,7 @@ from detectors.bundle import ModelBundle
 from detectors.signatures import SignatureIndex
 from features.context import Context, OrgConfig
 from features.profile import CommunicationProfile
+from pipelines.memory import trim_heap
 from pipelines.scoring import Item, Scorer, extract_item, parse_item, signal_errors
 
 NAMESPACE = "sedetect"
@@ -109,6 +110,7 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
         items = [x for x in batch if not is_error_row(x)]
         rows = model.rows(items, self.model_version) if items else []
+        trim_heap()        # give the encoder's freed buffers back (see pipelines/memory.py)
         for row in rows:
             if row.get("signature_id"):      # each signature's matches, for the analysts
                 Metrics.counter(SIGNATURES_NAMESPACE, row["signature_id"]).inc()

@@ -165,3 +165,10 @@ def _wait_for(condition, timeout):
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         time.sleep(0.2)
+
+
+def test_trim_heap_is_rate_limited():
+    from pipelines import memory
+    memory._LAST[0] = 0.0
+    assert memory.trim_heap(min_interval_s=60) is True      # glibc here: it trims
+    assert memory.trim_heap(min_interval_s=60) is False     # not again within the minute
