@@ -379,8 +379,9 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drain", action="store_true",
                         help="score what is queued, then exit (no waiting for new mail)")
     parser.add_argument("--in-process", action="store_true",
-                        help="run the pipeline in this process (quicker start; memory is not "
-                             "returned between runs and restarts pause scoring)")
+                        help="restart runs inside this process instead of a process per run: "
+                             "less memory and no overlap, but scoring pauses at each restart and "
+                             "memory is only bounded as far as the allocator gives it back")
     parser.add_argument("--out-maxlen", type=int, default=None,
                         help="trim the output stream to about this many entries")
     parser.add_argument("--log-every", type=float, default=30.0,
