@@ -135,12 +135,6 @@ def _summary_line(s: Submission) -> str:
             f"by {s.submitter}{dup}{sig}{learned}  {s.note[:40]}")
 
 
-def _record(s: Submission) -> dict:
-    r = s.record()
-    r.pop("content_key", None)
-    return r
-
-
 def run(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="sedetect miss", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -210,13 +204,13 @@ def _submit(queue: MissQueue, args) -> int:
                                  (args.note + (f" [{report.how}]" if report.how else "")).strip(),
                                  channel="abuse-mailbox" if args.abuse_mailbox else "cli",
                                  reporter=report.reporter))
-    _print([_record(s) for s in subs], args.json, [_summary_line(s) for s in subs])
+    _print([s.record() for s in subs], args.json, [_summary_line(s) for s in subs])
     return 0
 
 
 def _list(queue: MissQueue, args) -> int:
     subs = queue.list(args.state, args.submitter, args.attack_type, limit=args.limit)
-    _print([_record(s) for s in subs], args.json, [_summary_line(s) for s in subs] or
+    _print([s.record() for s in subs], args.json, [_summary_line(s) for s in subs] or
            ["(no submissions)"])
     return 0
 
@@ -225,7 +219,7 @@ def _show(queue: MissQueue, args) -> int:
     from labeling.dissect import dissect, render
     s = queue.get(args.id)
     d = dissect(queue.raw(s.id), model_uri=args.model_uri, signatures=load_signatures(queue))
-    record = _record(s) | {"events": queue.events(s.id), "dissection": d}
+    record = s.record() | {"events": queue.events(s.id), "dissection": d}
     _print([record], args.json, [_summary_line(s), "", render(d)])
     return 0
 
@@ -241,7 +235,7 @@ def _decide(queue: MissQueue, args) -> int:
             subs.append(accept(queue, sid, args.actor, args.note, encoder))
         else:
             subs.append(queue.decide(sid, "rejected", args.actor, args.note))
-    _print([_record(s) for s in subs], args.json, [_summary_line(s) for s in subs])
+    _print([s.record() for s in subs], args.json, [_summary_line(s) for s in subs])
     return 0
 
 
@@ -260,7 +254,7 @@ def _incorporate(queue: MissQueue, args) -> int:
     subs = [queue.get(i) for i in result["submissions"]]
     summary = {"version": result["version"], "promoted": result["promoted"],
                "gate_failures": result["gate_failures"]}
-    _print([_record(s) | {"incorporate": summary} for s in subs], args.json,
+    _print([s.record() | {"incorporate": summary} for s in subs], args.json,
            [json.dumps(summary)] + [_summary_line(s) for s in subs])
     return 0 if result["promoted"] else 1
 

@@ -107,8 +107,10 @@ class Submission:
     signature: Optional[dict] = None
 
     def record(self) -> dict:
-        """The machine-readable form (`--json`, the HTTP API)."""
-        return asdict(self)
+        """The machine-readable form (`--json`, the HTTP API); the content key is internal."""
+        r = asdict(self)
+        r.pop("content_key")
+        return r
 
 
 def content_key(raw: bytes) -> str:

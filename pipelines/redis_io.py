@@ -238,6 +238,11 @@ def _autoclaim(client, spec: StreamSpec, consumer: str):
     return next_id, entries, (rest[0] if rest else [])
 
 
+def consumer_names(consumer: str, readers: int) -> list[str]:
+    """The consumers one pipeline reads as: CONSUMER, or CONSUMER-0 ... CONSUMER-(N-1)."""
+    return [consumer] if readers == 1 else [f"{consumer}-{i}" for i in range(readers)]
+
+
 class ReadRedisStream(beam.PTransform):
     """Raw messages from a Redis Stream consumer group, as RawMessages whose source is the entry
     id. ``readers`` consumers (named CONSUMER-0, CONSUMER-1, ...) read in parallel."""
@@ -248,10 +253,8 @@ class ReadRedisStream(beam.PTransform):
         self.readers = readers
 
     def expand(self, pbegin):
-        names = ([self.spec.consumer] if self.readers == 1 else
-                 [f"{self.spec.consumer}-{i}" for i in range(self.readers)])
         return (pbegin
-                | "Consumers" >> beam.Create(names)
+                | "Consumers" >> beam.Create(consumer_names(self.spec.consumer, self.readers))
                 | "Poll" >> beam.ParDo(_ReadStreamFn(self.spec)))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from detectors.bundle import MessageEvidence, ModelBundle
-from detectors.signatures import SignatureIndex, apply_match
+from detectors.signatures import SignatureIndex, apply_match, indicators_of
 from features import signals as sigreg
 from features.context import Context, load_org
 from features.message import ParsedMessage
@@ -97,7 +97,6 @@ class Scorer:
     def matches(self, items: Sequence[Item], embeddings) -> list:
         if self.signatures is None:
             return [None] * len(items)
-        from detectors.signatures import indicators_of
         return self.signatures.match(embeddings, [indicators_of(it.msg) for it in items])
 
 

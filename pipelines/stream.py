@@ -31,7 +31,7 @@ from features.context import load_org
 from pipelines.batch import (_counters, beam_options, load_profile, load_signature_bytes,
                              record_signature_matches)
 from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream,
-                                adopt_pending, connect, ensure_group)
+                                adopt_pending, connect, consumer_names, ensure_group)
 from pipelines.transforms import ScoreArchive
 
 log = logging.getLogger("sedetect.stream")
@@ -182,10 +182,6 @@ def _in_process(spec: StreamSpec, job: dict, runs: int) -> list[dict]:
 
 # -- one process per run --------------------------------------------------------------------------
 
-def _consumers(spec: StreamSpec, name: str, readers: int) -> list[str]:
-    return [name] if readers == 1 else [f"{name}-{i}" for i in range(readers)]
-
-
 class _Run:
     """One bounded run in a child process. Consecutive runs alternate between two consumer names
     (CONSUMER.0, CONSUMER.1) so that the incoming run, reading its own pending entries at start,
@@ -279,8 +275,8 @@ def _run_child(spec: StreamSpec, job: dict, ready, go, background: bool = False)
 
 def _supervise(spec: StreamSpec, job: dict, runs: int) -> list[dict]:
     client = connect(spec.url)
-    for old, new in zip(_consumers(spec, f"{spec.consumer}.1", job["readers"]),
-                        _consumers(spec, f"{spec.consumer}.0", job["readers"])):
+    for old, new in zip(consumer_names(f"{spec.consumer}.1", job["readers"]),
+                        consumer_names(f"{spec.consumer}.0", job["readers"])):
         moved = adopt_pending(client, spec.stream, spec.group, old, new)
         if moved:
             log.info("adopted %d pending entries of %s", moved, old)

@@ -50,7 +50,6 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, dict]:
 
 def _record(sub, queue=None) -> dict:
     r = sub.record()
-    r.pop("content_key", None)
     if queue is not None:
         r["events"] = queue.events(sub.id)
     return r

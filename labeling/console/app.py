@@ -144,12 +144,17 @@ def create_app(queue_path: Optional[str] = None, tokens: Optional[dict[str, str]
     return app
 
 
+def bearer_analyst(request: Request) -> Optional[str]:
+    """The analyst an ``Authorization: Bearer TOKEN`` header names, or None."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return request.app.state.settings.analyst_for(token.strip())
+
+
 def analyst(request: Request) -> str:
     """The signed-in analyst's name, from the bearer token; 401 otherwise."""
-    settings: Settings = request.app.state.settings
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    name = settings.analyst_for(token.strip()) if scheme.lower() == "bearer" and token else None
+    name = bearer_analyst(request)
     if name is None:
         raise HTTPException(401, "sign in: Authorization: Bearer TOKEN",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -18,7 +18,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from labeling.console.app import SESSION_COOKIE, SESSION_SECONDS, Queue, Session
+from labeling.console.app import (SESSION_COOKIE, SESSION_SECONDS, Queue, Session,
+                                  bearer_analyst)
 from labeling.queue import CONCEPTS, LABELS, STATES
 
 router = APIRouter()
@@ -33,8 +34,7 @@ def page_session(request: Request) -> Session:
     session = settings.session(request.cookies.get(SESSION_COOKIE))
     if session is not None:
         return session
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    name = settings.analyst_for(token.strip()) if scheme.lower() == "bearer" and token else None
+    name = bearer_analyst(request)
     if name is not None:
         return Session(name, "", 0.0)        # no cookie, so no cross-site request to guard
     raise HTTPException(303, "sign in", headers={"Location": "/signin"})
