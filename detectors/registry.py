@@ -16,17 +16,12 @@ from pathlib import Path
 from typing import Optional
 
 from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
+from detectors.home import sedetect_home
 
 MODEL_NAME = "sedetect"
 CHAMPION = "champion"
 EXPERIMENT = "sedetect"
 PIP_REQUIREMENTS = ["sedetect", "xgboost-cpu", "scikit-learn", "numpy"]
-
-
-def sedetect_home() -> Path:
-    home = Path(os.environ.get("SEDETECT_HOME") or Path.home() / ".local" / "share" / "sedetect")
-    home.mkdir(parents=True, exist_ok=True)
-    return home
 
 
 def _offline_env() -> None:

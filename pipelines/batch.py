@@ -54,6 +54,13 @@ def add_score_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ignore the analysts' miss signatures (the model alone)")
     parser.add_argument("--chunk-mb", type=int, default=64,
                         help="split plain mbox files into chunks of this size for parallel reads")
+    parser.add_argument("--no-cascade", action="store_true",
+                        help="embed every message, even where the text model cannot change the "
+                             "verdict (slower; the verdicts are the same, the scores of those "
+                             "messages exact)")
+    parser.add_argument("--summary-json", default=None,
+                        help="also write the job's summary (counts, per-stage times, embedding "
+                             "cache) to this JSON file")
 
 
 def load_profile(path: Optional[str], disabled: bool = False) -> Optional[CommunicationProfile]:
@@ -68,7 +75,8 @@ def load_profile(path: Optional[str], disabled: bool = False) -> Optional[Commun
 
 def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes: bytes,
           model_version: str, profile: Optional[CommunicationProfile] = None,
-          signature_bytes: Optional[bytes] = None, since: Optional[datetime] = None) -> None:
+          signature_bytes: Optional[bytes] = None, since: Optional[datetime] = None,
+          cascade: bool = True) -> None:
     """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     raw = p | "ReadArchives" >> reader
@@ -76,7 +84,7 @@ def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes
         raw = raw | "SentSince" >> beam.Filter(sent_since, since)
     rows = (raw
             | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
-                                             signature_bytes)
+                                             signature_bytes, cascade)
             | "Progress" >> beam.ParDo(ShowProgress()))
     if output.endswith(".jsonl") or output.endswith(".json"):
         _ = (rows | "ToJson" >> beam.Map(json.dumps)
@@ -120,6 +128,21 @@ def summarize(output: str, seconds: float, metrics: Optional[dict] = None) -> di
             "output": output, "metrics": metrics or {}}
 
 
+def stage_times(metrics: dict, messages: int) -> dict:
+    """Per-message milliseconds of each stage, summed over workers, and what the encoder did."""
+    n = max(messages, 1)
+    us = {k: metrics.get(f"us_{k}", 0) for k in ("parse", "features", "scoring", "embeddings")}
+    out = {"parse_ms": us["parse"] / n / 1000, "features_ms": us["features"] / n / 1000,
+           "embeddings_ms": us["embeddings"] / n / 1000,
+           "models_ms": (us["scoring"] - us["embeddings"]) / n / 1000}
+    looked_up = metrics.get("embedding_cache_hits", 0) + metrics.get("embedding_texts_encoded", 0)
+    out["texts_encoded"] = metrics.get("embedding_texts_encoded", 0)
+    out["embedding_cache_hit_rate"] = (metrics.get("embedding_cache_hits", 0) / looked_up
+                                       if looked_up else None)
+    out["skipped_by_cascade"] = metrics.get("embeddings_skipped", 0)
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
+
+
 def print_summary(summary: dict, model_version: str, stream=sys.stdout) -> None:
     v = summary["verdicts"]
     n = summary["messages"] or 1
@@ -133,6 +156,14 @@ def print_summary(summary: dict, model_version: str, stream=sys.stdout) -> None:
     if any(m.get(k) for k in ("read_errors", "parse_errors", "signal_errors")):
         lines.append(f"  errors: read {m.get('read_errors', 0)}, parse {m.get('parse_errors', 0)}, "
                      f"signal {m.get('signal_errors', 0)}")
+    st = summary.get("stages")
+    if st and summary["messages"]:
+        hit = st["embedding_cache_hit_rate"]
+        lines.append(f"  ms/message: parse {st['parse_ms']:.2f}, features {st['features_ms']:.2f}, "
+                     f"embeddings {st['embeddings_ms']:.2f}, models {st['models_ms']:.2f}")
+        lines.append(f"  embeddings: {st['texts_encoded']} texts encoded, cache hit rate "
+                     f"{'-' if hit is None else f'{hit:.1%}'}, {st['skipped_by_cascade']} "
+                     f"messages decided without one")
     print("\n".join(lines), file=stream)
 
 
@@ -169,14 +200,16 @@ def run(argv: Optional[list[str]] = None) -> dict:
     return score(args.inputs, args.output, model_uri=args.model_uri, config=args.config,
                  profile_path=args.profile, no_profile=args.no_profile,
                  no_signatures=args.no_signatures,
-                 chunk_bytes=args.chunk_mb << 20, beam_args=beam_args)
+                 chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
+                 cascade=not args.no_cascade, summary_json=args.summary_json)
 
 
 def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
           config: Optional[str] = None, profile_path: Optional[str] = None,
           no_profile: bool = False, chunk_bytes: int = 64 << 20,
           beam_args: Optional[list[str]] = None, quiet: bool = False,
-          no_signatures: bool = False, since: Optional[datetime] = None) -> dict:
+          no_signatures: bool = False, since: Optional[datetime] = None,
+          cascade: bool = True, summary_json: Optional[str] = None) -> dict:
     from detectors.registry import resolve_bundle
     t0 = time.perf_counter()
     reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
@@ -187,12 +220,15 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
     Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
         build(p, reader, output, org, bundle.to_bytes(), version, profile, signature_bytes,
-              since)
+              since, cascade)
     result = p.result if hasattr(p, "result") else None
     summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {})
     summary["model_version"] = version
     summary["profile"] = bool(profile)
     summary["signature_matches"] = record_signature_matches(result)
+    summary["stages"] = stage_times(summary["metrics"], summary["messages"])
+    if summary_json:
+        Path(summary_json).write_text(json.dumps(summary, indent=2))
     if not quiet:
         print_summary(summary, version)
     return summary

@@ -3,8 +3,13 @@
 directly, so every path turns a message into a verdict the same way."""
 from __future__ import annotations
 
+import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence
+
+import numpy as np
 
 from detectors.bundle import MessageEvidence, ModelBundle
 from detectors.signatures import SignatureIndex, apply_match, indicators_of
@@ -49,31 +54,77 @@ def signal_errors(evidence: MessageEvidence) -> list[str]:
 class Scorer:
     """A model bundle, the analysts' miss signatures, and the sentence encoder they read (when the
     bundle has a text model or there are signatures). Built once per worker (the Beam
-    ModelHandler's ``load_model``), never per message."""
+    ModelHandler's ``load_model``), never per message.
+
+    The cascade: embeddings are the most expensive step by an order of magnitude, so a message is
+    embedded only when its text could change its verdict (``ModelBundle.text_score_bounds``) or a
+    miss signature could. Each distinct text is embedded once (the encoder's cache).
+    """
 
     def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None,
-                 signatures: Optional["SignatureIndex"] = None):
+                 signatures: Optional["SignatureIndex"] = None, cascade: bool = True):
         self.bundle = bundle
         self.signatures = signatures if signatures is not None and len(signatures) else None
+        self.cascade = cascade
         if encoder is None and (bundle.needs_embeddings or self.signatures is not None):
             from features.text import TextEncoder
             encoder = TextEncoder()
             encoder.load()           # start-up work now, not in the first message's latency
         self.encoder = encoder
+        # Running totals for the job's metrics: microseconds per stage, and what the encoder did.
+        self.stats: Counter[str] = Counter()
 
-    def embeddings(self, items: Sequence[Item]):
+    def embeddings(self, items: Sequence[Item]) -> tuple[Optional[np.ndarray], Optional[np.ndarray]]:
+        """Embeddings (a NaN row where the cascade skipped the encoder) and, when it could skip,
+        each message's score bounds."""
         if self.encoder is None:
-            return None
-        from features.text import embedding_text
-        return self.encoder.encode([embedding_text(it.msg) for it in items])
+            return None, None
+        from features.text import DIM, embedding_text
+        need = np.ones(len(items), dtype=bool)
+        bounds = None
+        if self.cascade and self.bundle.needs_embeddings:
+            bounds = self.bundle.text_score_bounds([it.evidence for it in items])
+            need = ~self.bundle.decided_without_text(bounds)
+            if self.signatures is not None:
+                need |= self._signature_could_change(bounds)
+        E = np.full((len(items), DIM), np.nan, dtype=np.float32)
+        idx = np.flatnonzero(need)
+        if len(idx):
+            hits, misses = self.encoder.hits, self.encoder.misses
+            with self._timed("embeddings"):
+                E[idx] = self.encoder.encode([embedding_text(items[i].msg) for i in idx])
+            self.stats["embedding_cache_hits"] += self.encoder.hits - hits
+            self.stats["embedding_texts_encoded"] += self.encoder.misses - misses
+        self.stats["embeddings_skipped"] += len(items) - len(idx)
+        return E, bounds
+
+    @contextmanager
+    def _timed(self, stage: str):
+        t = time.perf_counter_ns()
+        try:
+            yield
+        finally:
+            self.stats[f"us_{stage}"] += (time.perf_counter_ns() - t) // 1000
+
+    def _signature_could_change(self, bounds: np.ndarray) -> np.ndarray:
+        """A block signature lifts a verdict to malicious, an allow signature lowers it to
+        benign: a message whose verdict one of them could change needs its embedding."""
+        kinds = set(self.signatures.kinds)
+        could = np.zeros(len(bounds), dtype=bool)
+        if "block" in kinds:
+            could |= bounds[:, 0] < self.bundle.thresholds["malicious"]
+        if "allow" in kinds:
+            could |= bounds[:, 1] >= self.bundle.thresholds["suspicious"]
+        return could
 
     def rows(self, items: Sequence[Item], model_version: str) -> list[dict]:
         """Verdict rows for a batch of extracted items; a batch that fails is retried one by one
         so a single bad message becomes one error row, not a lost batch."""
         try:
-            embeddings = self.embeddings(items)
-            results = self.bundle.score([it.evidence for it in items], embeddings)
-            matches = self.matches(items, embeddings)
+            with self._timed("scoring"):          # embeddings included; see stage_times
+                embeddings, bounds = self.embeddings(items)
+                results = self.bundle.score([it.evidence for it in items], embeddings, bounds)
+                matches = self.matches(items, embeddings)
         except Exception:  # noqa: BLE001 - isolate the offending message below
             if len(items) == 1:
                 import traceback
@@ -94,10 +145,17 @@ class Scorer:
                 signature_id=match.signature_id if match else None))
         return rows
 
-    def matches(self, items: Sequence[Item], embeddings) -> list:
+    def matches(self, items: Sequence[Item], embeddings: Optional[np.ndarray]) -> list:
+        """The best signature match per message; messages left unembedded match none (the
+        cascade embedded every message whose verdict a signature could change)."""
         if self.signatures is None:
             return [None] * len(items)
-        return self.signatures.match(embeddings, [indicators_of(it.msg) for it in items])
+        idx = np.flatnonzero(~np.isnan(embeddings).any(axis=1))
+        out: list = [None] * len(items)
+        found = self.signatures.match(embeddings[idx], [indicators_of(items[i].msg) for i in idx])
+        for i, m in zip(idx, found):
+            out[i] = m
+        return out
 
 
 def _from(msg: ParsedMessage) -> str:

@@ -13,6 +13,7 @@ entries acknowledged) when its bundle ends.
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any, Iterable, Optional, Sequence
 
 import apache_beam as beam
@@ -30,14 +31,22 @@ NAMESPACE = "sedetect"
 SIGNATURES_NAMESPACE = "signatures"
 
 
+def _stage_timer(stage: str):
+    """A counter of the microseconds a stage spent (the job's per-stage times)."""
+    return Metrics.counter(NAMESPACE, f"us_{stage}")
+
+
 class _ParseFn(beam.DoFn):
     def __init__(self):
         self.parsed = Metrics.counter(NAMESPACE, "parsed")
         self.read_errors = Metrics.counter(NAMESPACE, "read_errors")
         self.parse_errors = Metrics.counter(NAMESPACE, "parse_errors")
+        self.us = _stage_timer("parse")
 
     def process(self, raw_message) -> Iterable[Any]:
+        t = time.perf_counter_ns()
         result = parse_item(raw_message.source, raw_message.raw, raw_message.error)
+        self.us.inc((time.perf_counter_ns() - t) // 1000)
         if isinstance(result, Item):
             self.parsed.inc()
         else:
@@ -61,12 +70,15 @@ class _ExtractFn(beam.DoFn):
     def __init__(self, org: OrgConfig):
         self.org = org
         self.signal_errors = Metrics.counter(NAMESPACE, "signal_errors")
+        self.us = _stage_timer("features")
 
     def process(self, item: Item | dict, profile: Optional[CommunicationProfile] = None):
         if is_error_row(item):
             yield item
             return
+        t = time.perf_counter_ns()
         out = extract_item(item, Context(self.org, profile))
+        self.us.inc((time.perf_counter_ns() - t) // 1000)
         errors = signal_errors(out.evidence)
         if errors:
             self.signal_errors.inc(len(errors))
@@ -95,21 +107,28 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
     without access to the MLflow store that it came from."""
 
     def __init__(self, bundle_bytes: bytes, model_version: str,
-                 signature_bytes: Optional[bytes] = None, max_batch_size: int = 512):
+                 signature_bytes: Optional[bytes] = None, max_batch_size: int = 512,
+                 cascade: bool = True):
         super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
         self.signature_bytes = signature_bytes
+        self.cascade = cascade
 
     def load_model(self) -> Scorer:
         signatures = (SignatureIndex.from_bytes(self.signature_bytes)
                       if self.signature_bytes else None)
-        return Scorer(ModelBundle.from_bytes(self.bundle_bytes), signatures=signatures)
+        return Scorer(ModelBundle.from_bytes(self.bundle_bytes), signatures=signatures,
+                      cascade=self.cascade)
 
     def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
         items = [x for x in batch if not is_error_row(x)]
+        before = dict(model.stats)
         rows = model.rows(items, self.model_version) if items else []
+        for name, value in model.stats.items():      # this batch's share of the running totals
+            if value != before.get(name, 0):
+                Metrics.counter(NAMESPACE, name).inc(value - before.get(name, 0))
         trim_heap()        # give the encoder's freed buffers back (see pipelines/memory.py)
         for row in rows:
             if row.get("signature_id"):      # each signature's matches, for the analysts
@@ -140,9 +159,10 @@ class ScoreMessages(beam.PTransform):
     """Item (with signals) -> verdict row, through RunInference and the model bundle."""
 
     def __init__(self, bundle_bytes: bytes, model_version: str,
-                 signature_bytes: Optional[bytes] = None):
+                 signature_bytes: Optional[bytes] = None, cascade: bool = True):
         super().__init__()
-        self.handler = BundleModelHandler(bundle_bytes, model_version, signature_bytes)
+        self.handler = BundleModelHandler(bundle_bytes, model_version, signature_bytes,
+                                          cascade=cascade)
 
     def expand(self, pcoll):
         return (pcoll
@@ -154,20 +174,21 @@ class ScoreArchive(beam.PTransform):
     """The whole per-message path: RawMessage -> exactly one verdict or error row each."""
 
     def __init__(self, org: OrgConfig, bundle_bytes: bytes, model_version: str, profile=None,
-                 signature_bytes: Optional[bytes] = None):
+                 signature_bytes: Optional[bytes] = None, cascade: bool = True):
         super().__init__()
         self.org = org
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
         self.profile = profile
         self.signature_bytes = signature_bytes
+        self.cascade = cascade
 
     def expand(self, raw_messages):
         return (raw_messages
                 | "ParseMessages" >> ParseMessages()
                 | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
                 | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version,
-                                                   self.signature_bytes)
+                                                   self.signature_bytes, self.cascade)
                 | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))
 
 

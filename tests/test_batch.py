@@ -118,3 +118,28 @@ def test_model_uri_override_with_bundle_folder(module_home, archives, tmp_path):
 def test_missing_input_is_a_clear_error(module_home, tmp_path):
     with pytest.raises(FileNotFoundError):
         score([str(tmp_path / "nope.mbox")], str(tmp_path / "v.parquet"), quiet=True)
+
+
+def test_summary_reports_stage_times_and_the_encoder(module_home, archives, tmp_path):
+    """Two copies of every message: each distinct text is embedded at most once, and the
+    job's counters say where its time went."""
+    out, summary_json = tmp_path / "v.parquet", tmp_path / "summary.json"
+    summary = score([str(archives["mbox"]), str(archives["eml_dir"])], str(out), quiet=True,
+                    summary_json=str(summary_json))
+    st = summary["stages"]
+    assert st["parse_ms"] > 0 and st["features_ms"] > 0 and st["models_ms"] > 0
+    scored = summary["messages"] - summary["verdicts"]["error"]
+    looked_up = scored - st["skipped_by_cascade"]
+    assert st["texts_encoded"] <= looked_up // 2 + 1
+    if looked_up:
+        assert st["embedding_cache_hit_rate"] >= 0.45
+    assert json.loads(summary_json.read_text())["stages"] == st
+
+
+def test_cascade_changes_no_verdict(module_home, archives, tmp_path):
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    score([str(archives["mbox"])], str(a), quiet=True)
+    score([str(archives["mbox"])], str(b), quiet=True, cascade=False)
+    va = {r["source"]: r["verdict"] for r in pq.read_table(a).to_pylist()}
+    vb = {r["source"]: r["verdict"] for r in pq.read_table(b).to_pylist()}
+    assert va == vb and len(va) == archives["n"]

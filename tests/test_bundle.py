@@ -78,3 +78,43 @@ def test_default_bundle_ships_and_scores(default_bundle, synthetic_messages):
     results = default_bundle.score(evs)
     assert len(results) == 20
     assert default_bundle.thresholds["suspicious"] <= default_bundle.thresholds["malicious"]
+
+
+def _text_scored(bundle, evs, text_scores):
+    """Full scores with the text model's output forced to ``text_scores`` (no encoder needed)."""
+    from detectors.bundle import with_text_scores
+    head = bundle.text_head
+    bundle.text_head = None          # score() would otherwise want embeddings
+    try:
+        return [r.score for r in bundle.score(with_text_scores(evs, text_scores), embeddings=None)]
+    finally:
+        bundle.text_head = head
+
+
+def test_cascade_bounds_hold_every_text_score(default_bundle, synthetic_messages):
+    """Whatever the text model says, the full score lies within the cascade's bounds; so where
+    the bounds agree on a verdict, skipping the encoder cannot change it."""
+    evs = _evidence(synthetic_messages[:200])
+    bounds = default_bundle.text_score_bounds(evs)
+    assert (bounds[:, 0] <= bounds[:, 1]).all()
+    decided = default_bundle.decided_without_text(bounds)
+    assert 0 < decided.sum() < len(evs)       # this sample has both kinds
+    rng = np.random.default_rng(0)
+    for s in [np.zeros(len(evs)), np.ones(len(evs)), rng.random(len(evs)),
+              rng.choice(default_bundle.text_grid, len(evs))]:
+        full = np.array(_text_scored(default_bundle, evs, s))[decided]
+        assert (full >= bounds[decided, 0]).all() and (full <= bounds[decided, 1]).all()
+    skipped = np.full((len(evs), 384), np.nan, dtype=np.float32)
+    cascade = default_bundle.score(evs, skipped, bounds)
+    truth = _text_scored(default_bundle, evs, rng.random(len(evs)))
+    for i in np.flatnonzero(decided):
+        assert cascade[i].verdict == default_bundle.verdict_for(truth[i])
+        assert bounds[i, 0] <= cascade[i].score <= bounds[i, 1]
+
+
+def test_text_grid_covers_every_split(default_bundle):
+    grid = default_bundle.text_grid
+    assert grid[0] == 0.0 and (np.diff(grid) > 0).all() and grid[-1] <= 1.0
+    goal = default_bundle.models["goal"]
+    splits = goal.split_points(goal.feature_names.index("goal.text_semantics"))
+    assert splits and splits <= set(grid.tolist())

@@ -1,0 +1,76 @@
+"""The int8 ONNX text encoder: the torch encoder's shape, order and cache behaviour, vectors close
+to it, one export per cache folder, and no torch at load time once the export exists."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import features.text as text
+from features.text import DIM, TextEncoder, onnx_int8_path
+from tests.conftest import REPO
+
+TEXTS = [
+    "Invoice overdue\nPlease wire the outstanding amount to the new account below today.",
+    "Re: minutes\nThanks all, the minutes from Tuesday's meeting are attached.",
+    "Account suspended\nUnusual sign-in activity: verify your password here to restore access.",
+    "Quick favour\nAre you at your desk? I need you to buy gift cards for a client, keep it quiet.",
+    "[PATCH net] sctp: fix a refcount leak\nThe asoc is held but never put on the error path.",
+    "Lunch\nPizza on Friday?",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_home(tmp_path_factory):
+    """One SEDETECT_HOME for the module, exported into once: the export takes ~15 s."""
+    home = tmp_path_factory.mktemp("onnx-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEDETECT_HOME", str(home))
+        TextEncoder(backend="onnx-int8").load()
+        yield home
+
+
+def test_onnx_vectors_are_normalised_and_close_to_torch(onnx_home):
+    vecs = TextEncoder(backend="onnx-int8").encode(TEXTS)
+    assert vecs.shape == (len(TEXTS), DIM) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    ref = TextEncoder().encode(TEXTS)
+    assert ((vecs * ref).sum(axis=1) > 0.9).all()
+
+
+def test_onnx_keeps_input_order_and_caches(onnx_home):
+    enc = TextEncoder(backend="onnx-int8")
+    batch = enc.encode(TEXTS)
+    assert (enc.misses, enc.hits) == (len(TEXTS), 0)
+    # Each text alone (so no length sorting, no padding): row i of the batch is text i.
+    alone = np.vstack([TextEncoder(backend="onnx-int8").encode([t]) for t in TEXTS])
+    assert ((batch @ alone.T).argmax(axis=1) == np.arange(len(TEXTS))).all()
+    again = enc.encode(TEXTS[::-1] + TEXTS[:2])
+    assert (enc.misses, enc.hits) == (len(TEXTS), len(TEXTS) + 2)
+    np.testing.assert_array_equal(again, np.vstack([batch[::-1], batch[:2]]))
+
+
+def test_second_encoder_reuses_the_export(onnx_home, monkeypatch):
+    path = onnx_int8_path()
+    mtime = path.stat().st_mtime_ns
+
+    def no_export(dest):
+        raise AssertionError(f"exported again to {dest}")
+    monkeypatch.setattr(text, "export_onnx_int8", no_export)
+    assert TextEncoder(backend="onnx-int8").encode(TEXTS[:1]).shape == (1, DIM)
+    assert path.stat().st_mtime_ns == mtime
+    assert [p.name for p in path.parent.iterdir()] == [path.name]     # no export temp left over
+
+
+def test_onnx_load_imports_no_torch(onnx_home):
+    code = ("import sys; from features.text import TextEncoder; "
+            "TextEncoder(backend='onnx-int8').load(); "
+            "print(sorted({'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="backend"):
+        TextEncoder(backend="onnx")
