@@ -20,22 +20,23 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 
-def score_corpora(corpora: Path, store: str | None, cascade: bool = True) -> list[dict]:
+def score_corpora(corpora: Path, store: str | None, cascade: bool = True,
+                  backend: str = "torch") -> list[dict]:
     import numpy as np
     from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
     from features.context import Context, load_org
     from features.text import TextEncoder
     from labeling.sources import shared_corpora
     from pipelines.readers import iter_messages
-    from pipelines.scoring import Scorer, extract_item, parse_item
+    from pipelines.scoring import Scorer, ScoringOptions, extract_item, parse_item
 
-    encoder = TextEncoder(cache_size=10**7)
+    encoder = TextEncoder(cache_size=10**7, backend=backend)
     if store:
         with np.load(store) as z:
             for k, v in zip(z["keys"].tolist(), z["vectors"]):
                 encoder._cache[k] = v.astype(np.float32)
     bundle = ModelBundle.load(DEFAULT_BUNDLE_DIR)
-    scorer = Scorer(bundle, encoder=encoder, cascade=cascade)
+    scorer = Scorer(bundle, encoder=encoder, options=ScoringOptions(cascade, backend))
     ctx = Context(load_org())
     rows: list[dict] = []
     for src in shared_corpora(corpora):
@@ -69,12 +70,13 @@ def main() -> None:
     ap.add_argument("--corpora", default=str(REPO.parent / "shared" / "corpora"))
     ap.add_argument("--store", help="embedding store (.npz of keys, vectors)")
     ap.add_argument("--no-cascade", action="store_true", help="embed every message")
+    ap.add_argument("--encoder", default="torch", help="torch | onnx-int8")
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--save")
     g.add_argument("--compare")
     args = ap.parse_args()
     t = time.perf_counter()
-    rows = score_corpora(Path(args.corpora), args.store, not args.no_cascade)
+    rows = score_corpora(Path(args.corpora), args.store, not args.no_cascade, args.encoder)
     print(f"scored {len(rows)} messages in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     cols = ["message_key", "source", "corpus", "label", "verdict", "score", "impersonation",
             "trust", "payload", "goal", "reasons", "error"]

@@ -124,9 +124,14 @@ class OnnxMiniLM:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
-    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 1) -> np.ndarray:
         """(n, 384) L2-normalised, in input order; batches of similar length, as
-        sentence-transformers does, so that little of each batch is padding."""
+        sentence-transformers does, so that little of each batch is padding.
+
+        Dynamic int8 quantisation scales activations per batch, so a text's vector depends on
+        what else is in its batch; ``TextEncoder`` therefore runs this backend one text at a
+        time (batch_size 1, about 20% slower), so that a message's score never depends on the
+        batch it came in."""
         ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = np.argsort([-len(x) for x in ids], kind="stable")
         out = np.empty((len(ids), DIM), dtype=np.float32)
@@ -177,7 +182,7 @@ class TextEncoder:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if self.backend == "onnx-int8":
-            return self.load().encode(texts, self.batch_size)
+            return self.load().encode(texts, batch_size=1)
         return self.load().encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=False)
 

@@ -22,7 +22,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from features.context import load_org
 from features.profile import CommunicationProfile
 from pipelines.readers import RawMessage, ReadArchives
+from features.text import BACKENDS
 from pipelines.schema import VERDICT_SCHEMA
+from pipelines.scoring import ScoringOptions
 from pipelines.transforms import NAMESPACE, SIGNATURES_NAMESPACE, ScoreArchive, ShowProgress
 
 
@@ -54,13 +56,26 @@ def add_score_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ignore the analysts' miss signatures (the model alone)")
     parser.add_argument("--chunk-mb", type=int, default=64,
                         help="split plain mbox files into chunks of this size for parallel reads")
+    add_scoring_options(parser)
+    parser.add_argument("--summary-json", default=None,
+                        help="also write the job's summary (counts, per-stage times, embedding "
+                             "cache) to this JSON file")
+
+
+def add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    """The speed options every scoring job takes (score, rescore, stream)."""
     parser.add_argument("--no-cascade", action="store_true",
                         help="embed every message, even where the text model cannot change the "
                              "verdict (slower; the verdicts are the same, the scores of those "
                              "messages exact)")
-    parser.add_argument("--summary-json", default=None,
-                        help="also write the job's summary (counts, per-stage times, embedding "
-                             "cache) to this JSON file")
+    parser.add_argument("--encoder", choices=BACKENDS, default="torch",
+                        help="sentence encoder: torch (the reference the model was trained on) or "
+                             "onnx-int8 (faster, exported on first use; see README for its "
+                             "measured cost)")
+
+
+def scoring_options(args: argparse.Namespace) -> ScoringOptions:
+    return ScoringOptions(cascade=not args.no_cascade, encoder=args.encoder)
 
 
 def load_profile(path: Optional[str], disabled: bool = False) -> Optional[CommunicationProfile]:
@@ -76,7 +91,7 @@ def load_profile(path: Optional[str], disabled: bool = False) -> Optional[Commun
 def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes: bytes,
           model_version: str, profile: Optional[CommunicationProfile] = None,
           signature_bytes: Optional[bytes] = None, since: Optional[datetime] = None,
-          cascade: bool = True) -> None:
+          options: ScoringOptions = ScoringOptions()) -> None:
     """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     raw = p | "ReadArchives" >> reader
@@ -84,7 +99,7 @@ def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes
         raw = raw | "SentSince" >> beam.Filter(sent_since, since)
     rows = (raw
             | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
-                                             signature_bytes, cascade)
+                                             signature_bytes, options)
             | "Progress" >> beam.ParDo(ShowProgress()))
     if output.endswith(".jsonl") or output.endswith(".json"):
         _ = (rows | "ToJson" >> beam.Map(json.dumps)
@@ -201,7 +216,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
                  profile_path=args.profile, no_profile=args.no_profile,
                  no_signatures=args.no_signatures,
                  chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
-                 cascade=not args.no_cascade, summary_json=args.summary_json)
+                 options=scoring_options(args), summary_json=args.summary_json)
 
 
 def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
@@ -209,7 +224,8 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
           no_profile: bool = False, chunk_bytes: int = 64 << 20,
           beam_args: Optional[list[str]] = None, quiet: bool = False,
           no_signatures: bool = False, since: Optional[datetime] = None,
-          cascade: bool = True, summary_json: Optional[str] = None) -> dict:
+          options: ScoringOptions = ScoringOptions(),
+          summary_json: Optional[str] = None) -> dict:
     from detectors.registry import resolve_bundle
     t0 = time.perf_counter()
     reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
@@ -220,7 +236,7 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
     Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
         build(p, reader, output, org, bundle.to_bytes(), version, profile, signature_bytes,
-              since, cascade)
+              since, options)
     result = p.result if hasattr(p, "result") else None
     summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {})
     summary["model_version"] = version

@@ -14,7 +14,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Optional
 
-from pipelines.batch import add_score_arguments, score
+from pipelines.batch import add_score_arguments, score, scoring_options
 
 
 def flagged_rows(output: str, top: int = 50) -> list[dict]:
@@ -45,7 +45,8 @@ def run(argv: Optional[list[str]] = None) -> dict:
     summary = score(args.inputs, args.output, model_uri=args.model_uri, config=args.config,
                     profile_path=args.profile, no_profile=args.no_profile,
                     chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
-                    no_signatures=args.no_signatures, since=args.since)
+                    no_signatures=args.no_signatures, since=args.since,
+                    options=scoring_options(args))
     hits = flagged_rows(args.output, args.top)
     print(f"\nnow flagged ({len(hits)} shown, highest score first):")
     for r in hits:

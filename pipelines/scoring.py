@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ScoringOptions:
+    """How the scorer trades speed for exactness; the same for every job (batch, stream)."""
+    cascade: bool = True      # skip the encoder where the text model cannot change the verdict
+    encoder: str = "torch"    # torch (the reference) | onnx-int8 (faster; see features/text.py)
+
+
+@dataclass(frozen=True)
 class Item:
     """One message on its way through the pipeline."""
     key: str
@@ -62,13 +69,14 @@ class Scorer:
     """
 
     def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None,
-                 signatures: Optional["SignatureIndex"] = None, cascade: bool = True):
+                 signatures: Optional["SignatureIndex"] = None,
+                 options: ScoringOptions = ScoringOptions()):
         self.bundle = bundle
         self.signatures = signatures if signatures is not None and len(signatures) else None
-        self.cascade = cascade
+        self.options = options
         if encoder is None and (bundle.needs_embeddings or self.signatures is not None):
             from features.text import TextEncoder
-            encoder = TextEncoder()
+            encoder = TextEncoder(backend=options.encoder)
             encoder.load()           # start-up work now, not in the first message's latency
         self.encoder = encoder
         # Running totals for the job's metrics: microseconds per stage, and what the encoder did.
@@ -82,7 +90,7 @@ class Scorer:
         from features.text import DIM, embedding_text
         need = np.ones(len(items), dtype=bool)
         bounds = None
-        if self.cascade and self.bundle.needs_embeddings:
+        if self.options.cascade and self.bundle.needs_embeddings:
             bounds = self.bundle.text_score_bounds([it.evidence for it in items])
             need = ~self.bundle.decided_without_text(bounds)
             if self.signatures is not None:

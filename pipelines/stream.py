@@ -28,10 +28,11 @@ from typing import Optional
 import apache_beam as beam
 
 from features.context import load_org
-from pipelines.batch import (_counters, beam_options, load_profile, load_signature_bytes,
-                             record_signature_matches)
+from pipelines.batch import (_counters, add_scoring_options, beam_options, load_profile,
+                             load_signature_bytes, record_signature_matches, scoring_options)
 from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream,
                                 adopt_pending, connect, consumer_names, ensure_group)
+from pipelines.scoring import ScoringOptions
 from pipelines.transforms import ScoreArchive
 
 log = logging.getLogger("sedetect.stream")
@@ -39,19 +40,21 @@ log = logging.getLogger("sedetect.stream")
 
 def build(p: beam.Pipeline, spec: StreamSpec, out_stream: str, org, bundle_bytes: bytes,
           model_version: str, profile=None, readers: int = 1,
-          out_maxlen: Optional[int] = None, signature_bytes: Optional[bytes] = None) -> None:
+          out_maxlen: Optional[int] = None, signature_bytes: Optional[bytes] = None,
+          options: ScoringOptions = ScoringOptions()) -> None:
     """Wire the streaming pipeline onto ``p``: Redis -> ScoreArchive -> Redis."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     _ = (p
          | "ReadRedisStream" >> ReadRedisStream(spec, readers)
          | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
-                                          signature_bytes)
+                                          signature_bytes, options)
          | "WriteRedisStream" >> WriteRedisStream(spec, out_stream, out_maxlen))
 
 
 def run_once(spec: StreamSpec, out_stream: str, org, model_uri: Optional[str] = None,
              profile=None, readers: int = 1, out_maxlen: Optional[int] = None,
-             beam_args: Optional[list[str]] = None, no_signatures: bool = False) -> dict:
+             beam_args: Optional[list[str]] = None, no_signatures: bool = False,
+             options: ScoringOptions = ScoringOptions()) -> dict:
     """One bounded run of the pipeline with the model the URI names now and the miss signatures
     accepted so far. Returns its counters."""
     from detectors.registry import resolve_bundle
@@ -61,7 +64,7 @@ def run_once(spec: StreamSpec, out_stream: str, org, model_uri: Optional[str] = 
              out_stream, spec.group, spec.consumer)
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
         build(p, spec, out_stream, org, bundle.to_bytes(), version, profile, readers, out_maxlen,
-              signature_bytes)
+              signature_bytes, options)
     result = p.result if hasattr(p, "result") else None
     counters = _counters(result) if result is not None else {}
     counters["model_version"] = version
@@ -131,7 +134,8 @@ def stream(spec: StreamSpec, out_stream: str, model_uri: Optional[str] = None,
            config: Optional[str] = None, profile_path: Optional[str] = None,
            no_profile: bool = False, readers: int = 1, out_maxlen: Optional[int] = None,
            runs: int = 0, log_every: float = 30.0, beam_args: Optional[list[str]] = None,
-           no_signatures: bool = False, isolate: bool = False) -> list[dict]:
+           no_signatures: bool = False, isolate: bool = False,
+           options: ScoringOptions = ScoringOptions()) -> list[dict]:
     """Restart bounded runs until stopped (or ``runs`` runs, or once when draining).
 
     ``isolate`` runs each run in its own process (what `sedetect stream` does): the runner's
@@ -148,7 +152,8 @@ def stream(spec: StreamSpec, out_stream: str, model_uri: Optional[str] = None,
         monitor.start()
     job = dict(out_stream=out_stream, model_uri=model_uri, config=config,
                profile_path=profile_path, no_profile=no_profile, readers=readers,
-               out_maxlen=out_maxlen, beam_args=beam_args, no_signatures=no_signatures)
+               out_maxlen=out_maxlen, beam_args=beam_args, no_signatures=no_signatures,
+               options=options)
     try:
         return (_supervise(spec, job, runs) if isolate else _in_process(spec, job, runs))
     finally:
@@ -166,7 +171,7 @@ def _in_process(spec: StreamSpec, job: dict, runs: int) -> list[dict]:
         try:
             results.append(run_once(spec, job["out_stream"], org, job["model_uri"], profile,
                                     job["readers"], job["out_maxlen"], job["beam_args"],
-                                    job["no_signatures"]))
+                                    job["no_signatures"], job["options"]))
             backoff = 1.0
             log.info("run ended after %.0f s: %s", time.monotonic() - t0, results[-1])
         except Exception as exc:  # noqa: BLE001 - unacked entries are re-delivered next run
@@ -269,7 +274,7 @@ def _run_child(spec: StreamSpec, job: dict, ready, go, background: bool = False)
     org = load_org(job["config"])
     profile = load_profile(job["profile_path"], job["no_profile"])
     counters = run_once(spec, job["out_stream"], org, job["model_uri"], profile, job["readers"],
-                        job["out_maxlen"], job["beam_args"], job["no_signatures"])
+                        job["out_maxlen"], job["beam_args"], job["no_signatures"], job["options"])
     log.info("run ended (consumer %s): %s", spec.consumer, counters)
 
 
@@ -390,6 +395,7 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-profile", action="store_true", help="score without a profile")
     parser.add_argument("--no-signatures", action="store_true",
                         help="ignore the analysts' miss signatures (re-read at every run)")
+    add_scoring_options(parser)
 
 
 def run(argv: Optional[list[str]] = None) -> list[dict]:
@@ -405,6 +411,7 @@ def run(argv: Optional[list[str]] = None) -> list[dict]:
                       lifetime_s=args.lifetime, drain=args.drain)
     results = stream(spec, args.out_stream, args.model_uri, args.config, args.profile,
                      args.no_profile, args.readers, args.out_maxlen, args.runs, args.log_every,
-                     beam_args, args.no_signatures, isolate=not args.in_process)
+                     beam_args, args.no_signatures, isolate=not args.in_process,
+                     options=scoring_options(args))
     log.info("stopped after %d run(s)", len(results))
     return results

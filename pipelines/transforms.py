@@ -25,7 +25,8 @@ from detectors.signatures import SignatureIndex
 from features.context import Context, OrgConfig
 from features.profile import CommunicationProfile
 from pipelines.memory import trim_heap
-from pipelines.scoring import Item, Scorer, extract_item, parse_item, signal_errors
+from pipelines.scoring import (Item, Scorer, ScoringOptions, extract_item, parse_item,
+                              signal_errors)
 
 NAMESPACE = "sedetect"
 SIGNATURES_NAMESPACE = "signatures"
@@ -108,18 +109,18 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
 
     def __init__(self, bundle_bytes: bytes, model_version: str,
                  signature_bytes: Optional[bytes] = None, max_batch_size: int = 512,
-                 cascade: bool = True):
+                 options: ScoringOptions = ScoringOptions()):
         super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
         self.signature_bytes = signature_bytes
-        self.cascade = cascade
+        self.options = options
 
     def load_model(self) -> Scorer:
         signatures = (SignatureIndex.from_bytes(self.signature_bytes)
                       if self.signature_bytes else None)
         return Scorer(ModelBundle.from_bytes(self.bundle_bytes), signatures=signatures,
-                      cascade=self.cascade)
+                      options=self.options)
 
     def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
@@ -159,10 +160,11 @@ class ScoreMessages(beam.PTransform):
     """Item (with signals) -> verdict row, through RunInference and the model bundle."""
 
     def __init__(self, bundle_bytes: bytes, model_version: str,
-                 signature_bytes: Optional[bytes] = None, cascade: bool = True):
+                 signature_bytes: Optional[bytes] = None,
+                 options: ScoringOptions = ScoringOptions()):
         super().__init__()
         self.handler = BundleModelHandler(bundle_bytes, model_version, signature_bytes,
-                                          cascade=cascade)
+                                          options=options)
 
     def expand(self, pcoll):
         return (pcoll
@@ -174,21 +176,22 @@ class ScoreArchive(beam.PTransform):
     """The whole per-message path: RawMessage -> exactly one verdict or error row each."""
 
     def __init__(self, org: OrgConfig, bundle_bytes: bytes, model_version: str, profile=None,
-                 signature_bytes: Optional[bytes] = None, cascade: bool = True):
+                 signature_bytes: Optional[bytes] = None,
+                 options: ScoringOptions = ScoringOptions()):
         super().__init__()
         self.org = org
         self.bundle_bytes = bundle_bytes
         self.model_version = model_version
         self.profile = profile
         self.signature_bytes = signature_bytes
-        self.cascade = cascade
+        self.options = options
 
     def expand(self, raw_messages):
         return (raw_messages
                 | "ParseMessages" >> ParseMessages()
                 | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
                 | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version,
-                                                   self.signature_bytes, self.cascade)
+                                                   self.signature_bytes, self.options)
                 | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.batch import score
 from pipelines.schema import VERDICT_SCHEMA
+from pipelines.scoring import ScoringOptions
 
 GARBAGE = b"\x00\x01\x02\xff\xfe" * 40
 
@@ -139,7 +140,7 @@ def test_summary_reports_stage_times_and_the_encoder(module_home, archives, tmp_
 def test_cascade_changes_no_verdict(module_home, archives, tmp_path):
     a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
     score([str(archives["mbox"])], str(a), quiet=True)
-    score([str(archives["mbox"])], str(b), quiet=True, cascade=False)
+    score([str(archives["mbox"])], str(b), quiet=True, options=ScoringOptions(cascade=False))
     va = {r["source"]: r["verdict"] for r in pq.read_table(a).to_pylist()}
     vb = {r["source"]: r["verdict"] for r in pq.read_table(b).to_pylist()}
     assert va == vb and len(va) == archives["n"]
