@@ -22,11 +22,14 @@ def recompute(table_path: str, stored: dict) -> None:
     sys.path.insert(0, str(REPO))
     from pipelines.train import SignalTable, heldout_sources
     table = SignalTable.load(Path(table_path))
-    held, _ = heldout_sources(table, log=lambda *_: None)
+    # The real sources only: each held-out fit is independent of the others, and the pooled 1%
+    # operating point uses real ham only, so their figures do not depend on the synthetic fits.
+    real = sorted(n for n in set(table.sources.tolist()) if not n.startswith("synthetic."))
+    held, _ = heldout_sources(table, log=lambda *_: None, only=real)
     print("| held-out source | figure | stored in the bundle | measured now |")
     print("|---|---|---:|---:|")
     worst = 0.0
-    for name in sorted(stored):
+    for name in sorted(held):
         for k in ("flagged_rate", "malicious_rate", "rate_at_1pct_fpr"):
             if k in stored[name] and name in held:
                 a, b = stored[name][k], held[name][k]

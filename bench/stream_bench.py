@@ -12,6 +12,7 @@ its own process (the shipped champion model), and reports:
 
     python bench/stream_bench.py --messages 10000 --rate 12
     python bench/stream_bench.py --messages 10000 --rate 12 --kill-at 0.4 --redis-restart-at 0.7
+    python bench/stream_bench.py --messages 3000 --rate 20 --lifetime 120 -- --encoder onnx-int8
 
 Messages: round-robin over the shared corpora (../shared/corpora), else synthetic ones.
 """
@@ -134,6 +135,8 @@ def main(argv: list[str] | None = None) -> dict:
                     help="run the job with --in-process (runs share one process)")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="write the summary here too")
+    ap.add_argument("job_args", nargs="*",
+                    help="more flags for `sedetect stream` (after --), e.g. --encoder onnx-int8")
     args = ap.parse_args(argv)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="stream-bench-"))
@@ -146,7 +149,7 @@ def main(argv: list[str] | None = None) -> dict:
     server = LocalRedis(work / "redis").start()
     client = connect(server.url)
     job = StreamProcess(server.url, work / "home", work / "stream.log", args.lifetime,
-                        ["--in-process"] if args.in_process else [])
+                        (["--in-process"] if args.in_process else []) + args.job_args)
     t_start = time.monotonic()
     job.start()
     for raw in warmup:                 # model load and first bundle: not part of the figures

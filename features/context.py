@@ -8,6 +8,7 @@ from typing import Optional
 
 import yaml
 
+from features.limits import Limits
 from features.profile import CommunicationProfile
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
@@ -23,6 +24,7 @@ class OrgConfig:
     url_shorteners: frozenset[str] = frozenset()
     free_hosting: frozenset[str] = frozenset()
     thresholds: dict[str, Optional[float]] = field(default_factory=dict)
+    limits: Limits = Limits()                    # how much of one message is read
 
     @classmethod
     def from_dict(cls, raw: dict) -> "OrgConfig":
@@ -37,6 +39,7 @@ class OrgConfig:
             url_shorteners=low(raw.get("url_shorteners")),
             free_hosting=low(raw.get("free_hosting")),
             thresholds=dict(raw.get("thresholds") or {}),
+            limits=Limits.from_dict(raw.get("limits")),
         )
 
 
@@ -49,7 +52,10 @@ def load_org(path: Optional[str | Path] = None) -> OrgConfig:
         raise ValueError(f"cannot read config {p}: {exc}") from exc
     if not isinstance(raw, dict):
         raise ValueError(f"config {p} is not a mapping")
-    return OrgConfig.from_dict(raw)
+    try:
+        return OrgConfig.from_dict(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"config {p}: {exc}") from exc
 
 
 @dataclass(frozen=True)

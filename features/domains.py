@@ -74,7 +74,18 @@ _CONFUSABLES: dict[str, str] = {
     "0": "o", "1": "l",
 }
 _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
-_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Characters that render as nothing (or as a blank) and are slipped into words and names to break
+# matching: soft hyphen, zero-width and bidi controls, invisible operators, Mongolian vowel
+# separator, Hangul fillers, variation selectors, Unicode tag characters.
+INVISIBLE_CHARS = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                   "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+                   "\U000e0000-\U000e007f\U000e0100-\U000e01ef")
+INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
+_INVISIBLE_RE = INVISIBLE_RE
+# A word that mixes Latin letters with Cyrillic or Greek ones ("pаssword" with a Cyrillic а).
+# Anchored at a word start and lazy, so each word is scanned once (linear on any text).
+_MIXED_WORD_RE = re.compile(r"(?<!\w)\w*?[\u0370-\u03ff\u0400-\u052f]\w*")
+_LATIN_RE = re.compile(r"[a-zA-Z]")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 
 # Words attackers glue to a brand or vendor label ("paypal-secure", "appleid-support", "myamazon").
@@ -150,6 +161,26 @@ def skeleton(s: str) -> str:
         t = _COMBINING_RE.sub("", unicodedata.normalize("NFD", t))
         t = unicodedata.normalize("NFC", t).translate(_CONFUSABLE_TABLE)
     return t.replace("rn", "m").replace("vv", "w")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible characters, so "pass\u2062word" reads as "password"."""
+    if not text or text.isascii():
+        return text
+    return INVISIBLE_RE.sub("", text)
+
+
+def _fold_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return word.translate(_CONFUSABLE_TABLE) if _LATIN_RE.search(word) else word
+
+
+def fold_mixed_script(text: str) -> str:
+    """Latin words with Cyrillic/Greek look-alike letters spelled in Latin ("pаssword" ->
+    "password"); words wholly in Cyrillic or Greek are left alone (real Russian or Greek text)."""
+    if not text or text.isascii():
+        return text
+    return _MIXED_WORD_RE.sub(_fold_word, text)
 
 
 def edit_distance(a: str, b: str, max_dist: Optional[int] = None) -> int:

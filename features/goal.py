@@ -13,7 +13,7 @@ from features.context import Context
 from features.lexicon import theme_evidence, count_terms, find_terms, match_text, normalize_text
 from features.message import ParsedMessage
 from features.signals import Evidence, signal
-from features.trust import MAX_TEXT
+from features.trust import MAX_TEXT, readable
 
 COUNT_CAP = 10.0
 MAX_ATTACHMENT_NAMES = 50
@@ -37,11 +37,22 @@ _BANK_PHRASES_RE = re.compile(     # runs on lexicon.match_text (a space before 
     r"|rekeningnummer|rib|code banque|numero de cuenta|clabe)(?!\w)")
 
 
+_LAST: tuple[object, str] = (None, "")   # (message, its goal text): every goal signal asks
+
+
 def goal_text(msg: ParsedMessage) -> str:
-    """Subject, the newest part of the thread and the attachment file names: what is asked for."""
+    """Subject, the newest part of the thread and the attachment file names, made ``readable``:
+    what is asked for."""
+    global _LAST
+    hit = _LAST
+    if hit[0] is msg:
+        return hit[1]
     names = " ".join(_NAME_SEP_RE.sub(" ", a.filename)
                      for a in msg.attachments[:MAX_ATTACHMENT_NAMES] if a.filename)
-    return f"{msg.subject or ''}\n{msg.current_text or ''}"[:MAX_TEXT] + ("\n" + names if names else "")
+    text = readable(f"{msg.subject or ''}\n{msg.current_text or ''}"[:MAX_TEXT]
+                    + ("\n" + names if names else ""))
+    _LAST = (msg, text)
+    return text
 
 
 def _theme(msg: ParsedMessage, theme: str) -> Evidence:

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 from features.context import Context, OrgConfig
-from features.domains import lookalike_of, registrable_domain, skeleton, to_unicode
+from features.domains import (INVISIBLE_RE, lookalike_of, registrable_domain, skeleton,
+                              strip_invisible, to_unicode)
 from features.message import Address, ParsedMessage
 from features.profile import CommunicationProfile, normalize_name
 from features.signals import Evidence, signal
 
 _EMAIL_RE = re.compile(r"[\w.+'-]+@(?:[\w-]+\.)+[\w-]{2,}", re.UNICODE)
 _WORD_SPLIT_RE = re.compile(r"[\s._+\-|/\\,;:()<>\[\]\"']+")
-_BIDI_ZW_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BIDI_ZW_RE = INVISIBLE_RE
 _FAIL = frozenset({"fail", "softfail", "permerror"})
 _MAX_REPLY_TO = 10
 _MAX_NAME = 300        # characters of a display name examined (attacker-controlled length)
@@ -113,7 +114,7 @@ def domain_in(domain: str, domains: frozenset[str]) -> bool:
 
 def vip_match(display_name: str, org: OrgConfig) -> Optional[str]:
     """The configured VIP a display name claims to be (exact normalised name, or first+last tokens)."""
-    key = skeleton(normalize_name((display_name or "")[:_MAX_NAME]))
+    key = skeleton(normalize_name(strip_invisible((display_name or "")[:_MAX_NAME])))
     if not key:
         return None
     toks = set(key.split())

@@ -34,15 +34,27 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ArchiveMember:
+    """One entry of an attached zip, as its central directory declares it (never trusted for
+    anything but listing). ``path`` is "inner.zip/evil.exe" for a member of a nested zip."""
+    path: str
+    size: int             # declared uncompressed size
+    encrypted: bool
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A non-body MIME part. ``content_type`` is the declared type, lower-cased; ``sha256`` of the
-    decoded payload; ``nested`` holds the parsed message for message/rfc822 parts."""
+    decoded payload (of its first ``Limits.attachment_bytes`` when longer, and ``size`` is then
+    estimated from the encoded length); ``nested`` holds the parsed message for message/rfc822
+    parts; ``members`` lists what a zip attachment holds (features/archives.py)."""
     filename: str
     content_type: str
     size: int
     sha256: str
     is_inline: bool
     nested: Optional["ParsedMessage"] = None
+    members: tuple[ArchiveMember, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,11 @@ decoded here, tolerantly: whatever is broken is parsed around and named in ``def
 
 ``ParseError`` is raised only when the input cannot be an email at all (not bytes, empty, or binary
 with no header and no text); anything unexpected is wrapped into ``ParseError("internal: ...")``.
+
+Hostile input is read within ``Limits`` (features/limits.py): every limit hit is the defect
+``limit:<name>`` and the parse goes on with what was read. Nothing here recurses per MIME level
+(the walk keeps its own stack) and the stdlib parser, which does, never sees more than
+``mime_depth`` levels (``_flatten_deep``).
 """
 from __future__ import annotations
 
@@ -15,7 +20,9 @@ import codecs
 import email
 import email.policy
 import hashlib
+import itertools
 import re
+import time
 from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import Message
@@ -26,17 +33,18 @@ from urllib.parse import unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from features.html import extract_html
-from features.message import Address, Attachment, AuthResults, Link, ParsedMessage
+from features import archives
+from features.html import HtmlContent, extract_html
+from features.limits import PREFIX as LIMIT_PREFIX
+from features.limits import Limits, limit_defect
+from features.message import (Address, ArchiveMember, Attachment, AuthResults, Link,
+                              ParsedMessage)
 from features.thread import split_thread
 
 __all__ = ["ParseError", "parse_message"]
 
-MAX_LINKS = 500
-MAX_PARTS = 1000          # MIME parts walked per message
-MAX_MULTIPART_DEPTH = 50  # nesting of multipart containers inside one message
 _SNIFF_BYTES = 16 * 1024
-MAX_DECODED_HEADER = 16 * 1024   # RFC 2047 decoding stops here (the rest is kept as written)
+_ENCODED_PER_BYTE = 3     # the most encoded bytes any transfer encoding spends on one byte ("=XX")
 
 _COMPAT32 = email.policy.compat32
 
@@ -180,12 +188,8 @@ def _decode_header(value: object, defects: list[str], collapse: bool = True) -> 
     if not isinstance(value, str):
         value = str(value)
     value = _fix8bit(value, defects)
-    if "=?" in value:
-        if len(value) > MAX_DECODED_HEADER:   # decode_header is quadratic in the word count
-            defects.append("long-header")
-            value = _decode_words(value[:MAX_DECODED_HEADER], defects) + value[MAX_DECODED_HEADER:]
-        else:
-            value = _decode_words(value, defects)
+    if "=?" in value:              # values are at most Limits.header_bytes long (_cap_headers)
+        value = _decode_words(value, defects)
     return " ".join(value.split()) if collapse else value
 
 
@@ -241,10 +245,24 @@ _SIMPLE_ADDR = re.compile(
     r'|\s*(?P<bare>[^<>\s@,;:"()\[\]\\]+@[^<>\s@,;:"()\[\]\\]+)\s*')
 
 
-@lru_cache(maxsize=4096)
+_CACHED_ADDRESS_CHARS = 1024    # longer values are parsed each time: a cache of 4,096 huge
+                                # recipient lists would hold gigabytes
+
+
 def _address_list(value: str) -> tuple[tuple[Address, ...], tuple[str, ...]]:
-    """Addresses of one (8-bit-fixed) header value, and the defects found; cached, since the same
-    To/Cc/From values recur across a mailbox."""
+    """Addresses of one (8-bit-fixed) header value, and the defects found; cached when short,
+    since the same To/Cc/From values recur across a mailbox."""
+    if len(value) <= _CACHED_ADDRESS_CHARS:
+        return _address_list_cached(value)
+    return _parse_address_list(value)
+
+
+@lru_cache(maxsize=4096)
+def _address_list_cached(value: str) -> tuple[tuple[Address, ...], tuple[str, ...]]:
+    return _parse_address_list(value)
+
+
+def _parse_address_list(value: str) -> tuple[tuple[Address, ...], tuple[str, ...]]:
     defects: list[str] = []
     m = _SIMPLE_ADDR.fullmatch(value)
     if m:
@@ -378,14 +396,20 @@ def _cte(part: Message) -> str:
     return str(value).strip().lower()
 
 
-def _payload_bytes(part: Message, defects: list[str]) -> bytes:
-    """The decoded payload of a non-multipart part."""
+def _payload_bytes(part: Message, defects: list[str],
+                   cap: Optional[int] = None) -> tuple[bytes, int]:
+    """The decoded payload of a non-multipart part, and the decoded size of the whole.
+
+    With ``cap`` (attachments), only an encoded prefix long enough for ``cap`` decoded bytes is
+    decoded, at most ``cap`` bytes are kept ("limit:attachment_bytes"), and the size of the whole
+    is then estimated from its encoded length.
+    """
     # The raw payload: get_payload() without decode would already "replace"-decode 8-bit bytes.
     payload = getattr(part, "_payload", None)
     if payload is None:
         payload = part.get_payload()
     if isinstance(payload, list):
-        return b""
+        return b"", 0
     if isinstance(payload, bytes):
         raw = payload
     else:
@@ -394,6 +418,21 @@ def _payload_bytes(part: Message, defects: list[str]) -> bytes:
             raw = payload.encode("ascii", "surrogateescape")
         except UnicodeEncodeError:
             raw = payload.encode("utf-8", "surrogateescape")
+    whole = len(raw)
+    if cap is not None and whole > cap * _ENCODED_PER_BYTE:
+        end = cap * _ENCODED_PER_BYTE
+        line_end = raw.rfind(b"\n", 0, end)      # whole lines keep base64 in whole quanta
+        raw = raw[:line_end + 1 if line_end > end // 2 else end]
+    data = _decode_transfer(part, raw, defects)
+    size = len(data) if len(raw) == whole else len(data) * whole // len(raw)
+    if cap is not None and (len(raw) < whole or len(data) > cap):
+        defects.append(limit_defect("attachment_bytes"))
+        data = data[:cap]
+    return data, size
+
+
+def _decode_transfer(part: Message, raw: bytes, defects: list[str]) -> bytes:
+    """``raw`` undone from the part's Content-Transfer-Encoding."""
     cte = _cte(part)
     if not cte or cte in ("7bit", "8bit", "binary", "7-bit", "8-bit"):
         return raw
@@ -440,36 +479,212 @@ def _disposition(part: Message) -> Optional[str]:
         return None
 
 
-class _Walk:
-    """State of one walk over a message's MIME tree."""
+# --------------------------------------------------------------------------------------------
+# limits
 
-    def __init__(self, max_depth: int, defects: list[str]) -> None:
+class _Budget:
+    """What one message, its nested messages included, may still spend: time, MIME parts and
+    decompressed archive bytes."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.seconds
+        self.parts = 0
+        self.inflated = 0
+
+    def expired(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
+# Fields kept (their first occurrence) even beyond ``Limits.headers``: a flood of junk fields
+# must not hide who sent the message or how its body is to be read.
+_KEY_FIELDS = frozenset({"from", "sender", "reply-to", "to", "cc", "subject", "date", "message-id",
+                         "in-reply-to", "references", "return-path", "authentication-results",
+                         "received-spf", "mime-version", "content-type",
+                         "content-transfer-encoding", "content-disposition"})
+
+
+def _cap_headers(part: Message, limits: Limits, defects: list[str]) -> None:
+    """Drop the header fields beyond ``limits.headers`` (but for the first of each key field)
+    and cut names and values at ``limits.header_bytes``, in place, so that everything after
+    reads capped headers."""
+    fields = part._headers         # compat32 keeps the (name, value) pairs here, unparsed
+    if len(fields) > limits.headers:
+        kept = fields[:limits.headers]
+        seen = {k.lower() for k, _ in kept}
+        for k, v in fields[limits.headers:]:
+            name = k.lower()
+            if name in _KEY_FIELDS and name not in seen:
+                seen.add(name)
+                kept.append((k, v))
+        part._headers = fields = kept
+        defects.append(limit_defect("headers"))
+    n = limits.header_bytes
+    if any(len(k) > n or (isinstance(v, str) and len(v) > n) for k, v in fields):
+        part._headers = [(k[:n], v[:n] if isinstance(v, str) else v) for k, v in fields]
+        defects.append(limit_defect("header_bytes"))
+
+
+# Content-Type headers that open a nesting level; a multipart/digest's parts are message/rfc822
+# by default, so a digest may open two.
+_CONTAINER_DECL = re.compile(rb"(?:^|(?<=\r))content-type:\s*(?:multipart/(digest)?|message/)",
+                             re.IGNORECASE | re.MULTILINE)
+_HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")   # email.feedparser's headerRE
+_FLATTENED_FIELDS = frozenset({b"content-type", b"content-transfer-encoding",
+                               b"content-disposition"})
+_Container = tuple[Optional[bytes], bool]   # an open container: (its delimiter line, is a digest)
+
+
+def _flatten_deep(raw: bytes, limit: int) -> Optional[bytes]:
+    """``raw`` with the MIME containers nested deeper than ``limit`` turned into plain-text parts,
+    or None when none is that deep.
+
+    The stdlib parser recurses once per level (RecursionError near 1,000 levels, and quadratic
+    time long before), so depth is measured on the bytes before it runs. The lines are followed
+    as its feedparser follows them: each header block's Content-Type is read by the stdlib itself
+    and any enclosing boundary ends a part. A container one level too deep keeps its bytes but
+    loses its Content-Type, transfer encoding and disposition, so the parser reads it as one text
+    part: its parts are not taken apart, yet their words are still read.
+    """
+    declared = _CONTAINER_DECL.findall(raw)
+    if len(declared) + sum(1 for digest in declared if digest) <= limit:
+        return None                               # cannot nest that deep: almost all mail
+    stack: list[_Container] = []                 # the containers around the current line
+    out: list[bytes] = []
+    block: Optional[list[bytes]] = []             # the header block being read; None: a body
+    in_digest = False                             # the block's part is a multipart/digest's
+    flattened = False
+    for line in raw.splitlines(keepends=True):
+        level = _enclosing_boundary(line, stack) if stack and line[:2] == b"--" else None
+        if level is not None:                     # ends every part opened inside that container
+            index, close = level
+            out.extend(block or ())
+            del stack[index + 1:]
+            out.append(line)
+            block, in_digest = (None, False) if close else ([], stack[index][1])
+            continue
+        if block is not None:
+            blank = line in (b"\n", b"\r\n", b"\r")
+            if not blank and _HEADER_LINE.match(line):
+                block.append(line)
+                continue
+            lines = block + [line] if blank else block
+            container = _declared_container(lines, in_digest)
+            if container is not None and len(stack) >= limit:
+                out.extend(_as_text_part(lines))
+                flattened = True
+                container = None
+            else:
+                out.extend(lines)
+            if container is not None:
+                stack.append(container)
+            # A message/* part's body starts with its own headers (none when no blank line came).
+            block = [] if blank and container is not None and container[0] is None else None
+            in_digest = False
+            if blank:
+                continue
+        out.append(line)
+    out.extend(block or ())
+    return b"".join(out) if flattened else None
+
+
+def _declared_container(lines: list[bytes], in_digest: bool) -> Optional[_Container]:
+    """What a header block opens, as the stdlib reads it: a multipart (its boundary, whether it
+    is a digest), a message/* part (boundary None), or nothing (None)."""
+    headers = Message()
+    field: list[str] = []              # the first Content-Type field: its line and continuations
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):
+            if field:
+                field.append(line.decode("ascii", "surrogateescape"))
+        elif field:
+            break
+        elif line.partition(b":")[0].lower() == b"content-type":
+            field.append(line.decode("ascii", "surrogateescape"))
+    if field:
+        headers.set_raw(*_COMPAT32.header_source_parse(field))
+    if in_digest:
+        headers.set_default_type("message/rfc822")
+    ctype = headers.get_content_type()
+    if ctype.startswith("message/") and ctype != "message/delivery-status":
+        return None, False
+    if not ctype.startswith("multipart/"):
+        return None
+    boundary = headers.get_boundary()
+    if not boundary:
+        return None
+    return ("--" + boundary).encode("utf-8", "surrogateescape"), ctype == "multipart/digest"
+
+
+def _enclosing_boundary(line: bytes, stack: list[_Container]) -> Optional[tuple[int, bool]]:
+    """(index in ``stack``, is a close delimiter) when ``line`` is an open container's boundary."""
+    text = line.rstrip(b"\r\n").rstrip(b" \t")
+    for index in range(len(stack) - 1, -1, -1):
+        delimiter = stack[index][0]
+        if delimiter is None or not text.startswith(delimiter):
+            continue
+        if text == delimiter:
+            return index, False
+        if text == delimiter + b"--":
+            return index, True
+    return None
+
+
+def _as_text_part(lines: list[bytes]) -> list[bytes]:
+    """A header block without the fields that make its part a container."""
+    first = lines[0] if lines else b"\n"
+    eol = first[len(first.rstrip(b"\r\n")):] or b"\n"
+    kept: list[bytes] = [b"Content-Type: text/plain" + eol]
+    drop = False
+    for line in lines:
+        if line[:1] not in (b" ", b"\t"):
+            drop = line.split(b":", 1)[0].strip().lower() in _FLATTENED_FIELDS
+        if not drop:
+            kept.append(line)
+    return kept
+
+
+# --------------------------------------------------------------------------------------------
+# the MIME walk
+
+class _Walk:
+    """One walk over a message's MIME tree, depth first, with its own stack (no recursion)."""
+
+    def __init__(self, max_depth: int, budget: _Budget, defects: list[str]) -> None:
         self.max_depth = max_depth
+        self.budget = budget
+        self.limits = budget.limits
         self.defects = defects
         self.texts: list[str] = []
         self.htmls: list[str] = []
         self.attachments: list[Attachment] = []
-        self.parts = 0
 
-    def walk(self, part: Message, depth: int = 0) -> None:
-        self.parts += 1
-        if self.parts > MAX_PARTS:
-            if self.parts == MAX_PARTS + 1:
-                self.defects.append("too-many-parts")
-            return
+    def walk(self, root: Message) -> None:
+        stack = [root]
+        while stack:
+            part = stack.pop()
+            if self.budget.expired():
+                self.defects.append(limit_defect("seconds"))
+                return
+            self.budget.parts += 1
+            if self.budget.parts > self.limits.mime_parts:
+                self.defects.append(limit_defect("mime_parts"))
+                return
+            if part is not root:
+                _cap_headers(part, self.limits, self.defects)
+            if part.is_multipart() and part.get_content_maintype() != "message":
+                self.defects.extend(type(d).__name__ for d in part.defects)
+                stack.extend(reversed([s for s in part.get_payload() if isinstance(s, Message)]))
+            else:
+                self.part(part)
+
+    def part(self, part: Message) -> None:
+        """A leaf of the tree: a body part, an attachment or a message/* part."""
         self.defects.extend(type(d).__name__ for d in part.defects)
         ctype = part.get_content_type()
         maintype = ctype.partition("/")[0]
         if maintype == "message":
             self._message_part(part, ctype)
-            return
-        if part.is_multipart():
-            if depth >= MAX_MULTIPART_DEPTH:
-                self.defects.append("multipart-too-deep")
-                return
-            for sub in part.get_payload():
-                if isinstance(sub, Message):
-                    self.walk(sub, depth + 1)
             return
         disposition = _disposition(part)
         filename = _filename(part, self.defects)
@@ -478,7 +693,7 @@ class _Walk:
         if not is_body:
             self._attachment(part, ctype, disposition, filename)
             return
-        data = _payload_bytes(part, self.defects)
+        data, _ = _payload_bytes(part, self.defects)
         try:
             charset = part.get_content_charset()
         except Exception:  # noqa: BLE001
@@ -493,11 +708,18 @@ class _Walk:
 
     def _attachment(self, part: Message, ctype: str, disposition: Optional[str],
                     filename: str) -> None:
-        data = _payload_bytes(part, self.defects)
+        data, size = _payload_bytes(part, self.defects, self.limits.attachment_bytes)
+        members: tuple[ArchiveMember, ...] = ()
+        if archives.is_zip(data):
+            listing = archives.list_zip(data, self.limits,
+                                        self.limits.decompressed_bytes - self.budget.inflated)
+            self.budget.inflated += listing.inflated
+            self.defects.extend(limit_defect(name) for name in listing.limits)
+            members = listing.members
         self.attachments.append(Attachment(
-            filename=filename, content_type=ctype, size=len(data),
+            filename=filename, content_type=ctype, size=size,
             sha256=hashlib.sha256(data).hexdigest(),
-            is_inline=disposition in (None, "inline"), nested=None))
+            is_inline=disposition in (None, "inline"), nested=None, members=members))
 
     def _message_part(self, part: Message, ctype: str) -> None:
         disposition = _disposition(part)
@@ -512,13 +734,14 @@ class _Walk:
             elif cte == "quoted-printable":
                 data = binascii.a2b_qp(data)
         else:
-            data = _payload_bytes(part, self.defects)
+            data, _ = _payload_bytes(part, self.defects)
         if ctype in ("message/rfc822", "message/global") and data.strip():
             if self.max_depth <= 0:
                 self.defects.append("max-depth")
             else:
                 try:
-                    nested = parse_message(data, self.max_depth - 1)
+                    nested = _parse_checked(data, self.max_depth - 1, self.budget)
+                    self.defects.extend(d for d in nested.defects if d.startswith(LIMIT_PREFIX))
                 except ParseError:
                     self.defects.append("nested-unparsable")
         self.attachments.append(Attachment(
@@ -577,13 +800,18 @@ def _looks_binary(raw: bytes) -> bool:
 # --------------------------------------------------------------------------------------------
 # the parser
 
-def parse_message(raw: bytes, max_depth: int = 5) -> ParsedMessage:
+def parse_message(raw: bytes, max_depth: int = 5, limits: Limits = Limits()) -> ParsedMessage:
     """Parse one raw email (RFC 5322 / MIME bytes) into a ``ParsedMessage``.
 
-    Broken mail is parsed as far as it goes, with what was wrong listed in ``defects``.
+    Broken mail is parsed as far as it goes, with what was wrong listed in ``defects``; hostile
+    mail is read within ``limits``, each limit hit listed as ``limit:<name>``.
     ``message/rfc822`` attachments are parsed recursively ``max_depth`` levels deep.
     Raises ``ParseError`` only when the input cannot be an email at all.
     """
+    return _parse_checked(raw, max_depth, _Budget(limits))
+
+
+def _parse_checked(raw: bytes, max_depth: int, budget: _Budget) -> ParsedMessage:
     if isinstance(raw, (bytearray, memoryview)):
         raw = bytes(raw)
     if not isinstance(raw, bytes):
@@ -594,17 +822,26 @@ def parse_message(raw: bytes, max_depth: int = 5) -> ParsedMessage:
         raw = raw[3:]
     raw = raw.lstrip(b"\r\n")          # leading blank lines would end the header section at once
     try:
-        return _parse(raw, max_depth)
+        return _parse(raw, max_depth, budget)
     except ParseError:
         raise
     except Exception as exc:  # noqa: BLE001 - nothing else may escape
         raise ParseError(f"internal: {type(exc).__name__}: {exc}") from exc
 
 
-def _parse(raw: bytes, max_depth: int) -> ParsedMessage:
-    msg = email.message_from_bytes(raw, policy=_COMPAT32)
-    raw_headers = list(msg.raw_items())
+def _parse(raw: bytes, max_depth: int, budget: _Budget) -> ParsedMessage:
+    limits = budget.limits
     defects: list[str] = []
+    if len(raw) > limits.message_bytes:
+        raw = raw[:limits.message_bytes]
+        defects.append(limit_defect("message_bytes"))
+    flat = _flatten_deep(raw, limits.mime_depth)
+    if flat is not None:
+        raw = flat
+        defects.append(limit_defect("mime_depth"))
+    msg = email.message_from_bytes(raw, policy=_COMPAT32)
+    _cap_headers(msg, limits, defects)
+    raw_headers = list(msg.raw_items())
     if not raw_headers:
         if _looks_binary(raw):
             raise ParseError("not an email: no header line and no text body (binary data)")
@@ -615,6 +852,9 @@ def _parse(raw: bytes, max_depth: int) -> ParsedMessage:
     first_decoded: dict[str, str] = {}  # lower-cased name -> first decoded value
     many: dict[str, list[str]] = {}     # address headers and Received: every raw value
     for name, value in raw_headers:
+        if budget.expired():
+            defects.append(limit_defect("seconds"))
+            break
         if not isinstance(value, str):
             value = str(value)
         value_decoded = _decode_header(value, defects)
@@ -651,46 +891,30 @@ def _parse(raw: bytes, max_depth: int) -> ParsedMessage:
     auth = _auth_results(first_decoded.get("authentication-results"),
                          first_decoded.get("received-spf"))
 
-    walker = _Walk(max_depth, defects)
+    walker = _Walk(max_depth, budget, defects)
     walker.walk(msg)
 
     html = walker.htmls[0] if walker.htmls else ""
-    html_parts = [extract_html(h) for h in walker.htmls]
+    html_parts: list[HtmlContent] = []
+    for h in walker.htmls:
+        if budget.expired():
+            defects.append(limit_defect("seconds"))
+            break
+        html_parts.append(extract_html(h))
     if any(not h.complete for h in html_parts):
         defects.append("html-incomplete")
     if walker.texts:
         text = "\n".join(walker.texts)
-        plain_source = text
     else:
         text = "\n".join(h.text for h in html_parts if h.text)
-        plain_source = "\n".join(h.outside_text for h in html_parts if h.outside_text)
+    if len(text) > limits.text_chars:
+        text = text[:limits.text_chars]
+        defects.append(limit_defect("text_chars"))
     if not text.strip() and not html.strip():
         defects.append("no-body")
-
-    links: list[Link] = []
-    seen: set[tuple[str, str]] = set()
-    capped = False
-
-    def add_link(url: str, anchor: str, in_html: bool) -> None:
-        nonlocal capped
-        key = (url, anchor)
-        if key in seen:
-            return
-        if len(links) >= MAX_LINKS:
-            capped = True
-            return
-        seen.add(key)
-        host, raw_host = _host_of(url)
-        links.append(Link(url=url, host=host, raw_host=raw_host, anchor_text=anchor,
-                          in_html=in_html))
-
-    for h in html_parts:
-        for href, anchor in h.links:
-            add_link(href, anchor, True)
-    for url in _plain_urls(plain_source):
-        add_link(url, "", False)
-    if capped:
-        defects.append("links-capped")
+    plain_source = text if walker.texts else \
+        "\n".join(h.outside_text for h in html_parts if h.outside_text)
+    links = _links(html_parts, plain_source, budget, defects)
 
     current_text, quoted_text = split_thread(text)
 
@@ -714,7 +938,31 @@ def _parse(raw: bytes, max_depth: int) -> ParsedMessage:
         html=html,
         current_text=current_text,
         quoted_text=quoted_text,
-        links=tuple(links),
+        links=links,
         attachments=tuple(walker.attachments),
         defects=tuple(dict.fromkeys(defects)),
     )
+
+
+def _links(html_parts: list[HtmlContent], plain_source: str, budget: _Budget,
+           defects: list[str]) -> tuple[Link, ...]:
+    """Each (url, anchor) once, HTML anchors first, at most ``limits.urls`` of them; the text
+    is scanned no further than needed."""
+    found = itertools.chain(((href, anchor, True) for h in html_parts for href, anchor in h.links),
+                            ((url, "", False) for url in _plain_urls(plain_source)))
+    links: list[Link] = []
+    seen: set[tuple[str, str]] = set()
+    for url, anchor, in_html in found:
+        if (url, anchor) in seen:
+            continue
+        if len(links) >= budget.limits.urls:
+            defects.append(limit_defect("urls"))
+            break
+        if budget.expired():
+            defects.append(limit_defect("seconds"))
+            break
+        seen.add((url, anchor))
+        host, raw_host = _host_of(url)
+        links.append(Link(url=url, host=host, raw_host=raw_host, anchor_text=anchor,
+                          in_html=in_html))
+    return tuple(links)

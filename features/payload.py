@@ -8,11 +8,14 @@ itself (a short request with nothing to click) and callback phone numbers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Optional
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from features.context import Context
-from features.domains import host_matches, is_ip_host, is_punycode, registrable_domain, to_unicode
+from features.domains import (host_matches, is_ip_host, is_punycode, registrable_domain,
+                              strip_invisible, to_unicode)
+from features.html import HtmlContent, extract_html
 from features.lexicon import count_terms, match_text, theme_regex
 from features.message import Attachment, Link, ParsedMessage
 from features.signals import Evidence, signal
@@ -67,6 +70,11 @@ _PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{9,15}|(?:\+|00)?(?:\d{1,3}[ .\-]?)?(?:\(\d{1,4}\)|\d{1,4})(?:[ .\-]\d{2,5}){1,4})(?![\w])")
 _IPISH_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _IMG_TAG_RE = re.compile(r"<img\b", re.IGNORECASE)
+# Other ways to show a picture: SVG <image>, <input type=image>, a CSS or attribute background.
+# (One pattern each: a literal start lets the regex engine skip ahead; an alternation would not.)
+_OTHER_IMAGE_RES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"url\(", r"<image\b", r"<input\b[^>]{0,200}?type\s*=\s*[\"']?image",
+    r"\bbackground\s*=\s*[\"']?[^\s\"'>#]"))
 _PW_GIVEN_RE = re.compile(r"(?:\b(?:is|ist|e|est|es|eh)\b|[:=])\s*[\"'(\[]?([^\s\"')\]]{3,24})")
 _PW_DIGIT_TOKEN_RE = re.compile(r"(?<!\S)[\"'(\[]?((?=[^\s]*\d)[^\s\"')\]]{3,24})")
 _PW_STOP = frozenset({"for", "the", "and", "protected", "required", "below", "attached", "para", "fur",
@@ -110,8 +118,106 @@ def is_image(a: Attachment) -> bool:
     return _ctype(a).startswith("image/") or extension(a.filename) in IMAGE_EXT
 
 
+_LAST_IMAGE: tuple[object, bool] = (None, False)   # (message, has an image): two signals ask
+
+
 def _has_image(msg: ParsedMessage) -> bool:
-    return any(is_image(a) for a in _attachments(msg)) or bool(_IMG_TAG_RE.search((msg.html or "")[:MAX_HTML]))
+    global _LAST_IMAGE
+    hit = _LAST_IMAGE
+    if hit[0] is msg:
+        return hit[1]
+    found = any(is_image(a) for a in _attachments(msg))
+    html = (msg.html or "")[:MAX_HTML]
+    if not found and html:
+        found = bool(_IMG_TAG_RE.search(html)) or any(rx.search(html) for rx in _OTHER_IMAGE_RES)
+    _LAST_IMAGE = (msg, found)
+    return found
+
+
+def html_view(msg: ParsedMessage) -> Optional[HtmlContent]:
+    """The first HTML part as a reader sees it (visible and hidden text apart); None without HTML.
+    The parser already extracted it, and extract_html remembers recent documents."""
+    return extract_html(msg.html) if msg.html else None
+
+
+_WORDS_PREFIX = 4000    # characters read to count a handful of words
+
+
+def visible_words(msg: ParsedMessage, limit: int) -> int:
+    """Words the reader sees: of the newest text, and of the HTML when the message has one (text
+    hidden with CSS, or a plain-text part the client does not show, is not read)."""
+    n = word_count(strip_invisible((msg.current_text or "")[:_WORDS_PREFIX]), limit)
+    view = html_view(msg)
+    if view is not None and n:
+        visible_len = max(0, len(view.text) - (len(view.hidden_text) + 1 if view.hidden_text else 0))
+        n = min(n, word_count(strip_invisible(view.text[:min(visible_len, _WORDS_PREFIX)]), limit))
+    return n
+
+
+# -------------------------------------------------------------------------------- redirects
+_TARGET_PREFIXES = ("http://", "https://", "//", "www.")
+_AMP_PATH_RE = re.compile(r"^https?://(?:www\.)?google\.[a-z.]{2,6}/amp/(?:s/)?([^?#]+)", re.IGNORECASE)
+MAX_TARGETS = 10
+
+
+def _query_targets(url: str) -> list[str]:
+    """URLs carried whole in a URL's query values (percent-encoded up to three times) or in a
+    Google AMP path."""
+    out: list[str] = []
+    m = _AMP_PATH_RE.match(url)
+    if m:
+        out.append("https://" + m.group(1))
+    q = url.partition("?")[2].partition("#")[0]
+    for pair in q.split("&")[:100] if q else ():
+        value = pair.partition("=")[2]
+        for _ in range(3):
+            if value.lower().startswith(_TARGET_PREFIXES):
+                out.append(value)
+                break
+            if "%" not in value:
+                break
+            value = unquote(value)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def redirect_targets(url: str) -> tuple[str, ...]:
+    """Where a link forwards to through open redirects and link wrappers
+    (google.com/url?q=..., safelinks ?url=..., l.facebook.com/l.php?u=...), nested up to three
+    deep, outermost first."""
+    out: list[str] = []
+    todo = [url]
+    for _ in range(3):
+        todo = [t for u in todo if "?" in u or "/amp/" in u for t in _query_targets(u)
+                if t not in out]
+        out.extend(todo[:MAX_TARGETS - len(out)])
+        if not todo or len(out) >= MAX_TARGETS:
+            break
+    return tuple(out)
+
+
+def _target_host(target: str) -> tuple[str, str]:
+    """(host, raw host) of a redirect target; ("", "") when it has none."""
+    t = target.strip().replace("\\", "/")
+    if t.startswith("//"):
+        t = "http:" + t
+    elif t[:4].lower() == "www.":
+        t = "http://" + t
+    try:
+        raw = urlsplit(t).hostname or ""
+    except (ValueError, TypeError):
+        return "", ""
+    return to_unicode(unquote(raw).rstrip(".")), raw
+
+
+def link_hosts(lk: Link) -> list[tuple[str, str]]:
+    """(host, raw host) of a link and of every address it redirects to: a host hidden behind a
+    redirector is judged as if linked directly."""
+    hosts = [(lk.host or "", lk.raw_host or "")]
+    url = lk.url or ""
+    if "?" in url or "/amp/" in url:
+        hosts.extend(h for h in map(_target_host, redirect_targets(url)) if h[0] or h[1])
+    return hosts
 
 
 # -------------------------------------------------------------------------------- links
@@ -163,34 +269,38 @@ def anchor_host_mismatch(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
     return Evidence(min(float(len(hits)), COUNT_CAP), hits[0])
 
 
-def _count_links(msg: ParsedMessage, pred: Callable[[Link], bool]) -> Evidence:
-    hits = [lk for lk in _links(msg) if pred(lk)]
-    if not hits:
-        return Evidence(0.0)
-    return Evidence(min(float(len(hits)), COUNT_CAP), hits[0].raw_host or hits[0].host)
+def _count_links(msg: ParsedMessage, pred: Callable[[str, str], bool]) -> Evidence:
+    """Links whose host, or a host they redirect to, satisfies ``pred(host, raw_host)``."""
+    n, first = 0, ""
+    for lk in _links(msg):
+        hit = next(((h, raw) for h, raw in link_hosts(lk) if pred(h, raw)), None)
+        if hit is not None:
+            n += 1
+            first = first or hit[1] or hit[0]
+    return Evidence(min(float(n), COUNT_CAP), first) if n else Evidence(0.0)
 
 
 @signal("payload", "ip_host_link", 1.0, "A link points to a bare IP address ({detail})")
 def ip_host_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    return _count_links(msg, lambda lk: is_ip_host(lk.raw_host or lk.host))
+    return _count_links(msg, lambda host, raw: is_ip_host(raw or host))
 
 
 @signal("payload", "punycode_link", 1.0, "A link points to an internationalised (IDN) host ({detail})")
 def punycode_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    return _count_links(msg, lambda lk: is_punycode(lk.raw_host or lk.host) or is_punycode(lk.host))
+    return _count_links(msg, lambda host, raw: is_punycode(raw or host) or is_punycode(host))
 
 
 @signal("payload", "shortener_link", 1.0, "A link hides its destination behind a URL shortener ({detail})")
 def shortener_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.url_shorteners
-    return _count_links(msg, lambda lk: host_matches(lk.host, lst) is not None)
+    return _count_links(msg, lambda host, raw: host_matches(host, lst) is not None)
 
 
 @signal("payload", "free_hosting_link", 1.0,
         "A link points to a free hosting or file-sharing service ({detail})")
 def free_hosting_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.free_hosting
-    return _count_links(msg, lambda lk: host_matches(lk.host, lst) is not None)
+    return _count_links(msg, lambda host, raw: host_matches(host, lst) is not None)
 
 
 @signal("payload", "credential_words_near_link", 1.0,
@@ -229,6 +339,9 @@ def redirect_params(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
         n = redirect_param_count(lk.url or "")
         if n > best:
             best, where = n, lk.host
+            targets = [h for h, _ in link_hosts(lk)[1:] if h]
+            if targets:
+                where = f"{lk.host} -> {targets[-1]}"
     return Evidence(min(float(best), COUNT_CAP), where) if best else Evidence(0.0)
 
 
@@ -307,8 +420,21 @@ def password_protected_archive(msg: ParsedMessage, ctx: Context) -> Optional[Evi
 def image_only_body(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not _has_image(msg):
         return Evidence(0.0)
-    n = word_count(msg.current_text or "", 15)
+    n = visible_words(msg, 15)
     return Evidence(1.0, str(n)) if n < 15 else Evidence(0.0)
+
+
+@signal("payload", "hidden_text", 1.0,
+        "Part of the HTML text is hidden from the reader ({detail}): padding that dilutes the lure")
+def hidden_text(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    view = html_view(msg)
+    if view is None or not view.hidden_text:
+        return Evidence(0.0)
+    hidden = word_count(view.hidden_text)
+    if not hidden:
+        return Evidence(0.0)
+    share = hidden / max(hidden, word_count(view.text))
+    return Evidence(round(share, 3), f"{hidden} hidden words")
 
 
 @signal("payload", "qr_code_hint", 1.0, "The message carries an image and asks to scan a QR code")
@@ -324,7 +450,7 @@ def qr_code_hint(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 def reply_only(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if msg.links or msg.attachments:
         return Evidence(0.0)
-    body = msg.current_text or ""
+    body = strip_invisible(msg.current_text or "")
     n = word_count(body, SHORT_WORDS)
     if n == 0 or n >= SHORT_WORDS or not makes_request(f"{msg.subject or ''}\n{body}"):
         return Evidence(0.0)
@@ -354,3 +480,27 @@ def callback_number(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not nums:
         return Evidence(0.0)
     return Evidence(min(float(len(nums)), COUNT_CAP), nums[0])
+
+
+# -------------------------------------------------------------------------------- archive contents
+def hidden_executable(a: Attachment) -> Optional[str]:
+    """The first member of an attached archive (at any nesting depth) that runs: an executable,
+    a script or a macro-enabled document; None when there is none."""
+    for m in a.members:
+        ext = extension(m.path.rpartition("/")[2])
+        if ext in EXEC_EXT or ext in MACRO_EXT:
+            return m.path
+    return None
+
+
+# Rule-only: archive contents were not read when the shipped models were trained, so they have no
+# column for it; it adds its fixed weight to the payload score, as a rule engine would.
+@signal("payload", "archive_hides_executable", 1.5,
+        "An attached archive hides an executable, script or macro document ({detail})",
+        learned=False)
+def archive_hides_executable(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    for a in _attachments(msg):
+        path = hidden_executable(a)
+        if path is not None:
+            return Evidence(1.0, f"{a.filename or 'archive'}: {path}")
+    return Evidence(0.0)

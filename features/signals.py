@@ -12,6 +12,7 @@ offset) to their concept's score, as a rule engine would.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
@@ -99,19 +100,28 @@ def feature_names(concept: str) -> list[str]:
 
 ConceptEvidence = dict[str, Optional[Evidence]]   # signal name -> evidence (None: abstained)
 
+# Recorded in a concept's evidence when the deadline passed before its signals were all run.
+OUT_OF_TIME = "limit:seconds"
 
-def evaluate(msg: ParsedMessage, ctx: object,
-             concepts: Iterable[str] = CONCEPTS) -> dict[str, ConceptEvidence]:
+
+def evaluate(msg: ParsedMessage, ctx: object, concepts: Iterable[str] = CONCEPTS,
+             deadline: Optional[float] = None) -> dict[str, ConceptEvidence]:
     """Run every signal of the given concepts on one message. Pure: no I/O.
 
     A signal that raises is a bug in that signal, not in the message: it abstains and the error is
     recorded under the key ``"<signal>!error"`` so a test or a counter can see it; the message is
-    still scored.
+    still scored. Past ``deadline`` (a ``time.monotonic()`` value) the remaining signals abstain
+    and each concept that lost signals says so under ``OUT_OF_TIME``: one slow message must not
+    hold up the job.
     """
     out: dict[str, ConceptEvidence] = {}
     for concept in concepts:
         ev: ConceptEvidence = {}
         for sig in signals(concept):
+            if deadline is not None and time.monotonic() > deadline:
+                ev[sig.name] = None
+                ev[OUT_OF_TIME] = Evidence(0.0)
+                continue
             try:
                 ev[sig.name] = sig.fn(msg, ctx)
             except Exception as exc:  # noqa: BLE001 - isolate one signal's failure

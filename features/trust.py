@@ -14,6 +14,7 @@ import re
 from typing import Optional
 
 from features.context import Context
+from features.domains import fold_mixed_script, strip_invisible
 from features.lexicon import theme_evidence, count_terms, find_terms
 from features.message import ParsedMessage
 from features.signals import Evidence, signal
@@ -29,9 +30,25 @@ _REPLY_PREFIX_RE = re.compile(
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
+def readable(text: str) -> str:
+    """Text as a reader sees it: invisible characters dropped and look-alike letters inside Latin
+    words spelled in Latin, so "ur\u200bgent" and "pаssword" (Cyrillic а) match the phrase lists."""
+    return fold_mixed_script(strip_invisible(text))
+
+
+_LAST: tuple[object, str] = (None, "")   # (message, its signal text): every text signal asks
+
+
 def signal_text(msg: ParsedMessage) -> str:
-    """Subject plus the newest part of the thread, capped: what the sender wrote in this message."""
-    return f"{msg.subject or ''}\n{msg.current_text or ''}"[:MAX_TEXT]
+    """Subject plus the newest part of the thread, capped and made ``readable``: what the sender
+    wrote in this message."""
+    global _LAST
+    hit = _LAST
+    if hit[0] is msg:
+        return hit[1]
+    text = readable(f"{msg.subject or ''}\n{msg.current_text or ''}"[:MAX_TEXT])
+    _LAST = (msg, text)
+    return text
 
 
 def has_reply_prefix(subject: str) -> bool:
@@ -51,7 +68,7 @@ def word_count(text: str, limit: int = 10_000) -> int:
 
 def makes_request(text: str) -> bool:
     """True when the text asks for something: a question mark or a request phrase (please, can you)."""
-    return "?" in (text or "") or count_terms(text, "request") > 0
+    return "?" in (text or "") or count_terms(readable(text), "request") > 0
 
 
 def _theme(msg: ParsedMessage, theme: str) -> Evidence:
@@ -118,7 +135,7 @@ def reply_prefix_no_quote(msg: ParsedMessage, ctx: Context) -> Optional[Evidence
 @signal("trust", "short_request", 1.0,
         "A short message that asks for something ({detail} words)")
 def short_request(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    body = msg.current_text or ""
+    body = strip_invisible(msg.current_text or "")
     n = word_count(body, SHORT_WORDS)
     if n == 0 or n >= SHORT_WORDS or not makes_request(f"{msg.subject or ''}\n{body}"):
         return Evidence(0.0)
@@ -146,7 +163,7 @@ def all_caps_subject(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 @signal("trust", "generic_greeting", 1.0,
         "The message greets the reader generically ({detail}), not by name")
 def generic_greeting(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    head = (msg.current_text or "")[:2000]
+    head = readable((msg.current_text or "")[:2000])
     found = find_terms(head, "generic_greeting", 1)
     return Evidence(1.0, found[0]) if found else Evidence(0.0)
 

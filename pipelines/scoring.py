@@ -15,6 +15,7 @@ from detectors.bundle import MessageEvidence, ModelBundle
 from detectors.signatures import SignatureIndex, apply_match, indicators_of
 from features import signals as sigreg
 from features.context import Context, load_org
+from features.limits import Limits, limit_reason, limits_hit
 from features.message import ParsedMessage
 from features.parsing import ParseError, parse_message
 from pipelines.schema import error_row, message_key, verdict_row
@@ -32,25 +33,37 @@ class ScoringOptions:
 
 @dataclass(frozen=True)
 class Item:
-    """One message on its way through the pipeline."""
+    """One message on its way through the pipeline. ``limits`` holds one reason per input limit
+    that parsing or extraction hit (features/limits.py): the verdict rests on what was read."""
     key: str
     source: str
     msg: ParsedMessage
     evidence: MessageEvidence = field(default_factory=dict)
+    limits: tuple[str, ...] = ()
 
 
-def parse_item(source: str, raw: bytes, read_error: Optional[str] = None) -> Item | dict:
+def parse_item(source: str, raw: bytes, read_error: Optional[str] = None,
+               limits: Limits = Limits()) -> Item | dict:
     """An Item, or an error row naming the reason (never an exception)."""
     if read_error:
         return error_row(source, raw, f"read error: {read_error}")
     try:
-        return Item(message_key(raw), source, parse_message(raw))
+        msg = parse_message(raw, limits=limits)
     except ParseError as exc:
         return error_row(source, raw, f"parse error: {exc}")
+    hit = limits_hit(msg.defects)
+    return Item(message_key(raw), source, msg,
+                limits=tuple(limit_reason(name, limits, len(raw)) for name in hit))
 
 
 def extract_item(item: Item, ctx: Context) -> Item:
-    return replace(item, evidence=sigreg.evaluate(item.msg, ctx))
+    """The item with its signals, run within the organisation's time budget per message."""
+    limits = ctx.org.limits
+    evidence = sigreg.evaluate(item.msg, ctx, deadline=time.monotonic() + limits.seconds)
+    reasons = item.limits
+    if any(sigreg.OUT_OF_TIME in cev for cev in evidence.values()):
+        reasons = tuple(dict.fromkeys(reasons + (limit_reason("seconds", limits),)))
+    return replace(item, evidence=evidence, limits=reasons)
 
 
 def signal_errors(evidence: MessageEvidence) -> list[str]:
@@ -148,7 +161,7 @@ class Scorer:
                                                   self.bundle.thresholds)
             rows.append(verdict_row(
                 it.key, it.source, it.msg.message_id, _from(it.msg), it.msg.subject, verdict,
-                score, r.concepts, reasons, model_version,
+                score, r.concepts, [*reasons, *it.limits], model_version,
                 signature_match=match.similarity if match else 0.0,
                 signature_id=match.signature_id if match else None))
         return rows
@@ -180,7 +193,7 @@ def score_raw_messages(raws: Iterable[bytes], bundle: ModelBundle,
     out: list[Optional[dict]] = []
     items: list[tuple[int, Item]] = []
     for i, raw in enumerate(raws):
-        parsed = parse_item(sources[i] if sources else f"#{i}", raw)
+        parsed = parse_item(sources[i] if sources else f"#{i}", raw, limits=ctx.org.limits)
         if isinstance(parsed, dict):
             out.append(parsed | {"model_version": version})
         else:

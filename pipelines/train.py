@@ -86,7 +86,7 @@ def _extract_task(args) -> tuple:
     names = {c: sigreg.feature_names(c) for c in CONCEPTS}
     keys, evs, texts, errors = [], [], [], 0
     for rm in read_task(task):
-        item = parse_item(rm.source, rm.raw, rm.error)
+        item = parse_item(rm.source, rm.raw, rm.error, org.limits)
         if isinstance(item, dict):
             errors += 1
             continue

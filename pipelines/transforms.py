@@ -23,6 +23,7 @@ from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInf
 from detectors.bundle import ModelBundle
 from detectors.signatures import SignatureIndex
 from features.context import Context, OrgConfig
+from features.limits import Limits
 from features.profile import CommunicationProfile
 from pipelines.memory import trim_heap
 from pipelines.scoring import (Item, Scorer, ScoringOptions, extract_item, parse_item,
@@ -38,7 +39,8 @@ def _stage_timer(stage: str):
 
 
 class _ParseFn(beam.DoFn):
-    def __init__(self):
+    def __init__(self, limits: Limits):
+        self.limits = limits
         self.parsed = Metrics.counter(NAMESPACE, "parsed")
         self.read_errors = Metrics.counter(NAMESPACE, "read_errors")
         self.parse_errors = Metrics.counter(NAMESPACE, "parse_errors")
@@ -46,7 +48,7 @@ class _ParseFn(beam.DoFn):
 
     def process(self, raw_message) -> Iterable[Any]:
         t = time.perf_counter_ns()
-        result = parse_item(raw_message.source, raw_message.raw, raw_message.error)
+        result = parse_item(raw_message.source, raw_message.raw, raw_message.error, self.limits)
         self.us.inc((time.perf_counter_ns() - t) // 1000)
         if isinstance(result, Item):
             self.parsed.inc()
@@ -57,10 +59,14 @@ class _ParseFn(beam.DoFn):
 
 class ParseMessages(beam.PTransform):
     """RawMessage -> Item, or an error row (a dict naming the reason) for what cannot be read or
-    parsed."""
+    parsed. Each message is read within ``limits`` (the organisation's ``OrgConfig.limits``)."""
+
+    def __init__(self, limits: Limits = Limits()):
+        super().__init__()
+        self.limits = limits
 
     def expand(self, pcoll):
-        return pcoll | "Parse" >> beam.ParDo(_ParseFn())
+        return pcoll | "Parse" >> beam.ParDo(_ParseFn(self.limits))
 
 
 def is_error_row(element: Any) -> bool:
@@ -188,7 +194,7 @@ class ScoreArchive(beam.PTransform):
 
     def expand(self, raw_messages):
         return (raw_messages
-                | "ParseMessages" >> ParseMessages()
+                | "ParseMessages" >> ParseMessages(self.org.limits)
                 | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
                 | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version,
                                                    self.signature_bytes, self.options)

@@ -12,7 +12,7 @@ from features.context import Context, OrgConfig, load_org
 from features.domains import (edit_distance, is_ip_host, is_punycode, lookalike_of,
                               registrable_domain, skeleton)
 from features.lexicon import THEMES, count_terms
-from features.message import AuthResults
+from features.message import ArchiveMember, AuthResults
 from features.profile import CommunicationProfile
 from tests.builders import addr, attachment, empty_msg, link, make_msg
 
@@ -120,6 +120,9 @@ FIRES = [
     ("payload.redirect_params",
      make_msg(link_urls=["https://t.example.com/click?url=https%3A%2F%2Fevil.ru%2Flogin&id=5"]), CTX),
     ("payload.redirect_params", make_msg(link_urls=["https://www.google.com/url?q=https://evil.ru/x"]), CTX),
+    ("payload.hidden_text", make_msg(html="<p>Verify your account</p><div style='display:none'>"
+                                          "lunch notes team drive</div>"), CTX),
+    ("payload.hidden_text", make_msg(html="<p>Pay now</p><span style='color:#fff'>white filler</span>"), CTX),
     ("payload.html_attachment", make_msg(attachments=(attachment("Remittance.htm", "text/html"),)), CTX),
     ("payload.html_attachment", make_msg(attachments=(attachment("fax.svg", "image/svg+xml"),)), CTX),
     ("payload.macro_document", make_msg(attachments=(attachment("Invoice_0423.docm"),)), CTX),
@@ -129,6 +132,9 @@ FIRES = [
     ("payload.archive_attachment", make_msg(attachments=(attachment("scan.iso"),)), CTX),
     ("payload.executable_attachment", make_msg(attachments=(attachment("setup.exe"),)), CTX),
     ("payload.executable_attachment", make_msg(attachments=(attachment("invoice.js"),)), CTX),
+    ("payload.archive_hides_executable", make_msg(attachments=(replace(
+        attachment("invoice.zip", "application/zip"),
+        members=(ArchiveMember("scans/", 0, False), ArchiveMember("scans/inner.zip/invoice.pdf.js", 9_000, False))),)), CTX),
     ("payload.double_extension", make_msg(attachments=(attachment("invoice.pdf.exe"),)), CTX),
     ("payload.double_extension", make_msg(attachments=(attachment("Payment.PDF  .html"),)), CTX),
     ("payload.password_protected_archive",
@@ -275,6 +281,9 @@ QUIET = [
     ("payload.macro_document", make_msg(attachments=(attachment("report.docx"),)), CTX, ZERO),
     ("payload.archive_attachment", make_msg(attachments=(attachment("photo.jpg", "image/jpeg"),)), CTX, ZERO),
     ("payload.executable_attachment", make_msg(attachments=(attachment("notes.txt", "text/plain"),)), CTX, ZERO),
+    ("payload.archive_hides_executable", make_msg(attachments=(replace(
+        attachment("photos.zip", "application/zip"),
+        members=(ArchiveMember("holiday/beach.jpg", 90_000, False), ArchiveMember("notes.exe.txt", 10, False))),)), CTX, ZERO),
     ("payload.double_extension", make_msg(attachments=(attachment("my.report.v2.pdf"),)), CTX, ZERO),
     ("payload.double_extension", make_msg(attachments=(attachment("backup.tar.gz"),)), CTX, ZERO),
     ("payload.password_protected_archive",
@@ -283,6 +292,9 @@ QUIET = [
     ("payload.password_protected_archive",
      make_msg(body="The password for the file is protected.", attachments=(attachment("docs.zip"),)), CTX, ZERO),
     ("payload.image_only_body", make_msg(attachments=(attachment("chart.png", "image/png"),)), CTX, ZERO),
+    ("payload.hidden_text", make_msg(html="<p>Quarterly notes</p><p style='color:#333'>on the drive</p>"),
+     CTX, ZERO),
+    ("payload.hidden_text", make_msg(), CTX, ZERO),
     ("payload.image_only_body", make_msg(body="See attached."), CTX, ZERO),
     ("payload.qr_code_hint", make_msg(attachments=(attachment("chart.png", "image/png"),)), CTX, ZERO),
     ("payload.qr_code_hint", make_msg(body="Scan the QR code to pay."), CTX, ZERO),

@@ -8,7 +8,8 @@ import pytest
 
 from features.html import extract_html_links, html_to_text
 from features.message import AuthResults, ParsedMessage
-from features.parsing import MAX_LINKS, ParseError, parse_message
+from features.limits import Limits
+from features.parsing import ParseError, parse_message
 from features.thread import split_thread
 
 # --------------------------------------------------------------------------------------------
@@ -533,10 +534,11 @@ def test_link_host_strips_userinfo_and_port():
 
 
 def test_links_are_capped():
-    body = b"".join(b"https://h%d.example/\n" % i for i in range(MAX_LINKS + 50))
+    urls = Limits().urls
+    body = b"".join(b"https://h%d.example/\n" % i for i in range(urls + 50))
     p = parse_message(b"From: a@example.com\n\n" + body)
-    assert len(p.links) == MAX_LINKS
-    assert "links-capped" in p.defects
+    assert len(p.links) == urls
+    assert "limit:urls" in p.defects
 
 
 # --------------------------------------------------------------------------------------------
