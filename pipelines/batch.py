@@ -190,6 +190,23 @@ def _counters(result, namespace: str = NAMESPACE) -> dict:
         return {}
 
 
+def _slowest(result) -> dict:
+    """The slowest single message's parse and feature time (ms), from the stage distributions."""
+    try:
+        res = result.metrics().query(beam.metrics.MetricsFilter().with_namespace(NAMESPACE))
+        out = {}
+        for d in res["distributions"]:
+            name = d.key.metric.name
+            if name.endswith("_per_message"):
+                value = d.committed or d.attempted
+                if value is not None and value.count:
+                    stage = name.removeprefix("us_").removesuffix("_per_message")
+                    out[f"{stage}_ms"] = max(out.get(f"{stage}_ms", 0.0), value.max / 1000)
+        return out
+    except Exception:  # noqa: BLE001 - as above
+        return {}
+
+
 def load_signature_bytes(disabled: bool = False) -> Optional[bytes]:
     """The analysts' active miss signatures, serialised for the workers (None when there are none)."""
     if disabled:
@@ -243,6 +260,7 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
     summary["profile"] = bool(profile)
     summary["signature_matches"] = record_signature_matches(result)
     summary["stages"] = stage_times(summary["metrics"], summary["messages"])
+    summary["slowest"] = _slowest(result) if result is not None else {}
     if summary_json:
         Path(summary_json).write_text(json.dumps(summary, indent=2))
     if not quiet:

@@ -33,9 +33,18 @@ NAMESPACE = "sedetect"
 SIGNATURES_NAMESPACE = "signatures"
 
 
-def _stage_timer(stage: str):
-    """A counter of the microseconds a stage spent (the job's per-stage times)."""
-    return Metrics.counter(NAMESPACE, f"us_{stage}")
+class _StageTimer:
+    """The microseconds a stage spends: a counter (the job's per-stage totals) and a distribution
+    (its slowest single message)."""
+
+    def __init__(self, stage: str):
+        self.total = Metrics.counter(NAMESPACE, f"us_{stage}")
+        self.each = Metrics.distribution(NAMESPACE, f"us_{stage}_per_message")
+
+    def add(self, start_ns: int) -> None:
+        us = (time.perf_counter_ns() - start_ns) // 1000
+        self.total.inc(us)
+        self.each.update(us)
 
 
 class _ParseFn(beam.DoFn):
@@ -44,12 +53,12 @@ class _ParseFn(beam.DoFn):
         self.parsed = Metrics.counter(NAMESPACE, "parsed")
         self.read_errors = Metrics.counter(NAMESPACE, "read_errors")
         self.parse_errors = Metrics.counter(NAMESPACE, "parse_errors")
-        self.us = _stage_timer("parse")
+        self.us = _StageTimer("parse")
 
     def process(self, raw_message) -> Iterable[Any]:
         t = time.perf_counter_ns()
         result = parse_item(raw_message.source, raw_message.raw, raw_message.error, self.limits)
-        self.us.inc((time.perf_counter_ns() - t) // 1000)
+        self.us.add(t)
         if isinstance(result, Item):
             self.parsed.inc()
         else:
@@ -77,7 +86,7 @@ class _ExtractFn(beam.DoFn):
     def __init__(self, org: OrgConfig):
         self.org = org
         self.signal_errors = Metrics.counter(NAMESPACE, "signal_errors")
-        self.us = _stage_timer("features")
+        self.us = _StageTimer("features")
 
     def process(self, item: Item | dict, profile: Optional[CommunicationProfile] = None):
         if is_error_row(item):
@@ -85,7 +94,7 @@ class _ExtractFn(beam.DoFn):
             return
         t = time.perf_counter_ns()
         out = extract_item(item, Context(self.org, profile))
-        self.us.inc((time.perf_counter_ns() - t) // 1000)
+        self.us.add(t)
         errors = signal_errors(out.evidence)
         if errors:
             self.signal_errors.inc(len(errors))
