@@ -33,7 +33,6 @@ MAX_TOKENS = 128
 MAX_CHARS = 1200          # ~ MAX_TOKENS word pieces; the tokenizer truncates anyway
 BACKENDS = ("torch", "onnx-int8")
 ONNX_OPSET = 17
-ONNX_THREADS = 2          # the machines have 2 cores; torch uses both too
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -113,14 +112,14 @@ def export_onnx_int8(dest: Path) -> None:
 class OnnxMiniLM:
     """The int8 ONNX encoder: the model's fast tokenizer and an onnxruntime session, no torch."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, threads: int):
         import onnxruntime as ort
         from tokenizers import Tokenizer
         self.tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
         self.tokenizer.no_padding()       # tokenizer.json pads to 128; a batch pads to its longest
         self.tokenizer.enable_truncation(MAX_TOKENS)
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = ONNX_THREADS
+        opts.intra_op_num_threads = threads
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
@@ -153,12 +152,16 @@ class TextEncoder:
     ``backend`` picks how uncached texts are embedded (see the module docstring); the first
     ``onnx-int8`` load exports the model into $SEDETECT_HOME/cache, later ones reuse the file."""
 
-    def __init__(self, cache_size: int = 50_000, batch_size: int = 64, backend: str = "torch"):
+    def __init__(self, cache_size: int = 50_000, batch_size: int = 64, backend: str = "torch",
+                 threads: int = 0):
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
         self.cache_size = cache_size
         self.batch_size = batch_size
         self.backend = backend
+        # Threads per encoder: all cores by default; several worker processes on one machine
+        # should share them out, or they slow each other down.
+        self.threads = threads or os.cpu_count() or 1
         self._model = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.hits = 0
@@ -170,12 +173,14 @@ class TextEncoder:
             path = onnx_int8_path()
             if not path.is_file():
                 export_onnx_int8(path)
-            self._model = OnnxMiniLM(path)
+            self._model = OnnxMiniLM(path, self.threads)
         elif self._model is None:
             _offline()
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
             hf_logging.disable_progress_bar()
+            import torch
+            torch.set_num_threads(self.threads)
             self._model = SentenceTransformer(str(_model_dir()), device="cpu")
             self._model.max_seq_length = MAX_TOKENS
         return self._model

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -74,8 +75,20 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
                              "measured cost)")
 
 
-def scoring_options(args: argparse.Namespace) -> ScoringOptions:
-    return ScoringOptions(cascade=not args.no_cascade, encoder=args.encoder)
+def scoring_options(args: argparse.Namespace, beam_args: Optional[list[str]] = None
+                    ) -> ScoringOptions:
+    return ScoringOptions(cascade=not args.no_cascade, encoder=args.encoder,
+                          encoder_threads=threads_per_worker(beam_args or []))
+
+
+def threads_per_worker(beam_args: list[str]) -> int:
+    """Encoder threads for each of the direct runner's local worker processes: the cores shared
+    out (0, every core, for one worker or a remote runner whose machines we cannot see)."""
+    opts = beam_options(beam_args).get_all_options()
+    workers = opts.get("direct_num_workers") or 1
+    if opts.get("direct_running_mode") != "multi_processing" or workers <= 1:
+        return 0
+    return max(1, (os.cpu_count() or 1) // workers)
 
 
 def load_profile(path: Optional[str], disabled: bool = False) -> Optional[CommunicationProfile]:
@@ -233,7 +246,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
                  profile_path=args.profile, no_profile=args.no_profile,
                  no_signatures=args.no_signatures,
                  chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
-                 options=scoring_options(args), summary_json=args.summary_json)
+                 options=scoring_options(args, beam_args), summary_json=args.summary_json)
 
 
 def score(inputs: list[str], output: str, model_uri: Optional[str] = None,

@@ -46,7 +46,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
                     profile_path=args.profile, no_profile=args.no_profile,
                     chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
                     no_signatures=args.no_signatures, since=args.since,
-                    options=scoring_options(args))
+                    options=scoring_options(args, beam_args))
     hits = flagged_rows(args.output, args.top)
     print(f"\nnow flagged ({len(hits)} shown, highest score first):")
     for r in hits:

@@ -29,6 +29,7 @@ class ScoringOptions:
     """How the scorer trades speed for exactness; the same for every job (batch, stream)."""
     cascade: bool = True      # skip the encoder where the text model cannot change the verdict
     encoder: str = "torch"    # torch (the reference) | onnx-int8 (faster; see features/text.py)
+    encoder_threads: int = 0  # per worker process; 0: every core
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Scorer:
         self.options = options
         if encoder is None and (bundle.needs_embeddings or self.signatures is not None):
             from features.text import TextEncoder
-            encoder = TextEncoder(backend=options.encoder)
+            encoder = TextEncoder(backend=options.encoder, threads=options.encoder_threads)
             encoder.load()           # start-up work now, not in the first message's latency
         self.encoder = encoder
         # Running totals for the job's metrics: microseconds per stage, and what the encoder did.

@@ -412,6 +412,6 @@ def run(argv: Optional[list[str]] = None) -> list[dict]:
     results = stream(spec, args.out_stream, args.model_uri, args.config, args.profile,
                      args.no_profile, args.readers, args.out_maxlen, args.runs, args.log_every,
                      beam_args, args.no_signatures, isolate=not args.in_process,
-                     options=scoring_options(args))
+                     options=scoring_options(args, beam_args))
     log.info("stopped after %d run(s)", len(results))
     return results
