@@ -144,3 +144,33 @@ def test_cascade_changes_no_verdict(module_home, archives, tmp_path):
     va = {r["source"]: r["verdict"] for r in pq.read_table(a).to_pylist()}
     vb = {r["source"]: r["verdict"] for r in pq.read_table(b).to_pylist()}
     assert va == vb and len(va) == archives["n"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_corrupt_messages_at_random_offsets_lose_nothing(module_home, synthetic_messages,
+                                                         tmp_path, seed):
+    """An mbox.gz where messages at random positions are garbage (binary junk, NUL bytes, cut
+    headers): one row per message, a verdict or an error naming the reason."""
+    import random
+    rng = random.Random(seed)
+    msgs = [m.raw for m in synthetic_messages[:40]]
+    junk = [lambda: rng.randbytes(300).replace(b"\n", b" "),
+            lambda: b"\x00" * 200,
+            lambda: b"Subject: =?utf-8?B?" + rng.randbytes(50).hex().encode(),
+            lambda: b"Content-Type: multipart/mixed; boundary=\"\n\n--\n--\n\x00"]
+    bad = rng.sample(range(len(msgs)), 10)
+    for i in bad:
+        msgs[i] = junk[rng.randrange(len(junk))]()
+    from labeling.synthetic import SyntheticMessage, write_mbox
+    mbox = tmp_path / "m.mbox"
+    write_mbox([SyntheticMessage(raw, "benign", "x") for raw in msgs], str(mbox))
+    gz = tmp_path / "m.mbox.gz"
+    gz.write_bytes(gzip.compress(mbox.read_bytes()))
+    out = tmp_path / "v.parquet"
+    summary = score([str(gz)], str(out), quiet=True)
+    rows = pq.read_table(out).to_pylist()
+    assert len(rows) == len(msgs) == summary["messages"]
+    assert len({r["source"] for r in rows}) == len(msgs)
+    for r in rows:
+        assert r["verdict"] in ("malicious", "suspicious", "benign") or r["error"]
+    assert not any("internal" in (r["error"] or "") for r in rows)
