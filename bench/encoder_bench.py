@@ -7,7 +7,9 @@ model load, median of fresh subprocesses), the cosine between the two backends' 
 the difference does to the shipped text head: mean |difference| of its score, and its ROC AUC for
 each attack source against each benign source with either backend. Dynamic int8 quantisation scales
 activations per batch, so it also prints how much an ONNX score moves between a text embedded alone
-and in its batch (torch's do not).
+and in its batch (torch's do not). The static encoder (word-piece vectors distilled from MiniLM,
+built on first use) is timed too; its vectors are another space, so its accuracy is that of a
+model trained on it (`sedetect train --encoder static`, README "Speed"), not compared here.
 
     .venv/bin/python bench/encoder_bench.py [--n 1000] [--corpora ../shared/corpora] [--load-runs 3]
 """
@@ -85,7 +87,8 @@ def main() -> None:
     from sklearn.metrics import roc_auc_score
 
     from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
-    from features.text import BACKENDS, TextEncoder, export_onnx_int8, onnx_int8_path
+    from features.text import BACKENDS, MINILM_BACKENDS
+    from features.text import TextEncoder, export_onnx_int8, onnx_int8_path
 
     texts, names, labels = sample_texts(Path(args.corpora), args.n)
     print(f"texts: {len(texts)} distinct, from {len(labels)} sources in {args.corpora}; "
@@ -113,8 +116,8 @@ def main() -> None:
     print(f"\ncosine torch vs onnx-int8: mean {cos.mean():.4f}, 1st percentile "
           f"{np.percentile(cos, 1):.4f}, min {cos.min():.4f}")
 
-    head = ModelBundle.load(DEFAULT_BUNDLE_DIR).text_head
-    scores = {b: head.predict_proba(v)[:, 1] for b, v in vectors.items()}
+    head = ModelBundle.load(DEFAULT_BUNDLE_DIR).text_head    # reads MiniLM vectors only
+    scores = {b: head.predict_proba(vectors[b])[:, 1] for b in MINILM_BACKENDS}
     diff = np.abs(scores["torch"] - scores["onnx-int8"])
     print(f"text score |torch - onnx-int8|: mean {diff.mean():.4f}, "
           f"99th percentile {np.percentile(diff, 99):.4f}, max {diff.max():.4f}")
@@ -133,7 +136,7 @@ def main() -> None:
         for benign in [s for s, lab in labels.items() if lab == "benign"]:
             pick = np.isin(names_a, [attack, benign])
             y = names_a[pick] == attack
-            aucs = [roc_auc_score(y, scores[b][pick]) for b in BACKENDS]
+            aucs = [roc_auc_score(y, scores[b][pick]) for b in MINILM_BACKENDS]
             counts = f"{y.sum()}/{(~y).sum()}"
             print(f"{attack + ' vs ' + benign:<{width}} {counts:>7} {aucs[0]:7.4f} {aucs[1]:7.4f}")
 

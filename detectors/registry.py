@@ -3,7 +3,8 @@
 All state lives under one folder, ``SEDETECT_HOME`` (default ``~/.local/share/sedetect``): the MLflow
 SQLite database and artifacts, a cache of downloaded bundles, the communication profile and, later,
 the miss queue. A fresh folder bootstraps itself: the first ``resolve_bundle`` registers the default
-bundle that ships in the package and makes it the ``champion``.
+bundle that ships in the package and makes it the ``champion``; the first use of the alias
+``fast`` registers the packaged model with the static text encoder under it.
 """
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ import warnings
 from pathlib import Path
 from typing import Optional
 
-from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
+from detectors.bundle import DEFAULT_BUNDLE_DIR, FAST_BUNDLE_DIR, ModelBundle
 from detectors.home import sedetect_home
 
 MODEL_NAME = "sedetect"
 CHAMPION = "champion"
+FAST = "fast"
 EXPERIMENT = "sedetect"
 PIP_REQUIREMENTS = ["sedetect", "xgboost-cpu", "scikit-learn", "numpy"]
 
@@ -154,27 +156,38 @@ def report_images(version: str, dest: Path) -> list[Path]:
 
 
 def champion_version() -> Optional[str]:
+    return alias_version(CHAMPION)
+
+
+def alias_version(alias: str) -> Optional[str]:
     configure_mlflow()
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
     try:
-        return str(MlflowClient().get_model_version_by_alias(MODEL_NAME, CHAMPION).version)
+        return str(MlflowClient().get_model_version_by_alias(MODEL_NAME, alias).version)
     except MlflowException:
         return None
 
 
 # The held-out report of the training run that produced the packaged bundle (plots, metrics).
 DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "default_report"
+# The packaged bundles, by the alias each is registered under when first needed.
+PACKAGED = {CHAMPION: (DEFAULT_BUNDLE_DIR, DEFAULT_REPORT_DIR), FAST: (FAST_BUNDLE_DIR, None)}
 
 
-def bootstrap() -> str:
-    """Register the packaged default bundle as champion when the registry has none."""
-    version = champion_version()
+def bootstrap(alias: str = CHAMPION) -> str:
+    """Register the packaged bundle of ``alias`` under it when the registry has none."""
+    version = alias_version(alias)
     if version is None:
-        bundle = ModelBundle.load(DEFAULT_BUNDLE_DIR)
-        version = log_bundle(bundle, params={"origin": "packaged default bundle"},
-                             metrics=bundle.meta.get("metrics"), run_name="bootstrap-default",
-                             artifacts={"heldout_report": DEFAULT_REPORT_DIR})
+        folder, report = PACKAGED[alias]
+        bundle = ModelBundle.load(folder)
+        version = log_bundle(bundle, params={"origin": f"packaged bundle {folder.name}"},
+                             metrics=bundle.meta.get("metrics"), run_name=f"bootstrap-{alias}",
+                             artifacts={"heldout_report": report} if report else None,
+                             promote=alias == CHAMPION)
+        if alias != CHAMPION:
+            from mlflow import MlflowClient
+            MlflowClient().set_registered_model_alias(MODEL_NAME, alias, version)
     return version
 
 
@@ -186,8 +199,10 @@ def resolve_bundle(model_uri: Optional[str] = None) -> tuple[ModelBundle, str]:
         return bundle, bundle.meta.get("version") or f"file:{Path(model_uri).resolve()}"
     mlflow = configure_mlflow()
     if not model_uri:
-        bootstrap()
         model_uri = f"models:/{MODEL_NAME}@{CHAMPION}"
+    for alias in PACKAGED:
+        if model_uri == f"models:/{MODEL_NAME}@{alias}":
+            bootstrap(alias)
     version = _version_of(model_uri)
     cache = sedetect_home() / "models" / f"{MODEL_NAME}-v{version}"
     if not (cache / "bundle" / "bundle.json").is_file():

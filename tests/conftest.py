@@ -39,6 +39,38 @@ def default_bundle():
     return ModelBundle.load(DEFAULT_BUNDLE_DIR)
 
 
+def signal_table(messages, embeddings=None, space: str = "minilm"):
+    """A training SignalTable of synthetic messages (one source, "synthetic"), parsed and
+    extracted here; ``embeddings`` (and their ``space``) feed a text model when given."""
+    import numpy as np
+    from detectors.bundle import evidence_matrix, rule_offsets
+    from features.context import Context, load_org
+    from features.parsing import parse_message
+    from features.signals import CONCEPTS, evaluate, feature_names
+    from pipelines.train import SignalTable
+    ctx = Context(load_org())
+    evs = [evaluate(parse_message(m.raw), ctx) for m in messages]
+    names = {c: feature_names(c) for c in CONCEPTS}
+    table = SignalTable(
+        keys=np.arange(len(evs)).astype(str), sources=np.array(["synthetic"] * len(evs)),
+        labels=np.array([1 if m.label == "malicious" else 0 for m in messages]),
+        matrices={c: evidence_matrix(evs, c, names[c]) for c in CONCEPTS},
+        offsets=np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]),
+        feature_names=names, embeddings=embeddings, space=space)
+    return table, evs
+
+
+def home_with_encoder(tmp_path_factory, backend: str):
+    """A module's SEDETECT_HOME with the encoder's derived file (the int8 export, the static
+    table) made in it once: each takes 15-60 s."""
+    from features.text import TextEncoder
+    home = tmp_path_factory.mktemp(f"{backend}-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SEDETECT_HOME", str(home))
+        TextEncoder(backend=backend).load()
+        yield home
+
+
 @pytest.fixture
 def redis_server(tmp_path):
     """A real redis-server on a free loopback port (append-only, so restart() keeps the data)."""

@@ -6,6 +6,7 @@ from detectors.bundle import ModelBundle, threshold_at_fpr
 from features.context import Context, load_org
 from features.parsing import parse_message
 from features.signals import CONCEPTS, evaluate
+from tests.conftest import signal_table
 
 
 def _evidence(messages):
@@ -15,17 +16,8 @@ def _evidence(messages):
 
 @pytest.fixture(scope="module")
 def small_bundle(synthetic_messages):
-    from pipelines.train import SignalTable, fit_bundle
-    from detectors.bundle import evidence_matrix, rule_offsets
-    from features.signals import feature_names
-    evs = _evidence(synthetic_messages)
-    names = {c: feature_names(c) for c in CONCEPTS}
-    table = SignalTable(
-        keys=np.arange(len(evs)).astype(str), sources=np.array(["synthetic"] * len(evs)),
-        labels=np.array([1 if m.label == "malicious" else 0 for m in synthetic_messages]),
-        matrices={c: evidence_matrix(evs, c, names[c]) for c in CONCEPTS},
-        offsets=np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]),
-        feature_names=names)
+    from pipelines.train import fit_bundle
+    table, evs = signal_table(synthetic_messages)
     bundle, oof = fit_bundle(table, folds=3)
     return bundle, evs
 

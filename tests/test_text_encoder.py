@@ -8,7 +8,7 @@ import pytest
 
 import features.text as text
 from features.text import DIM, TextEncoder, onnx_int8_path
-from tests.conftest import REPO
+from tests.conftest import REPO, home_with_encoder
 
 TEXTS = [
     "Invoice overdue\nPlease wire the outstanding amount to the new account below today.",
@@ -22,12 +22,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def onnx_home(tmp_path_factory):
-    """One SEDETECT_HOME for the module, exported into once: the export takes ~15 s."""
-    home = tmp_path_factory.mktemp("onnx-home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SEDETECT_HOME", str(home))
-        TextEncoder(backend="onnx-int8").load()
-        yield home
+    yield from home_with_encoder(tmp_path_factory, "onnx-int8")
 
 
 def test_onnx_vectors_are_normalised_and_close_to_torch(onnx_home):
