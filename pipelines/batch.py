@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -103,11 +105,21 @@ def load_profile(path: Optional[str], disabled: bool = False) -> Optional[Commun
     return CommunicationProfile.load(default) if default.is_file() else None
 
 
-def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes: bytes,
-          model_version: str, profile: Optional[CommunicationProfile] = None,
+def is_jsonl(output: str) -> bool:
+    return output.endswith(".jsonl") or output.endswith(".json")
+
+
+def build(p: beam.Pipeline, reader: ReadArchives, shards: str, jsonl: bool, org,
+          bundle_bytes: bytes, model_version: str,
+          profile: Optional[CommunicationProfile] = None,
           signature_bytes: Optional[bytes] = None, since: Optional[datetime] = None,
           options: ScoringOptions = ScoringOptions()) -> None:
-    """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write."""
+    """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write.
+
+    Rows are written as each bundle of work finishes, one shard file per bundle under the
+    ``shards`` prefix (``merge_shards`` joins them into the one output file afterwards). A fixed
+    number of shards would make Beam group every row by shard first: all the verdicts of an
+    archive in memory at once (3.6 GB for 100,000 fuzzed messages, unbounded for ten million)."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     raw = p | "ReadArchives" >> reader
     if since is not None:
@@ -116,12 +128,32 @@ def build(p: beam.Pipeline, reader: ReadArchives, output: str, org, bundle_bytes
             | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
                                              signature_bytes, options)
             | "Progress" >> beam.ParDo(ShowProgress()))
-    if output.endswith(".jsonl") or output.endswith(".json"):
+    if jsonl:
         _ = (rows | "ToJson" >> beam.Map(json.dumps)
-             | "WriteJsonl" >> beam.io.WriteToText(output, num_shards=1, shard_name_template=""))
+             | "WriteJsonl" >> beam.io.WriteToText(shards, file_name_suffix=".jsonl"))
     else:
-        _ = rows | "WriteParquet" >> beam.io.WriteToParquet(
-            output, VERDICT_SCHEMA, num_shards=1, shard_name_template="")
+        _ = rows | "WriteParquet" >> beam.io.WriteToParquet(shards, VERDICT_SCHEMA,
+                                                            file_name_suffix=".parquet")
+
+
+def merge_shards(folder: Path, output: str, jsonl: bool) -> None:
+    """Join the shard files into ``output`` in one pass, a row group (or a line) at a time, and
+    move it into place in one step; an empty job still writes a file with the schema."""
+    parts = sorted(folder.glob("part-*"))
+    tmp = folder / ("merged.jsonl" if jsonl else "merged.parquet")
+    if jsonl:
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as fh:
+                    shutil.copyfileobj(fh, out)
+    else:
+        import pyarrow.parquet as pq
+        with pq.ParquetWriter(tmp, VERDICT_SCHEMA) as writer:
+            for part in parts:
+                pf = pq.ParquetFile(part)
+                for i in range(pf.num_row_groups):
+                    writer.write_table(pf.read_row_group(i))
+    os.replace(tmp, output)
 
 
 def sent_since(message: RawMessage, since: datetime) -> bool:
@@ -143,15 +175,16 @@ def sent_since(message: RawMessage, since: datetime) -> bool:
 
 
 def summarize(output: str, seconds: float, metrics: Optional[dict] = None) -> dict:
-    """Read the written rows back and count them: the one-screen summary."""
-    if output.endswith(".jsonl") or output.endswith(".json"):
+    """Read the written rows back and count them (a batch at a time): the one-screen summary."""
+    counts: Counter[str] = Counter()
+    if is_jsonl(output):
         with open(output, encoding="utf-8") as fh:
-            verdicts = [json.loads(line)["verdict"] for line in fh if line.strip()]
+            counts.update(json.loads(line)["verdict"] for line in fh if line.strip())
     else:
         import pyarrow.parquet as pq
-        verdicts = pq.read_table(output, columns=["verdict"]).column("verdict").to_pylist()
-    counts = Counter(verdicts)
-    n = len(verdicts)
+        for batch in pq.ParquetFile(output).iter_batches(columns=["verdict"]):
+            counts.update(batch.column(0).to_pylist())
+    n = sum(counts.values())
     return {"messages": n, "verdicts": {v: counts.get(v, 0) for v in
                                         ("malicious", "suspicious", "benign", "error")},
             "seconds": round(seconds, 2), "msgs_per_s": round(n / seconds, 1) if seconds else None,
@@ -268,10 +301,17 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
     bundle, version = resolve_bundle(model_uri)
     profile = load_profile(profile_path, no_profile)
     signature_bytes = load_signature_bytes(no_signatures)
-    Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
-    with beam.Pipeline(options=beam_options(beam_args or [])) as p:
-        build(p, reader, output, org, bundle.to_bytes(), version, profile, signature_bytes,
-              since, options)
+    out_dir = Path(output).resolve().parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Shards beside the output: the same file system, so the merged file moves into place.
+    folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
+    try:
+        with beam.Pipeline(options=beam_options(beam_args or [])) as p:
+            build(p, reader, str(folder / "part"), is_jsonl(output), org, bundle.to_bytes(),
+                  version, profile, signature_bytes, since, options)
+        merge_shards(folder, output, is_jsonl(output))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     result = p.result if hasattr(p, "result") else None
     summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {})
     summary["model_version"] = version

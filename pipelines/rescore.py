@@ -14,18 +14,20 @@ import sys
 from datetime import datetime, timezone
 from typing import Optional
 
-from pipelines.batch import add_score_arguments, score, scoring_options
+from pipelines.batch import add_score_arguments, is_jsonl, score, scoring_options
 
 
 def flagged_rows(output: str, top: int = 50) -> list[dict]:
     """The malicious and suspicious rows of a verdict file, highest score first."""
-    if output.endswith(".jsonl") or output.endswith(".json"):
+    flagged = ("malicious", "suspicious")
+    if is_jsonl(output):
         with open(output, encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh if line.strip()]
+            hits = [r for r in (json.loads(line) for line in fh if line.strip())
+                    if r["verdict"] in flagged]
     else:
         import pyarrow.parquet as pq
-        rows = pq.read_table(output).to_pylist()
-    hits = [r for r in rows if r["verdict"] in ("malicious", "suspicious")]
+        hits = [r for batch in pq.ParquetFile(output).iter_batches()
+                for r in batch.to_pylist() if r["verdict"] in flagged]
     return sorted(hits, key=lambda r: -(r["score"] or 0))[:top]
 
 

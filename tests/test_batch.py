@@ -78,6 +78,40 @@ def test_single_eml_and_jsonl(module_home, archives, tmp_path):
     assert set(rows[0]) == set(VERDICT_SCHEMA.names)
 
 
+def test_shards_merge_into_one_file_and_leave_nothing_behind(tmp_path):
+    """Rows are written a bundle at a time (no grouping of every row in memory) and joined
+    afterwards, in shard order; an empty job still writes a file with the schema."""
+    from pipelines.batch import merge_shards
+    from pipelines.schema import error_row
+    rows = [error_row(f"s#{i}", b"x%d" % i, "parse error: test") for i in range(7)]
+    for jsonl, name in ((False, "v.parquet"), (True, "v.jsonl")):
+        folder = tmp_path / f"shards-{jsonl}"
+        folder.mkdir()
+        for k, part in enumerate((rows[:3], rows[3:4], rows[4:])):
+            path = folder / f"part-{k:05d}-of-00003"
+            if jsonl:
+                path.write_text("".join(json.dumps(r) + "\n" for r in part))
+            else:
+                pq.write_table(pa.Table.from_pylist(part, VERDICT_SCHEMA), path)
+        out = tmp_path / name
+        merge_shards(folder, str(out), jsonl)
+        got = ([json.loads(x) for x in out.read_text().splitlines()] if jsonl
+               else pq.read_table(out).to_pylist())
+        assert [r["source"] for r in got] == [f"s#{i}" for i in range(7)]
+        assert not (set(folder.iterdir()) - set(folder.glob("part-*")))     # nothing half-merged
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    merge_shards(empty, str(tmp_path / "e.parquet"), False)
+    assert pq.read_table(tmp_path / "e.parquet").schema.names == VERDICT_SCHEMA.names
+
+
+def test_score_leaves_no_shards_beside_the_output(module_home, archives, tmp_path):
+    out = tmp_path / "v.parquet"
+    score([str(archives["mbox"])], str(out), quiet=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["v.parquet"]
+    assert pq.read_table(out).num_rows == archives["n"]
+
+
 def test_truncated_gzip_loses_nothing(module_home, archives, tmp_path):
     data = archives["mbox_gz"].read_bytes()
     cut = tmp_path / "cut.mbox.gz"
