@@ -14,7 +14,7 @@ setup(
     packages=["features", "detectors", "labeling", "labeling.console", "pipelines", "configs"],
     package_data={
         "configs": ["*.yaml"],
-        "detectors": ["default_bundle/*", "default_report/*"],
+        "detectors": ["default_bundle/*", "fast_bundle/*", "default_report/*"],
         "labeling": ["fixtures/*", "data/*"],
     },
     include_package_data=True,
