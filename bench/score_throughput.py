@@ -149,9 +149,10 @@ def main() -> None:
                                               "models_ms")) +
               f", read + write + Beam {rest:.2f}")
         hit = st["embedding_cache_hit_rate"]
-        print(f"  embeddings: {st['texts_encoded']} texts encoded for {n} messages; cache hit "
-              f"rate {'-' if hit is None else f'{hit:.1%}'}; {st['skipped_by_cascade']} "
-              f"decided by the cascade without one")
+        print(f"  embeddings: {st['texts_encoded']} texts encoded by MiniLM for {n} messages; "
+              f"cache hit rate {'-' if hit is None else f'{hit:.1%}'}; "
+              f"{st['skipped_by_cascade']} decided by the cascade without one; "
+              f"{st.get('static_texts_encoded', 0)} static")
         if args.workers:
             flags = [f"--direct_running_mode=multi_processing",
                      f"--direct_num_workers={args.workers}"]

@@ -189,6 +189,7 @@ def build_static_table(dest: Path, threads: int = 0) -> None:
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".pieces-", suffix=".npy")
     with os.fdopen(fd, "wb") as fh:
         np.save(fh, table)
+    os.chmod(tmp, 0o644)                       # mkstemp's 0600: readable like any cached file
     os.replace(tmp, dest)
 
 
