@@ -31,6 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.measure import run_measured  # noqa: E402
+
 
 def fuzzed(n: int, seed: int) -> list[bytes]:
     """n hostile messages, the same for the same seed."""
@@ -74,15 +76,11 @@ def main() -> None:
     pq.write_table(pa.table({"raw": pa.array(msgs, pa.binary())}), src, row_group_size=2000)
     out, summary_path = work / "verdicts.parquet", work / "summary.json"
     env = dict(os.environ, SEDETECT_HOME=os.environ.get("SEDETECT_HOME", str(work / "home")))
-    t = time.perf_counter()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "sedetect"), "score", str(src),
-                             "-o", str(out), "--summary-json", str(summary_path), *args.extra],
-                            env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t
-    code = os.waitstatus_to_exitcode(status)
+    code, seconds, peak_mb = run_measured(
+        [str(Path(sys.executable).parent / "sedetect"), "score", str(src), "-o", str(out),
+         "--summary-json", str(summary_path), *args.extra], env=env, stdout=subprocess.DEVNULL)
     print(f"sedetect score exit code {code} after {seconds:.0f} s "
-          f"({len(msgs) / seconds:.1f} msgs/s), peak memory {usage.ru_maxrss / 1024:.0f} MB")
+          f"({len(msgs) / seconds:.1f} msgs/s), peak memory {peak_mb:.0f} MB")
     if code != 0:
         raise SystemExit(1)
     rows = pq.read_table(out, columns=["source", "verdict", "error", "reasons"]).to_pylist()

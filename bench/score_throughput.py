@@ -32,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.measure import run_measured  # noqa: E402
+
 
 def sample(corpora: Path, n: int) -> list[bytes]:
     """Round-robin over every corpus so the sample mixes old and new, ham and attacks."""
@@ -73,15 +75,12 @@ def run_score(archive: Path, out: Path, env: dict, extra: list[str]) -> dict:
     """One `sedetect score` process: wall seconds, peak RSS (MB) and the job's summary."""
     summary = out.with_suffix(".json")
     exe = str(Path(sys.executable).parent / "sedetect")
-    t = time.perf_counter()
-    proc = subprocess.Popen([exe, "score", str(archive), "-o", str(out), "--summary-json",
-                             str(summary), *extra], env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"sedetect score failed ({status}) on {archive}")
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
-            "summary": json.loads(summary.read_text())}
+    code, seconds, peak_mb = run_measured([exe, "score", str(archive), "-o", str(out),
+                                           "--summary-json", str(summary), *extra], env=env,
+                                          stdout=subprocess.DEVNULL)
+    if code != 0:
+        raise SystemExit(f"sedetect score failed ({code}) on {archive}")
+    return {"seconds": seconds, "peak_mb": peak_mb, "summary": json.loads(summary.read_text())}
 
 
 FLOATS = ("score", "impersonation", "trust", "payload", "goal", "signature_match")

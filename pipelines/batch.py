@@ -119,7 +119,7 @@ def build(p: beam.Pipeline, reader: ReadArchives, shards: str, jsonl: bool, org,
     Rows are written as each bundle of work finishes, one shard file per bundle under the
     ``shards`` prefix (``merge_shards`` joins them into the one output file afterwards). A fixed
     number of shards would make Beam group every row by shard first: all the verdicts of an
-    archive in memory at once (3.6 GB for 100,000 fuzzed messages, unbounded for ten million)."""
+    archive in memory at once (a few KB each: tens of GB for ten million messages)."""
     profile_pc = p | "Profile" >> beam.Create([profile]) if profile is not None else None
     raw = p | "ReadArchives" >> reader
     if since is not None:
