@@ -176,8 +176,11 @@ def build_static_table(dest: Path, threads: int = 0) -> None:
     from transformers.utils import logging as hf_logging
     hf_logging.disable_progress_bar()
     torch.set_num_threads(threads or os.cpu_count() or 1)
+    from tokenizers import Tokenizer
+    vocab = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
+    cls, sep = vocab.token_to_id("[CLS]"), vocab.token_to_id("[SEP]")
     model = AutoModel.from_pretrained(str(_model_dir())).eval()
-    n, cls, sep = model.config.vocab_size, 101, 102
+    n = model.config.vocab_size
     table = np.zeros((n, model.config.hidden_size), dtype=np.float32)
     with torch.no_grad():
         for start in range(0, n, 1024):        # fixed batches: the same table on every run
