@@ -7,7 +7,6 @@ own high-water mark (``VmHWM`` in /proc) instead, for the command and every proc
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from pathlib import Path

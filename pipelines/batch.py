@@ -305,11 +305,12 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     # Shards beside the output: the same file system, so the merged file moves into place.
     folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
+    jsonl = is_jsonl(output)
     try:
         with beam.Pipeline(options=beam_options(beam_args or [])) as p:
-            build(p, reader, str(folder / "part"), is_jsonl(output), org, bundle.to_bytes(),
-                  version, profile, signature_bytes, since, options)
-        merge_shards(folder, output, is_jsonl(output))
+            build(p, reader, str(folder / "part"), jsonl, org, bundle.to_bytes(), version,
+                  profile, signature_bytes, since, options)
+        merge_shards(folder, output, jsonl)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = p.result if hasattr(p, "result") else None

@@ -9,26 +9,29 @@ The same batch job as `sedetect score`, restricted to messages whose Date header
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import sys
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Iterable, Optional
 
 from pipelines.batch import add_score_arguments, is_jsonl, score, scoring_options
 
 
 def flagged_rows(output: str, top: int = 50) -> list[dict]:
-    """The malicious and suspicious rows of a verdict file, highest score first."""
-    flagged = ("malicious", "suspicious")
+    """The malicious and suspicious rows of a verdict file, highest score first (read a batch at
+    a time, keeping only the top ones)."""
     if is_jsonl(output):
         with open(output, encoding="utf-8") as fh:
-            hits = [r for r in (json.loads(line) for line in fh if line.strip())
-                    if r["verdict"] in flagged]
-    else:
-        import pyarrow.parquet as pq
-        hits = [r for batch in pq.ParquetFile(output).iter_batches()
-                for r in batch.to_pylist() if r["verdict"] in flagged]
-    return sorted(hits, key=lambda r: -(r["score"] or 0))[:top]
+            return _top_flagged((json.loads(line) for line in fh if line.strip()), top)
+    import pyarrow.parquet as pq
+    return _top_flagged((r for batch in pq.ParquetFile(output).iter_batches()
+                         for r in batch.to_pylist()), top)
+
+
+def _top_flagged(rows: Iterable[dict], top: int) -> list[dict]:
+    flagged = (r for r in rows if r["verdict"] in ("malicious", "suspicious"))
+    return heapq.nlargest(top, flagged, key=lambda r: r["score"] or 0)
 
 
 def parse_since(text: str) -> datetime:

@@ -121,12 +121,13 @@ class Scorer:
         return self._encode(self.text_encoder, items, need), bounds
 
     def signature_embeddings(self, items: Sequence[Item], text_embeddings: Optional[np.ndarray],
-                             scores: np.ndarray) -> Optional[np.ndarray]:
+                             results: Sequence) -> Optional[np.ndarray]:
         """MiniLM vectors for signature matching: the text model's own when it reads MiniLM
         (the cascade already embedded every message a signature could change), otherwise only
         for the messages whose verdict, now known, a signature could still change."""
         if self.signatures is None or self.text_encoder is self.encoder:
             return text_embeddings
+        scores = np.array([r.score for r in results])
         could = self._signature_could_change(np.column_stack([scores, scores]))
         return self._encode(self.encoder, items, could)
 
@@ -173,8 +174,8 @@ class Scorer:
             with self._timed("scoring"):          # embeddings included; see stage_times
                 embeddings, bounds = self.embeddings(items)
                 results = self.bundle.score([it.evidence for it in items], embeddings, bounds)
-                matches = self.matches(items, self.signature_embeddings(
-                    items, embeddings, np.array([r.score for r in results])))
+                matches = self.matches(items, self.signature_embeddings(items, embeddings,
+                                                                        results))
         except Exception:  # noqa: BLE001 - isolate the offending message below
             if len(items) == 1:
                 import traceback

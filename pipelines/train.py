@@ -160,10 +160,8 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
         t0 = time.perf_counter()
         # MiniLM vectors are kept on disk (training runs embed the same corpora again and
         # again); static ones cost microseconds each.
-        store = {"torch": "embeddings-minilm.npz", "onnx-int8": "embeddings-minilm-int8.npz"}
-        table.embeddings = encode_cached([texts[i] for i in keep],
-                                         str(cache_dir / store[encoder]) if encoder in store
-                                         else None, log=log,
+        store = str(cache_dir / "embeddings-minilm.npz") if encoder == "torch" else None
+        table.embeddings = encode_cached([texts[i] for i in keep], store, log=log,
                                          encoder=TextEncoder(cache_size=len(keep) + 1,
                                                              backend=encoder))
         table.space = space_of(encoder)
