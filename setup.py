@@ -23,6 +23,8 @@ setup(
         "scikit-learn>=1.5",
         "xgboost-cpu>=3.0",
         "email-validator>=2.2",
+        "authres>=1.2",
+        "tldextract>=5.1",
         "pyarrow>=15",
         "mlflow>=3.17",
         "PyYAML>=6",

@@ -1,6 +1,7 @@
-"""Domain helpers for the impersonation and payload signals: registrable domains, confusable
-skeletons, edit distance and lookalike detection. Pure, offline (a small embedded suffix list, no
-Public Suffix List download) and cached where the same strings recur on every message."""
+"""Domain helpers for the impersonation and payload signals: organisational (registrable) domains,
+confusable skeletons, edit distance and lookalike detection. Pure, offline (the Public Suffix List
+snapshot that tldextract bundles, never downloaded) and cached where the same strings recur on
+every message."""
 from __future__ import annotations
 
 import codecs
@@ -10,52 +11,12 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable, Optional
 
-# Second-level public suffixes under which registrations happen one level deeper (co.uk, com.br...).
-# A deliberately small list of the ones that matter for mail; not the full PSL.
-_MULTI_SUFFIXES: frozenset[str] = frozenset({
-    # United Kingdom
-    "co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "nhs.uk", "sch.uk",
-    "police.uk", "mod.uk",
-    # Brazil
-    "com.br", "net.br", "org.br", "gov.br", "edu.br", "art.br", "ind.br", "adv.br", "eng.br",
-    "jus.br", "mil.br", "tur.br", "inf.br",
-    # Australia / New Zealand
-    "com.au", "net.au", "org.au", "edu.au", "gov.au", "asn.au", "id.au",
-    "co.nz", "net.nz", "org.nz", "govt.nz", "ac.nz", "school.nz",
-    # Japan / Korea / China / Asia
-    "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "ad.jp", "ed.jp", "gr.jp", "lg.jp",
-    "co.kr", "or.kr", "ne.kr", "go.kr", "ac.kr", "re.kr",
-    "com.cn", "net.cn", "org.cn", "gov.cn", "edu.cn", "ac.cn",
-    "com.hk", "net.hk", "org.hk", "gov.hk", "edu.hk",
-    "com.tw", "net.tw", "org.tw", "gov.tw", "edu.tw",
-    "com.sg", "net.sg", "org.sg", "gov.sg", "edu.sg",
-    "com.my", "net.my", "org.my", "gov.my", "edu.my",
-    "co.in", "net.in", "org.in", "gov.in", "ac.in", "firm.in", "gen.in", "ind.in",
-    "co.id", "or.id", "ac.id", "go.id", "web.id",
-    "com.ph", "net.ph", "org.ph", "gov.ph",
-    "co.th", "or.th", "ac.th", "go.th", "in.th",
-    "com.vn", "net.vn", "org.vn", "gov.vn",
-    "com.pk", "net.pk", "org.pk", "gov.pk",
-    "co.il", "org.il", "ac.il", "gov.il", "net.il",
-    # Americas
-    "com.mx", "org.mx", "gob.mx", "net.mx", "edu.mx",
-    "com.ar", "net.ar", "org.ar", "gob.ar", "gov.ar", "edu.ar",
-    "com.co", "net.co", "org.co", "gov.co", "edu.co",
-    "com.pe", "org.pe", "gob.pe", "com.ve", "com.uy", "com.py", "com.bo", "com.ec",
-    "cl.cl", "gob.cl",
-    # Europe / Middle East / Africa
-    "com.tr", "net.tr", "org.tr", "gov.tr", "edu.tr", "gen.tr",
-    "com.pl", "net.pl", "org.pl", "gov.pl",
-    "com.ua", "net.ua", "org.ua", "gov.ua",
-    "com.ru", "net.ru", "org.ru",
-    "com.gr", "com.cy", "com.mt", "co.at", "or.at", "gv.at", "ac.at",
-    "com.es", "org.es", "gob.es", "nom.es", "com.pt", "org.pt", "gov.pt",
-    "co.za", "org.za", "gov.za", "ac.za", "net.za", "web.za",
-    "com.ng", "org.ng", "gov.ng", "edu.ng", "co.ke", "or.ke", "go.ke", "ac.ke",
-    "com.eg", "gov.eg", "edu.eg", "com.sa", "gov.sa", "edu.sa", "net.sa",
-    "co.ae", "gov.ae", "ac.ae", "com.qa", "gov.qa",
-    "co.ma", "gov.ma",
-})
+import tldextract
+
+# The Public Suffix List (ICANN section) as tldextract bundles it: no download, no cache on disk.
+# Private-section suffixes (blogspot.com, github.io) are left out on purpose: the organisation that
+# controls mail for x.blogspot.com is blogspot.com, and free-hosting lists name those hosts.
+_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
 
 # Confusable characters -> the Latin letter they imitate (after NFKC and casefold).
 _CONFUSABLES: dict[str, str] = {
@@ -131,15 +92,18 @@ def to_unicode(host: str) -> str:
 
 @lru_cache(maxsize=8192)
 def registrable_domain(host: str) -> str:
-    """The domain someone registered (example.co.uk from a.b.example.co.uk): who controls the host."""
+    """The organisational domain (DMARC, RFC 7489 section 3.2): example.co.uk from a.b.example.co.uk,
+    from the Public Suffix List. Who controls the host. A host under no known suffix keeps its
+    last two labels; an IP literal is returned as it is."""
     h = _clean_host(host)
     if not h or is_ip_host(h):
         return h
     labels = [x for x in h.split(".") if x]
-    if len(labels) <= 2:
+    if len(labels) <= 1:
         return ".".join(labels)
-    if ".".join(labels[-2:]) in _MULTI_SUFFIXES:
-        return ".".join(labels[-3:])
+    ext = _PSL.extract_str(".".join(labels))
+    if ext.domain and ext.suffix:
+        return f"{ext.domain}.{ext.suffix}"
     return ".".join(labels[-2:])
 
 
