@@ -14,6 +14,7 @@ setup(
     packages=["features", "detectors", "labeling", "labeling.console", "pipelines", "configs"],
     package_data={
         "configs": ["*.yaml"],
+        "features": ["data/identity/*"],
         "detectors": ["default_bundle/*", "fast_bundle/*", "default_report/*"],
         "labeling": ["fixtures/*", "data/*"],
     },

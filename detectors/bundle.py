@@ -18,10 +18,11 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from detectors.combiner import Combiner, logit, sigmoid
+from detectors.combiner import Combiner, IdentityCombiner, combiner_from_dict, logit, sigmoid
 from detectors.concept_model import ConceptModel
 from detectors.text_head import TextHead
 from features import signals as sigreg
+from features.identity import wording_only
 from features.signals import CONCEPTS, ConceptEvidence
 
 FORMAT_VERSION = 1
@@ -92,7 +93,7 @@ def fill_text_columns(matrices: dict[str, np.ndarray], feature_names: dict[str, 
 
 def rule_offsets(evidences: Sequence[MessageEvidence], concept: str) -> tuple[np.ndarray, list]:
     """Fixed logit offsets of the fired rule-only signals (learned=False), and which fired."""
-    rules = [s for s in sigreg.signals(concept) if not s.learned]
+    rules = [s for s in sigreg.signals(concept) if not s.learned and not s.direction]
     off = np.zeros(len(evidences))
     fired: list[list] = [[] for _ in evidences]
     for i, ev in enumerate(evidences):
@@ -105,10 +106,35 @@ def rule_offsets(evidences: Sequence[MessageEvidence], concept: str) -> tuple[np
     return off, fired
 
 
+def identity_matrix(evidences: Sequence[MessageEvidence], names: Sequence[str]) -> np.ndarray:
+    """The identity evidence the combiner sees (features/identity.py), one column per signal; an
+    abstention is 0 ("no evidence either way"), never a value the model could learn from."""
+    X = np.zeros((len(evidences), len(names)), dtype=np.float32)
+    for j, name in enumerate(names):
+        concept = name.split(".", 1)[0]
+        for i, ev in enumerate(evidences):
+            e = ev.get(concept, {}).get(name)
+            if e is not None:
+                X[i, j] = e.value
+    return X
+
+
+def fired_signals(ev: MessageEvidence) -> set[str]:
+    """Names of the signals that fired (value > 0) on one message."""
+    return {name for cev in ev.values() for name, e in cev.items()
+            if e is not None and e.value > 0 and "!" not in name and ":" not in name}
+
+
+def wording_only_mask(evidences: Sequence[MessageEvidence]) -> np.ndarray:
+    """Which messages come from a proven, coherent, established sender and show no concrete
+    malicious act: wording alone may not take them over the suspicious threshold."""
+    return np.array([wording_only(fired_signals(ev)) for ev in evidences], dtype=bool)
+
+
 @dataclass
 class ModelBundle:
     models: dict[str, ConceptModel]
-    combiner: Combiner
+    combiner: Combiner | IdentityCombiner
     thresholds: dict[str, float]                  # {"malicious": t, "suspicious": t}
     meta: dict = field(default_factory=dict)      # training sources, metrics, created, version
     text_head: Optional[TextHead] = None          # embedding -> attack wording; None: abstains
@@ -137,6 +163,29 @@ class ModelBundle:
                 p = sigmoid(logit(p) + offsets[:, k])
             cols.append(p)
         return np.column_stack(cols)
+
+    @property
+    def identity_names(self) -> list[str]:
+        return list(getattr(self.combiner, "identity_names", []))
+
+    @property
+    def caps_wording(self) -> bool:
+        """Bundles with the identity combiner also cap wording-only verdicts of proven senders."""
+        return isinstance(self.combiner, IdentityCombiner)
+
+    def wording_cap(self) -> float:
+        """The highest score a wording-only message of a proven, coherent, established sender may
+        get: just under the suspicious threshold."""
+        return float(np.nextafter(self.thresholds["suspicious"], 0.0))
+
+    def combine(self, S: np.ndarray, identity: np.ndarray,
+                capped: Optional[np.ndarray] = None) -> np.ndarray:
+        """Final scores from concept scores and identity evidence, with the wording cap applied
+        to the rows in ``capped``."""
+        final = self.combiner.predict_proba(S, identity)[:, 1]
+        if capped is not None and self.caps_wording and capped.any():
+            final = np.where(capped, np.minimum(final, self.wording_cap()), final)
+        return final
 
     def verdict_for(self, score: float) -> str:
         if score >= self.thresholds["malicious"]:
@@ -173,10 +222,11 @@ class ModelBundle:
                     for c in CONCEPTS}
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         S = self.concept_scores_from(matrices, offsets)
-        final = self.combiner.predict_proba(S)[:, 1]
+        capped = wording_only_mask(evidences) if self.caps_wording else None
+        final = self.combine(S, identity_matrix(evidences, self.identity_names), capped)
         if bounds is not None:
             final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
-        reasons = self._reasons(evidences, matrices)
+        reasons = self._reasons(evidences, matrices, capped)
         out = []
         for i in range(len(evidences)):
             s = float(final[i])
@@ -234,7 +284,9 @@ class ModelBundle:
             else:
                 p = np.repeat(model.predict_proba(X)[:, 1], k)
             cols.append(sigmoid(logit(p) + np.repeat(offsets[:, j], k)))
-        return self.combiner.predict_proba(np.column_stack(cols))[:, 1].reshape(n, k)
+        ident = np.repeat(identity_matrix(evidences, self.identity_names), k, axis=0)
+        capped = np.repeat(wording_only_mask(evidences), k) if self.caps_wording else None
+        return self.combine(np.column_stack(cols), ident, capped).reshape(n, k)
 
     def decided_without_text(self, bounds: np.ndarray) -> np.ndarray:
         """Which messages get the same verdict at both ends of their bounds."""
@@ -243,18 +295,20 @@ class ModelBundle:
                     + (s >= self.thresholds["malicious"]))
         return band(bounds[:, 0]) == band(bounds[:, 1])
 
-    def _reasons(self, evidences: Sequence[MessageEvidence],
-                 matrices: dict[str, np.ndarray]) -> list[list[str]]:
+    def _reasons(self, evidences: Sequence[MessageEvidence], matrices: dict[str, np.ndarray],
+                 capped: Optional[np.ndarray] = None) -> list[list[str]]:
         """The fired signals that pushed the verdict up, strongest first, each naming its concept.
 
         Strength = the signal's contribution to its concept model (tree SHAP, log-odds) - or its fixed
         weight for rule-only signals - times the combiner's weight on that concept. Contributions
-        are computed only for messages where a learned signal of the concept fired.
+        are computed only for messages where a learned signal of the concept fired. Identity
+        evidence is said in words too: a proven mismatch among the strongest reasons, a proven
+        coherent sender after them (first, when it is what kept wording from convicting).
         """
         ranked: list[list[tuple[float, str]]] = [[] for _ in evidences]
         for k, concept in enumerate(CONCEPTS):
             m = self.models[concept]
-            coef = float(self.combiner.coef_[k])
+            coef = float(self.combiner.concept_weights[k])
             X = matrices[concept]
             fired = np.flatnonzero((X > 0).any(axis=1))
             contrib = m.contributions(X[fired])
@@ -273,7 +327,23 @@ class ModelBundle:
             for i, fired_rules in enumerate(hits):
                 for sig, e in fired_rules:
                     ranked[i].append((sig.weight * coef, sig.explain(e)))
-        return [[text for _, text in sorted(r, key=lambda t: -t[0])[:MAX_REASONS]] for r in ranked]
+        out = []
+        idents = sigreg.identity_signals()
+        for i, r in enumerate(ranked):
+            ev = evidences[i]
+            up = [(2.0, sig.explain(e)) for sig in idents if sig.direction > 0
+                  for e in [ev.get(sig.concept, {}).get(sig.name)] if e is not None and e.value > 0]
+            down = [sig.explain(e) for sig in idents if sig.direction < 0
+                    for e in [ev.get(sig.concept, {}).get(sig.name)] if e is not None and e.value > 0]
+            texts = [t for _, t in sorted(r + up, key=lambda t: -t[0])]
+            coherent = [t for t in down if "coherent" in t] or down[:1]
+            if capped is not None and capped[i]:
+                texts = [f"{coherent[0]} (wording alone does not convict a proven, known sender)"] \
+                    + texts
+            elif coherent:
+                texts = texts[:MAX_REASONS - 1] + coherent[:1]
+            out.append(texts[:MAX_REASONS])
+        return out
 
     # -- storage --------------------------------------------------------------------------------
     def to_files(self) -> dict[str, bytes]:
@@ -305,7 +375,7 @@ class ModelBundle:
             models[c] = ConceptModel.from_bytes(c, spec["feature_names"], spec["params"],
                                                 spec["base_rate"], files.get(f"{c}.xgb.json", b""))
         head = TextHead.from_dict(doc["text_head"]) if doc.get("text_head") else None
-        return cls(models, Combiner.from_dict(doc["combiner"]),
+        return cls(models, combiner_from_dict(doc["combiner"]),
                    {k: float(v) for k, v in doc["thresholds"].items()}, doc.get("meta", {}), head)
 
     def save(self, folder: str | Path) -> Path:

@@ -144,6 +144,7 @@ def evaluate_scores(scores, labels, sources: Optional[Sequence[str]] = None,
                                 "benign_needed": int(math.ceil(1 / fpr - 1e-9)),
                                 "enough_benign": bool(len(ben) >= math.ceil(1 / fpr - 1e-9))}
     t_1pct = at_fpr[fpr_key(0.01)]["threshold"]
+    t_01pct = at_fpr[fpr_key(0.001)]["threshold"] if fpr_key(0.001) in at_fpr else None
 
     per_source = {}
     for name in dict.fromkeys(src):                  # first-seen order
@@ -155,6 +156,7 @@ def evaluate_scores(scores, labels, sources: Optional[Sequence[str]] = None,
             "label": label, "n": int(m.sum()),
             "flagged_rate": _rate(v, t_sus), "malicious_rate": _rate(v, t_mal),
             "rate_at_1pct_fpr": _rate(v, t_1pct),
+            "rate_at_0.1pct_fpr": _rate(v, t_01pct),
             "mean_score": _f(v.mean()) if len(v) else None}
 
     concepts = {}

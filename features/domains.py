@@ -271,11 +271,16 @@ def _lookalike_cached(domain: str, candidates: frozenset[str]) -> Optional[str]:
 
 
 def host_matches(host: str, domains: Iterable[str]) -> Optional[str]:
-    """The listed domain that ``host`` is or is under (sites.google.com, x.blob.core.windows.net)."""
+    """The listed domain that ``host`` is or is under (sites.google.com, x.blob.core.windows.net);
+    the most specific one when several are listed. One set lookup per label of the host, so long
+    lists (thousands of free hosts) cost no more than short ones."""
     h = _clean_host(host)
     if not h:
         return None
-    for d in domains:
-        if h == d or h.endswith("." + d):
-            return d
+    listed = domains if isinstance(domains, (set, frozenset)) else frozenset(domains)
+    labels = h.split(".")
+    for i in range(len(labels)):
+        cand = ".".join(labels[i:])
+        if cand in listed:
+            return cand
     return None

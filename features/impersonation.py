@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from features.context import Context, OrgConfig
-from features.domains import (INVISIBLE_RE, lookalike_of, registrable_domain, skeleton,
-                              strip_invisible, to_unicode)
+from features.domains import (INVISIBLE_RE, host_matches, lookalike_of, registrable_domain,
+                              skeleton, strip_invisible, to_unicode)
 from features.message import Address, ParsedMessage
 from features.profile import CommunicationProfile, normalize_name
 from features.signals import Evidence, signal
@@ -107,9 +107,7 @@ def domain_in(domain: str, domains: frozenset[str]) -> bool:
     d = to_unicode(domain)
     if not d:
         return False
-    if d in domains or registrable_domain(d) in domains:
-        return True
-    return any(d.endswith("." + x) for x in domains)
+    return registrable_domain(d) in domains or host_matches(d, domains) is not None
 
 
 def vip_match(display_name: str, org: OrgConfig) -> Optional[str]:

@@ -59,14 +59,29 @@ class Attachment:
 
 @dataclass(frozen=True)
 class AuthResults:
-    """SPF/DKIM/DMARC results from Authentication-Results (first header, i.e. nearest the recipient).
+    """SPF/DKIM/DMARC results from the one Authentication-Results source that counts
+    (features/authentication.py: the topmost header by default, else a trusted authserv-id's).
 
-    Each is one of 'pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', or None
-    when the header is absent or does not mention that method.
+    ``spf``, ``dkim`` and ``dmarc`` are each one of 'pass', 'fail', 'softfail', 'neutral', 'none',
+    'temperror', 'permerror', 'policy' (and 'bestguesspass' for DMARC: no record published, but it
+    would have passed), or None when no counted header mentions that method. ``dkim`` is 'pass'
+    when any signature passed, else the first signature's result.
+
+    ``spf_domain``: domain of smtp.mailfrom (else smtp.helo); ``dkim_domains``: header.d (or the
+    domain of header.i) of the PASSING signatures, lower-case; ``dmarc_from``: header.from of the
+    DMARC result; ``compauth``: Microsoft's composite verdict; ``authserv_id``: who wrote the
+    counted header ("" for Microsoft 365, which writes none); ``source``: 'authentication-results',
+    'arc-authentication-results', 'received-spf', or "" when nothing counted.
     """
     spf: Optional[str] = None
     dkim: Optional[str] = None
     dmarc: Optional[str] = None
+    spf_domain: str = ""
+    dkim_domains: tuple[str, ...] = ()
+    dmarc_from: str = ""
+    compauth: Optional[str] = None
+    authserv_id: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

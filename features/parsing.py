@@ -34,11 +34,11 @@ from urllib.parse import unquote, urlsplit
 from email_validator import EmailNotValidError, validate_email
 
 from features import archives
+from features.authentication import parse_authentication
 from features.html import HtmlContent, extract_html
 from features.limits import PREFIX as LIMIT_PREFIX
 from features.limits import Limits, limit_defect
-from features.message import (Address, ArchiveMember, Attachment, AuthResults, Link,
-                              ParsedMessage)
+from features.message import Address, ArchiveMember, Attachment, Link, ParsedMessage
 from features.thread import split_thread
 
 __all__ = ["ParseError", "parse_message"]
@@ -500,8 +500,8 @@ class _Budget:
 # must not hide who sent the message or how its body is to be read.
 _KEY_FIELDS = frozenset({"from", "sender", "reply-to", "to", "cc", "subject", "date", "message-id",
                          "in-reply-to", "references", "return-path", "authentication-results",
-                         "received-spf", "mime-version", "content-type",
-                         "content-transfer-encoding", "content-disposition"})
+                         "arc-authentication-results", "received-spf", "mime-version",
+                         "content-type", "content-transfer-encoding", "content-disposition"})
 
 
 def _cap_headers(part: Message, limits: Limits, defects: list[str]) -> None:
@@ -751,36 +751,6 @@ class _Walk:
 
 
 # --------------------------------------------------------------------------------------------
-# authentication results
-
-_AR_COMMENT = re.compile(r"\([^()]*\)")
-_AR_RESULT = re.compile(r"(?<![\w.-])(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
-_AR_SYNONYMS = {"hardfail": "fail", "bestguesspass": "none",   # no DMARC record published
-                "error": "temperror", "timeout": "temperror"}
-
-
-def _auth_results(ar: Optional[str], received_spf: Optional[str]) -> AuthResults:
-    found: dict[str, str] = {}
-    if ar:
-        text = ar
-        for _ in range(3):                          # nested comments
-            text, n = _AR_COMMENT.subn(" ", text)
-            if not n:
-                break
-        for m in _AR_RESULT.finditer(text):
-            method = m.group(1).lower()
-            if method not in found:
-                word = m.group(2).lower()
-                found[method] = _AR_SYNONYMS.get(word, word)
-    if "spf" not in found and received_spf:
-        m = re.match(r"\s*([a-z]+)", received_spf, re.IGNORECASE)
-        if m:
-            word = m.group(1).lower()
-            found["spf"] = _AR_SYNONYMS.get(word, word)
-    return AuthResults(found.get("spf"), found.get("dkim"), found.get("dmarc"))
-
-
-# --------------------------------------------------------------------------------------------
 # input sanity
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
@@ -888,8 +858,7 @@ def _parse(raw: bytes, max_depth: int, budget: _Budget) -> ParsedMessage:
         rp_addr = "".join(rp_addr.split()).lower()
         return_path = "" if rp_addr in ("", "<>") else rp_addr
 
-    auth = _auth_results(first_decoded.get("authentication-results"),
-                         first_decoded.get("received-spf"))
+    auth = parse_authentication(headers)     # default policy: the topmost header only
 
     walker = _Walk(max_depth, budget, defects)
     walker.walk(msg)

@@ -9,6 +9,11 @@ models; ``Evidence(0.0)`` means "looked and found nothing".
 than the attack (Authentication-Results, Received, Return-Path; see ../shared/corpora/README.md).
 They are never fed to a model; they explain verdicts and add their fixed ``weight`` (a logit
 offset) to their concept's score, as a rule engine would.
+
+``direction`` marks *identity evidence* (features/identity.py): who the sender provably is and
+whether its brand and links agree. Those signals skip the concept models and enter the combiner
+directly under a monotone constraint: ``-1`` evidence can only lower the verdict's score (a proven,
+coherent sender), ``+1`` can only raise it (a proven mismatch).
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ class Signal:
     learned: bool
     fn: Callable[[ParsedMessage, "object"], Optional[Evidence]]
     model_filled: bool = False   # the value comes from a model at scoring time (text embeddings)
+    direction: int = 0           # identity evidence for the combiner: -1 lowers, +1 raises; 0: not
 
     def explain(self, evidence: Evidence) -> str:
         text = self.sentence.replace("{detail}", evidence.detail) if evidence.detail else \
@@ -48,16 +54,20 @@ _SORTED: dict[Optional[str], list[Signal]] = {}   # concept -> signals in featur
 
 
 def signal(concept: str, name: str, weight: float, sentence: str,
-           learned: bool = True, model_filled: bool = False) -> Callable[[Callable], Callable]:
+           learned: bool = True, model_filled: bool = False,
+           direction: int = 0) -> Callable[[Callable], Callable]:
     """Register ``fn`` as the signal ``<concept>.<name>``; the function itself is returned unchanged."""
     if concept not in CONCEPTS:
         raise ValueError(f"unknown concept {concept!r}")
+    if direction not in (-1, 0, 1):
+        raise ValueError(f"direction must be -1, 0 or 1, not {direction!r}")
 
     def register(fn: Callable) -> Callable:
         full = f"{concept}.{name}"
         if full in _REGISTRY and _REGISTRY[full].fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"signal {full} registered twice")
-        _REGISTRY[full] = Signal(full, concept, weight, sentence, learned, fn, model_filled)
+        _REGISTRY[full] = Signal(full, concept, weight, sentence, learned and not direction, fn,
+                                 model_filled, direction)
         _SORTED.clear()
         return fn
     return register
@@ -66,6 +76,7 @@ def signal(concept: str, name: str, weight: float, sentence: str,
 def _load_extractors() -> None:
     # Importing the concept modules registers their signals.
     import features.goal  # noqa: F401
+    import features.identity  # noqa: F401
     import features.impersonation  # noqa: F401
     import features.payload  # noqa: F401
     import features.trust  # noqa: F401
@@ -96,6 +107,11 @@ def lookup(name: str) -> Optional[Signal]:
 def feature_names(concept: str) -> list[str]:
     """The learned signals of a concept: exactly the columns its model sees."""
     return [s.name for s in signals(concept) if s.learned]
+
+
+def identity_signals() -> list[Signal]:
+    """The identity evidence the combiner sees beside the four concept scores, in column order."""
+    return [s for s in signals() if s.direction]
 
 
 ConceptEvidence = dict[str, Optional[Evidence]]   # signal name -> evidence (None: abstained)

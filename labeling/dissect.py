@@ -48,7 +48,7 @@ def dissect(raw: bytes, model_uri: Optional[str] = None, bundle=None, version: s
     legs = []
     for k, concept in enumerate(CONCEPTS):
         model = bundle.models[concept]
-        coef = float(bundle.combiner.coef_[k])
+        coef = float(bundle.combiner.concept_weights[k])
         X = evidence_matrix([evidence], concept, model.feature_names)
         contrib = model.contributions(X)[0]
         cev = evidence.get(concept, {})

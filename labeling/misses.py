@@ -176,6 +176,9 @@ def run(argv: Optional[list[str]] = None) -> int:
     add_source_arguments(p)
     p.add_argument("--synthetic", type=int, default=0, metavar="N",
                    help="N generated messages per synthetic type, as `sedetect train`")
+    p.add_argument("--lookalikes", type=int, default=0, metavar="N",
+                   help="N legitimate notices and N phishing twins per template family, as "
+                        "`sedetect train`")
     p.add_argument("--config", default=None)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--no-embeddings", action="store_true")
@@ -248,6 +251,9 @@ def _incorporate(queue: MissQueue, args) -> int:
     base = gather_sources(args.labelled, args.corpora)
     if args.synthetic:
         base += synthetic_sources(args.synthetic, sedetect_home() / "cache" / "synthetic")
+    if args.lookalikes:
+        from labeling.lookalikes import lookalike_sources
+        base += lookalike_sources(args.lookalikes, sedetect_home() / "cache" / "lookalikes")
     if not base:
         raise QueueError("incorporate retrains on labelled mail: give --corpora DIR or "
                          "LABEL:PATH sources as well as the misses")

@@ -11,20 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import yaml
+
 LABELS = ("malicious", "benign", "spam")
 
-# The shared development corpora (../shared/corpora/README.md): file -> label.
-SHARED_CORPORA = {
-    "phishing_pot_2022_2024.mbox.gz": "malicious",
-    "nazario_phishing_2004_2006.mbox.gz": "malicious",
-    "bec_synthetic_llm.mbox.gz": "malicious",
-    "spamassassin_spam_2002.mbox.gz": "spam",
-    "csdmc2010_spam.mbox.gz": "spam",
-    "spamassassin_ham_2002.mbox.gz": "benign",
-    "csdmc2010_ham.mbox.gz": "benign",
-    "enron_ham_2001.mbox.gz": "benign",
-    "linux_sctp_list_ham_2019_2023.mbox.gz": "benign",
-}
+CORPORA_FILE = Path(__file__).resolve().parent / "data" / "corpora.yaml"
 
 
 @dataclass(frozen=True)
@@ -32,10 +23,29 @@ class LabelledSource:
     name: str
     path: str
     label: str
+    # ((source name, years), ...) and the name for messages of any other year: the source is cut
+    # into held-out sources by the year of each message's Date header (labeling/data/corpora.yaml)
+    year_splits: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    default_split: str = ""
 
     def __post_init__(self):
         if self.label not in LABELS:
             raise ValueError(f"label must be one of {LABELS}, not {self.label!r} ({self.path})")
+
+    def split_name(self, year: int) -> str:
+        """The held-out source a message of this year belongs to (the source's own name unless
+        it is split by year)."""
+        for name, years in self.year_splits:
+            if year in years:
+                return name
+        return self.default_split or self.name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every source name this source's messages can carry."""
+        if not self.year_splits:
+            return (self.name,)
+        return tuple(dict.fromkeys([*(n for n, _ in self.year_splits), self.split_name(-1)]))
 
 
 def _name_of(path: str) -> str:
@@ -68,12 +78,53 @@ def parse_spec(spec: str) -> list[LabelledSource]:
     return [LabelledSource(name or _name_of(path), path, label)]
 
 
+def known_corpora() -> dict[str, dict]:
+    """labeling/data/corpora.yaml: corpus file name -> {label, split_by_year?}."""
+    doc = yaml.safe_load(CORPORA_FILE.read_text(encoding="utf-8")) or {}
+    corpora = doc.get("corpora") or {}
+    for f, spec in corpora.items():
+        if not isinstance(spec, dict) or spec.get("label") not in LABELS:
+            raise ValueError(f"{CORPORA_FILE}: {f} needs a label, one of {LABELS}")
+    return corpora
+
+
+def flag_limits(names: list[str]) -> dict[str, float]:
+    """The promotion gate's absolute limits on held-out benign sources (corpora.yaml
+    ``max_flagged``, ``lookalike_max_flagged`` for every lookalike.* family): source -> limit."""
+    doc = yaml.safe_load(CORPORA_FILE.read_text(encoding="utf-8")) or {}
+    by_name = {_name_of(f): spec.get("max_flagged") for f, spec in (doc.get("corpora") or {}).items()}
+    out = {}
+    for n in names:
+        lim = doc.get("lookalike_max_flagged") if n.startswith("lookalike.") else by_name.get(n)
+        if lim is not None:
+            out[n] = float(lim)
+    return out
+
+
+def _corpus_source(folder: Path, f: str, spec: dict) -> LabelledSource:
+    splits = dict(spec.get("split_by_year") or {})
+    default = str(splits.pop("default", ""))
+    return LabelledSource(_name_of(f), str(folder / f), spec["label"],
+                          tuple((str(n), tuple(int(y) for y in ys)) for n, ys in splits.items()),
+                          default)
+
+
 def shared_corpora(folder: str | Path) -> list[LabelledSource]:
+    """Every corpus in ``folder``, labelled by labeling/data/corpora.yaml. A corpus file the list
+    does not know is an error: it would otherwise be skipped without a word."""
     folder = Path(folder)
-    out = [LabelledSource(_name_of(f), str(folder / f), label)
-           for f, label in SHARED_CORPORA.items() if (folder / f).is_file()]
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no corpora folder {folder}")
+    known = known_corpora()
+    present = sorted(p.name for p in folder.iterdir()
+                     if p.is_file() and p.name.endswith((".mbox.gz", ".mbox")))
+    unknown = [f for f in present if f not in known]
+    if unknown:
+        raise ValueError(f"corpora without a known label in {folder}: {', '.join(unknown)} "
+                         f"(add them to {CORPORA_FILE} or pass them as LABEL:PATH)")
+    out = [_corpus_source(folder, f, known[f]) for f in present]
     if not out:
-        raise FileNotFoundError(f"no shared corpora under {folder}")
+        raise FileNotFoundError(f"no corpora under {folder}")
     return out
 
 
@@ -102,7 +153,8 @@ def gather_sources(specs: list[str], corpora: Optional[str] = None) -> list[Labe
     if not sources:
         raise ValueError("no labelled mail: give LABEL:PATH arguments, a CSV manifest, or "
                          "--corpora DIR")
-    if len({s.name for s in sources}) != len(sources):
+    names = [n for s in sources for n in s.names]
+    if len(set(names)) != len(names):
         raise ValueError("two sources share a name; name them with LABEL:PATH:NAME")
     return sources
 

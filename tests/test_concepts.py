@@ -316,6 +316,45 @@ QUIET = [
 ]
 
 
+# Identity evidence (features/identity.py; scoping cases in tests/test_identity.py).
+def _raw_msg(from_: str, host: str, ar: str | None):
+    from features.parsing import parse_message
+    head = f"Authentication-Results: {ar}\n" if ar else ""
+    return parse_message((
+        f"{head}From: {from_}\nTo: a@example.com\nSubject: Reset your PayPal password\n"
+        "Content-Type: text/html\n\n<p>Reset your password now:</p>"
+        f'<a href="https://{host}/reset">Reset password</a>').encode())
+
+
+def _ar(d: str, dmarc: str = "pass") -> str:
+    return (f"mx.google.com; dkim=pass header.i=@{d}; spf=pass smtp.mailfrom=b@{d}; "
+            f"dmarc={dmarc} header.from={d}")
+
+
+_PAYPAL = _raw_msg("PayPal <service@paypal.com>", "www.paypal.com", _ar("paypal.com"))
+_LOOKALIKE = _raw_msg("PayPal <service@paypa1-secure.com>", "www.paypa1-secure.com",
+                      _ar("paypa1-secure.com"))
+_FOREIGN = _raw_msg("PayPal <service@paypal.com>", "pp-help.weebly.com", _ar("paypal.com"))
+_SPOOF = _raw_msg("PayPal <service@paypal.com>", "www.paypal.com", "mx.google.com; "
+                  "dkim=none; spf=fail smtp.mailfrom=x@evil.example; dmarc=fail header.from=paypal.com")
+_NO_AR = _raw_msg("Alice <alice@example.com>", "intranet.example.com", None)
+FIRES += [
+    ("impersonation.identity_proven", _PAYPAL, CTX),
+    ("impersonation.identity_coherent", _PAYPAL, CTX),
+    ("impersonation.identity_established", _PAYPAL, CTX),
+    ("impersonation.brand_claim_unbacked", _LOOKALIKE, CTX),
+    ("payload.foreign_action_link", _FOREIGN, CTX),
+]
+QUIET += [
+    ("impersonation.identity_proven", _NO_AR, CTX, ABSTAIN),
+    ("impersonation.identity_proven", _SPOOF, CTX, ZERO),
+    ("impersonation.identity_coherent", _LOOKALIKE, CTX, ZERO),
+    ("impersonation.identity_established", _LOOKALIKE, CTX, ZERO),
+    ("impersonation.brand_claim_unbacked", _PAYPAL, CTX, ZERO),
+    ("payload.foreign_action_link", _PAYPAL, CTX, ZERO),
+]
+
+
 @pytest.mark.parametrize("name,msg,ctx", FIRES, ids=[c[0] for c in FIRES])
 def test_signal_fires(name, msg, ctx):
     out = ev(name, msg, ctx)
@@ -346,7 +385,9 @@ def test_registry_complete_and_exercised():
     for s in registry:
         assert s.sentence.strip(), s.name
         assert s.concept in sigreg.CONCEPTS and s.name.startswith(s.concept + "."), s.name
-        if s.learned:
+        if s.direction:                 # identity evidence: the combiner weighs it
+            assert s.weight == 0.0 and not s.learned, s.name
+        elif s.learned:
             assert s.weight == 1.0, s.name
         else:
             assert 0.0 < s.weight <= 1.5, s.name

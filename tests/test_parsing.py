@@ -476,7 +476,9 @@ def test_parsed_message_pickles():
 
 def test_authentication_results_pass_from_first_header():
     p = parse_message(SIMPLE)
-    assert p.auth == AuthResults(spf="pass", dkim="pass", dmarc="pass")
+    assert p.auth == AuthResults(spf="pass", dkim="pass", dmarc="pass", spf_domain="example.com",
+                                 dkim_domains=("example.com",), dmarc_from="example.com",
+                                 authserv_id="mx1.example.org", source="authentication-results")
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -503,7 +505,10 @@ def test_received_spf_fallback():
     raw = (b"Received-SPF: Fail (protection.example: domain of x.example does not designate)\n"
            b"Authentication-Results: mx.example.org; dkim=pass header.d=x.example\n"
            b"From: a@example.com\n\nbody\n")
-    assert parse_message(raw).auth == AuthResults(spf="fail", dkim="pass", dmarc=None)
+    assert parse_message(raw).auth == AuthResults(spf="fail", dkim="pass", dmarc=None,
+                                                  dkim_domains=("x.example",),
+                                                  authserv_id="mx.example.org",
+                                                  source="authentication-results")
 
 
 # --------------------------------------------------------------------------------------------

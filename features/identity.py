@@ -1,0 +1,286 @@
+"""Identity: who the sender provably is, and whether the brand it claims and the hosts it links to
+agree with that.
+
+Every serious filter reasons about identity before wording (SpamAssassin's welcomelist_auth,
+Rspamd's DMARC maps, Sublime's "not (sender root domain is the brand's and DMARC passed)"). The
+evidence here works both ways:
+
+- a sender proven by the receiver's own Authentication-Results (DMARC-style aligned with From),
+  whose claimed brand is its own organisation and whose links stay on it (or on neutral ESP and
+  CDN hosts), is evidence of innocence;
+- a brand claim that the proven organisation does not back, or a sign-in / payment / document
+  link on an unrelated host, is evidence of an attack, even when DMARC passes for the attacker's
+  own lookalike domain.
+
+These signals carry a ``direction`` (features/signals.py): they skip the concept models and enter
+the combiner under monotone constraints. Without trusted authentication results they do not fire
+(value 0), so a collector that strips headers never reads as "proven" either way.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from features.authentication import alignment_detail, authenticated_domain, parse_authentication
+from features.context import Context
+from features.domains import (host_matches, is_ip_host, is_punycode, lookalike_of,
+                              registrable_domain, to_unicode)
+from features.impersonation import brands_named, domain_in, org_index
+from features.message import AuthResults, ParsedMessage
+from features.payload import link_hosts
+from features.signals import Evidence, signal
+
+POLICY_FILE = Path(__file__).resolve().parent / "data" / "identity_policy.yaml"
+_MAX_LINKS = 200          # links examined (the parser keeps at most Limits.urls)
+_OPENING_CHARS = 300      # body text read for a brand claim ("Your PayPal account ...")
+_MAX_ANCHOR = 200
+
+
+@dataclass(frozen=True)
+class Policy:
+    call_to_action: re.Pattern[str]
+    concrete_acts: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def policy() -> Policy:
+    """The call-to-action vocabulary and the concrete acts (features/data/identity_policy.yaml)."""
+    doc = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+    words = "|".join(f"(?:{p})" for p in doc["call_to_action"])
+    return Policy(re.compile(rf"(?<![a-z])(?:{words})(?![a-z])", re.IGNORECASE),
+                  tuple(doc["concrete_acts"]))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a message shows of its sender. Organisation = organisational (registrable) domain."""
+    from_org: str                       # the From header's organisation ("" when no From domain)
+    authenticated: bool                 # the counted Authentication-Results said anything at all
+    proven_org: str                     # from_org when authentication proves it, else ""
+    how: str                            # "DKIM-aligned (d=paypal.com), DMARC pass"
+    established: str                    # why the proven org is known ("" when it is not)
+    claimed: tuple[str, ...]            # brands the message presents itself as
+    unbacked: tuple[str, ...]           # claimed brands whose domains exclude the sender's org
+    own_links: int                      # links on the sender's organisation
+    neutral_links: int                  # ESP click tracking, CDNs
+    known_links: int                    # other long-established organisations (social, payment)
+    foreign_links: tuple[str, ...]      # hosts of unrelated organisations
+    risky_links: tuple[str, ...]        # free page hosts, shorteners, IPs, IDNs, lookalikes
+    foreign_actions: tuple[str, ...]    # "'Sign in' -> host" for action links on foreign/risky hosts
+
+    @property
+    def coherent(self) -> bool:
+        return bool(self.proven_org) and not self.unbacked and not self.foreign_links \
+            and not self.risky_links
+
+    def describe(self) -> str:
+        """The sentence an analyst reads: "sent by paypal.com, DKIM-aligned (d=paypal.com),
+        DMARC pass; every link on paypal.com"."""
+        parts = [f"sent by {self.proven_org}, {self.how}"]
+        total = self.own_links + self.neutral_links + self.known_links
+        if not total:
+            parts.append("no links")
+        elif total == self.own_links:
+            parts.append(f"every link on {self.proven_org}")
+        else:
+            extra = [w for n, w in ((self.neutral_links, "neutral mailing/CDN hosts"),
+                                    (self.known_links, "well-known sites")) if n]
+            parts.append(f"links on {self.proven_org} and " + " and ".join(extra))
+        if self.claimed:
+            parts.append("presents itself as " + ", ".join(self.claimed))
+        return "; ".join(parts)
+
+
+def trusted_auth(msg: ParsedMessage, ctx: Context) -> AuthResults:
+    """The authentication results the organisation's receivers stamped: the topmost header when no
+    authserv-id is configured (the parser's default), else the topmost header of a trusted id."""
+    if not ctx.org.trusted_authserv_ids:
+        return msg.auth
+    return parse_authentication(msg.headers, ctx.org.trusted_authserv_ids)
+
+
+def _established(org: str, msg: ParsedMessage, ctx: Context) -> str:
+    o = ctx.org
+    if org in o.protected_domains:
+        return "one of the organisation's own domains"
+    if domain_in(org, o.known_vendors):
+        return "a known vendor"
+    if org in o.trusted_senders:
+        return "on the trusted-sender list"
+    prof = getattr(ctx, "profile", None)
+    if prof is not None and msg.from_ is not None and msg.from_.address and \
+            prof.is_known_sender(msg.from_.address):
+        return "a known correspondent"
+    if org in o.popular_domains:
+        return "a long-established domain"
+    return ""
+
+
+def _claims(msg: ParsedMessage, ctx: Context, anchors: list[str]) -> tuple[str, ...]:
+    """Brands the message presents itself as: those its sender name invokes, and, when it asks the
+    reader to act (a sign-in, payment or document link), those its subject, action links and
+    opening line name. A newsletter that mentions a brand in passing claims nothing."""
+    f = msg.from_
+    named = brands_named(f.display_name[:300], ctx.org) if f is not None else []
+    if anchors:
+        named += brands_named(" | ".join([msg.subject[:300], *anchors[:20]]), ctx.org)
+        opening = brands_named((msg.current_text or msg.text or "")[:_OPENING_CHARS], ctx.org)
+        named += [b for b in opening if b in ctx.org.body_brands]
+    return tuple(dict.fromkeys(named))
+
+
+def _link_class(host: str, raw: str, org: str, ctx: Context, brand_domains: frozenset[str]) -> str:
+    o = ctx.org
+    lorg = registrable_domain(host)
+    if is_ip_host(host) or is_punycode(raw) or host_matches(host, o.free_hosting) or \
+            host_matches(host, o.url_shorteners):
+        return "risky"
+    if org and lorg == org:
+        return "own"
+    if host_matches(host, o.neutral_link_hosts) or lorg in o.neutral_link_hosts:
+        return "neutral"
+    if lorg in o.trusted_senders or lorg in o.popular_domains or lorg in brand_domains or \
+            domain_in(lorg, o.known_vendors) or lorg in o.protected_domains:
+        return "known"
+    if lookalike_of(host, brand_domains) or (org and lookalike_of(host, frozenset((org,)))):
+        return "risky"
+    return "foreign"
+
+
+# (msg, ctx, Identity) of the last message: every identity signal asks for it. One tuple, read and
+# replaced whole, so threads sharing the module never mix two messages' identities.
+_LAST: tuple = (None, None, None)
+
+
+def identity_of(msg: ParsedMessage, ctx: Context) -> Identity:
+    """Work out the message's identity (memoised for the signals of one message)."""
+    global _LAST
+    last = _LAST
+    if last[0] is msg and last[1] is ctx:
+        return last[2]
+    ident = _identity(msg, ctx)
+    _LAST = (msg, ctx, ident)
+    return ident
+
+
+def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
+    f = msg.from_
+    from_dom = to_unicode(f.domain) if f is not None and f.domain else ""
+    from_org = registrable_domain(from_dom) if from_dom else ""
+    auth = trusted_auth(msg, ctx)
+    authenticated = bool(auth.source)
+    proven = authenticated_domain(auth, from_dom) if from_dom and authenticated else ""
+    org = proven or from_org
+    brand_domains = org_index(ctx.org).brand_domains
+    cta = policy().call_to_action
+    own = neutral = known = 0
+    foreign: list[str] = []
+    risky: list[str] = []
+    actions: list[str] = []
+    anchors: list[str] = []
+    for lk in msg.links[:_MAX_LINKS]:
+        anchor = " ".join((lk.anchor_text or "")[:_MAX_ANCHOR].split())
+        is_action = bool(anchor) and cta.search(anchor) is not None
+        if is_action:
+            anchors.append(anchor)
+        worst = ""
+        for host, raw in link_hosts(lk):
+            if not host:
+                continue
+            kind = _link_class(host, raw, org, ctx, brand_domains)
+            if kind == "risky":
+                risky.append(host)
+            elif kind == "foreign":
+                foreign.append(host)
+            if kind in ("risky", "foreign"):
+                worst = worst or host
+            else:
+                own += kind == "own"
+                neutral += kind == "neutral"
+                known += kind == "known"
+        if is_action and worst:
+            actions.append(f"'{anchor[:40]}' leads to {worst}")
+    claimed = _claims(msg, ctx, anchors)
+    brands = ctx.org.brands
+    unbacked = tuple(b for b in claimed if not (org and domain_in(org, brands.get(b, frozenset()))))
+    return Identity(
+        from_org=from_org, authenticated=authenticated, proven_org=proven,
+        how=alignment_detail(auth, from_dom) if proven else "",
+        established=_established(proven, msg, ctx) if proven else "",
+        claimed=claimed, unbacked=unbacked, own_links=own, neutral_links=neutral,
+        known_links=known, foreign_links=tuple(dict.fromkeys(foreign)),
+        risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)))
+
+
+# --------------------------------------------------------------------------------------------
+# benign evidence (direction -1): can only lower the verdict's score
+@signal("impersonation", "identity_proven", 0.0,
+        "Identity: the receiver's own authentication proves the sender ({detail})", direction=-1)
+def identity_proven(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    ident = identity_of(msg, ctx)
+    if not ident.authenticated:
+        return None
+    return Evidence(1.0, f"{ident.proven_org}, {ident.how}") if ident.proven_org else Evidence(0.0)
+
+
+@signal("impersonation", "identity_coherent", 0.0,
+        "Identity is coherent: {detail}", direction=-1)
+def identity_coherent(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    ident = identity_of(msg, ctx)
+    if not ident.authenticated:
+        return None
+    return Evidence(1.0, ident.describe()) if ident.coherent else Evidence(0.0)
+
+
+@signal("impersonation", "identity_established", 0.0,
+        "The proven sender is known: {detail}", direction=-1)
+def identity_established(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    ident = identity_of(msg, ctx)
+    if not ident.authenticated:
+        return None
+    if not ident.established:
+        return Evidence(0.0)
+    return Evidence(1.0, f"{ident.proven_org} is {ident.established}")
+
+
+# --------------------------------------------------------------------------------------------
+# malicious evidence (direction +1): can only raise it
+@signal("impersonation", "brand_claim_unbacked", 0.0,
+        "Claims to be {detail}", direction=1)
+def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    ident = identity_of(msg, ctx)
+    if not ident.from_org:
+        return None
+    if not ident.unbacked:
+        return Evidence(0.0)
+    by = ident.proven_org and f"sent by {ident.proven_org} ({ident.how})" or \
+        f"sent from {ident.from_org}, which authentication does not prove"
+    if domain_in(ident.from_org, ctx.org.freemail_domains):
+        by = f"sent from the free-mail domain {ident.from_org}"
+    return Evidence(1.0, f"{', '.join(ident.unbacked)}, but is {by}")
+
+
+@signal("payload", "foreign_action_link", 0.0,
+        "A sign-in, payment or document link points away from the sender ({detail})",
+        direction=1)
+def foreign_action_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    ident = identity_of(msg, ctx)
+    if not msg.links:
+        return Evidence(0.0)
+    if not ident.foreign_actions:
+        return Evidence(0.0)
+    sender = ident.proven_org or ident.from_org or "an unknown sender"
+    return Evidence(1.0, f"{ident.foreign_actions[0]}, not {sender}")
+
+
+def wording_only(fired: set[str]) -> bool:
+    """True when a proven, coherent, established sender's mail shows no concrete malicious act:
+    the verdict may then not convict on wording alone (detectors/bundle.py caps its score)."""
+    if not {"impersonation.identity_coherent", "impersonation.identity_established"} <= fired:
+        return False
+    return not fired.intersection(policy().concrete_acts)

@@ -1,0 +1,179 @@
+"""Identity evidence (features/identity.py) and how the verdict uses it (detectors/bundle.py):
+who the sender provably is, whether its brand and links agree, and that wording alone cannot
+convict a proven, coherent, known sender while a concrete malicious act still can."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from features.context import Context, load_org
+from features.identity import identity_of, wording_only
+from features.parsing import parse_message
+from features.signals import evaluate, identity_signals
+
+ORG = load_org()
+CTX = Context(ORG)
+
+GMAIL_AR = ("mx.google.com;\n       dkim=pass header.i=@{d} header.s=s1 header.b=abc;\n"
+            "       spf=pass (google.com: domain of bounce@mail.{d} designates 1.2.3.4 as permitted"
+            " sender) smtp.mailfrom=bounce@mail.{d};\n       dmarc=pass (p=REJECT sp=REJECT "
+            "dis=NONE) header.from={d}")
+
+
+def _mail(from_: str, subject: str, html: str, ar: str | None = None,
+          extra: str = "") -> bytes:
+    head = f"Authentication-Results: {ar}\n" if ar else ""
+    return (f"{head}{extra}From: {from_}\nTo: alex@example.com\nSubject: {subject}\n"
+            "Date: Tue, 03 Nov 2026 10:00:00 +0000\nMessage-ID: <1@x>\nMIME-Version: 1.0\n"
+            "Content-Type: text/html; charset=utf-8\n\n" + html).encode()
+
+
+def _ident(raw: bytes):
+    return identity_of(parse_message(raw), CTX)
+
+
+def _fired(raw: bytes) -> set[str]:
+    ev = evaluate(parse_message(raw), CTX)
+    return {n for cev in ev.values() for n, e in cev.items() if e is not None and e.value > 0}
+
+
+PAYPAL_RESET = ('<p>Hello Alex,</p><p>We received a request to reset your PayPal password. '
+                'If this was you, act now:</p><p><a href="https://{host}/reset?t=9f8e">Reset '
+                'password</a></p><p><a href="https://{host}/help">Help Center</a></p>')
+
+
+def test_proven_coherent_known_sender():
+    raw = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypal.com"), GMAIL_AR.format(d="paypal.com"))
+    ident = _ident(raw)
+    assert ident.proven_org == "paypal.com"
+    assert ident.coherent and ident.established
+    assert "paypal" in ident.claimed and not ident.unbacked
+    assert "every link on paypal.com" in ident.describe()
+    fired = _fired(raw)
+    assert {"impersonation.identity_proven", "impersonation.identity_coherent",
+            "impersonation.identity_established"} <= fired
+    assert wording_only(fired)
+
+
+def test_lookalike_with_its_own_dmarc_pass_is_a_mismatch():
+    # DMARC passes for the attacker's own domain: proven, but not as PayPal.
+    raw = _mail('"PayPal" <service@paypa1-secure.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypa1-secure.com"),
+                GMAIL_AR.format(d="paypa1-secure.com"))
+    ident = _ident(raw)
+    assert ident.proven_org == "paypa1-secure.com"
+    assert ident.unbacked == ("paypal",)
+    assert not ident.coherent
+    fired = _fired(raw)
+    assert "impersonation.brand_claim_unbacked" in fired
+    assert "impersonation.identity_coherent" not in fired
+    assert not wording_only(fired)
+
+
+def test_login_link_on_a_free_page_host_is_a_foreign_action():
+    raw = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="paypal-help.weebly.com"), GMAIL_AR.format(d="paypal.com"))
+    ident = _ident(raw)
+    assert ident.proven_org == "paypal.com"
+    assert ident.foreign_actions and "weebly.com" in ident.foreign_actions[0]
+    assert not ident.coherent
+    fired = _fired(raw)
+    assert "payload.foreign_action_link" in fired
+    assert not wording_only(fired)
+
+
+def test_free_mail_sender_claiming_a_brand():
+    raw = _mail('"PayPal Support" <paypal.support.team@gmail.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypal.com"), GMAIL_AR.format(d="gmail.com"))
+    ident = _ident(raw)
+    assert ident.proven_org == "gmail.com"
+    assert "paypal" in ident.unbacked
+    ev = evaluate(parse_message(raw), CTX)["impersonation"]["impersonation.brand_claim_unbacked"]
+    assert ev.value == 1.0 and "free-mail" in ev.detail
+
+
+def test_spoofed_brand_failing_dmarc_is_not_proven():
+    ar = ("mx.google.com; dkim=none; spf=fail smtp.mailfrom=evil.example; "
+          "dmarc=fail (p=REJECT) header.from=paypal.com")
+    raw = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypal.com"), ar)
+    ident = _ident(raw)
+    assert ident.authenticated and not ident.proven_org
+    fired = _fired(raw)
+    assert not fired & {"impersonation.identity_proven", "impersonation.identity_coherent"}
+
+
+def test_forged_results_below_the_receivers_header_do_not_count():
+    forged = ("Authentication-Results: evil.example; dkim=pass header.d=paypal.com; "
+              "spf=pass smtp.mailfrom=paypal.com; dmarc=pass header.from=paypal.com\n")
+    real = "mx.google.com; dkim=none; spf=softfail smtp.mailfrom=evil.example; dmarc=fail " \
+           "header.from=paypal.com"
+    raw = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypal.com"), real, extra=forged)
+    assert not _ident(raw).proven_org
+
+
+def test_no_authentication_results_means_no_identity_evidence_either_way():
+    raw = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypal.com"))
+    ev = evaluate(parse_message(raw), CTX)["impersonation"]
+    assert ev["impersonation.identity_proven"] is None
+    assert ev["impersonation.identity_coherent"] is None
+
+
+def test_esp_tracking_links_are_neutral_not_foreign():
+    html = ('<p>Your order has shipped.</p><a href="https://u123.ct.sendgrid.net/ls/click?upn=x">'
+            'Track your package</a> <a href="https://www.brightcart.shop/orders/1">Order</a>')
+    raw = _mail('"BrightCart" <orders@brightcart.shop>', "Your order has shipped", html,
+                GMAIL_AR.format(d="brightcart.shop"))
+    ident = _ident(raw)
+    assert ident.coherent and ident.neutral_links == 1 and not ident.foreign_links
+    assert not ident.established      # unknown small shop: coherent, not on any list
+
+
+def test_trusted_authserv_ids_from_config(tmp_path):
+    cfg = tmp_path / "org.yaml"
+    cfg.write_text("identity:\n  trusted_authserv_ids: [mx.corp.example]\n")
+    ctx = Context(load_org(cfg))
+    mine = ("mx.corp.example; dkim=pass header.d=paypal.com; spf=pass smtp.mailfrom=paypal.com; "
+            "dmarc=pass header.from=paypal.com")
+    theirs = "Authentication-Results: mx.google.com; dmarc=fail header.from=paypal.com\n"
+    # the receiver's own header is below a foreign one written on top: the trusted one counts
+    raw = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
+                PAYPAL_RESET.format(host="www.paypal.com"), ar=None,
+                extra=theirs + f"Authentication-Results: {mine}\n")
+    assert identity_of(parse_message(raw), ctx).proven_org == "paypal.com"
+    assert not identity_of(parse_message(raw), CTX).proven_org     # default: topmost only
+
+
+def test_identity_signals_all_have_a_direction_and_sentence():
+    sigs = identity_signals()
+    assert {s.name for s in sigs} >= {"impersonation.identity_proven",
+                                      "impersonation.identity_coherent",
+                                      "impersonation.identity_established",
+                                      "impersonation.brand_claim_unbacked",
+                                      "payload.foreign_action_link"}
+    for s in sigs:
+        assert s.direction in (-1, 1) and s.sentence and not s.learned
+
+
+def test_monotone_combiner_respects_directions():
+    from detectors.combiner import IdentityCombiner
+    rng = np.random.default_rng(0)
+    n = 3000
+    S = rng.uniform(0.01, 0.99, size=(n, 4))
+    I = (rng.random((n, 2)) < 0.3).astype(float)
+    # a deliberately adversarial label: identity column 0 correlates with attacks in this data
+    y = ((S.mean(axis=1) + 0.3 * I[:, 0] - 0.3 * I[:, 1] + rng.normal(0, 0.1, n)) > 0.55)
+    c = IdentityCombiner(["a.down", "b.up"], [-1, 1], n_estimators=80).fit(S, y, I)
+    base = np.column_stack([np.zeros(n), np.zeros(n)])
+    p0 = c.predict_proba(S, base)[:, 1]
+    p_down = c.predict_proba(S, base + [1, 0])[:, 1]
+    p_up = c.predict_proba(S, base + [0, 1])[:, 1]
+    assert (p_down <= p0 + 1e-9).all()      # constrained: cannot learn "coherent = attack"
+    assert (p_up >= p0 - 1e-9).all()
+    S_hi = np.clip(S + 0.1, 0, 0.99)
+    assert (c.predict_proba(S_hi, base)[:, 1] >= p0 - 1e-9).all()
+    again = type(c).from_dict(c.to_dict())
+    assert np.allclose(again.predict_proba(S, I)[:, 1], c.predict_proba(S, I)[:, 1])
