@@ -75,9 +75,9 @@ class IdentityCombiner:
     kind = "xgb-monotone"
 
     def __init__(self, identity_names: list[str] | None = None,
-                 directions: list[int] | None = None, n_estimators: int = 300,
-                 max_depth: int = 3, learning_rate: float = 0.05, min_child_weight: float = 3.0,
-                 seed: int = 0, n_jobs: int = 2):
+                 directions: list[int] | None = None, n_estimators: int = 200,
+                 max_depth: int = 3, learning_rate: float = 0.08, min_child_weight: float = 3.0,
+                 seed: int = 0, n_jobs: int = 1):
         self.identity_names = list(identity_names or [])
         self.directions = list(directions or [])
         self.n_estimators = n_estimators
@@ -111,7 +111,7 @@ class IdentityCombiner:
         X = self._X(concept_scores, identity)
         constraints = "(" + ",".join(["1"] * concept_scores.shape[1] +
                                      [str(int(d)) for d in self.directions]) + ")"
-        params = {"objective": "binary:logistic", "eval_metric": "logloss", "tree_method": "exact",
+        params = {"objective": "binary:logistic", "eval_metric": "logloss", "tree_method": "hist",
                   "max_depth": self.max_depth, "eta": self.learning_rate,
                   "min_child_weight": self.min_child_weight, "seed": self.seed,
                   "nthread": self.n_jobs, "monotone_constraints": constraints, "verbosity": 0}

@@ -250,10 +250,163 @@ def lookalike_of(domain: str, candidates: Iterable[str]) -> Optional[str]:
     return _lookalike_cached(domain or "", cands)
 
 
+class _LookalikeIndex:
+    """Lookup tables over one candidate set, built once, so that ``lookalike_of`` finds the few
+    candidates a host could imitate without ranking every candidate. Each table yields a superset
+    of the candidates that one rule of ``_lookalike_kind`` can match; ``_lookalike_kind`` itself
+    then ranks that short list, so the answer is the one the plain loop over every candidate gives
+    (``_lookalike_reference``)."""
+
+    __slots__ = ("cands", "regs", "by_reg_skel", "by_label_skel", "typo", "typo_max_skel",
+                 "typo_max_raw", "embed", "embed_hyphen_max", "by_creg",
+                 "creg_lens")
+
+    def __init__(self, candidates: frozenset[str]) -> None:
+        self.cands: frozenset[str] = frozenset(c.strip().lower() for c in candidates
+                                               if c and c.strip())
+        self.regs: set[str] = set()                      # early exit: same registrable domain
+        self.by_reg_skel: dict[str, list[str]] = {}      # kind 1: skeleton of the registrable domain
+        self.by_label_skel: dict[str, list[str]] = {}    # kind 2: skeleton of the label
+        self.typo: dict[str, list[tuple[str, int]]] = {}  # kind 3: deletions -> (candidate, limit)
+        self.typo_max_skel = self.typo_max_raw = -1
+        self.embed: dict[str, list[str]] = {}            # kind 4: label skeleton (>= 3 chars)
+        self.embed_hyphen_max = 0
+        self.by_creg: dict[str, list[str]] = {}          # kind 5: registrable domain (>= 6 chars)
+        lens: set[int] = set()
+        for cand in sorted(self.cands):
+            creg = registrable_domain(cand)
+            self.regs.add(creg)
+            if not creg:
+                continue
+            clabel = creg.partition(".")[0]
+            scl = skeleton(clabel)
+            self.by_reg_skel.setdefault(skeleton(creg), []).append(cand)
+            self.by_label_skel.setdefault(scl, []).append(cand)
+            if len(clabel) >= 5:
+                limit = 1 if len(clabel) < 7 else 2
+                keys: dict[str, int] = {}
+                for word in (scl, clabel):
+                    for key in _deletions(word, limit):
+                        keys[key] = 0
+                for key in keys:
+                    self.typo.setdefault(key, []).append((cand, limit))
+                self.typo_max_skel = max(self.typo_max_skel, len(scl))
+                self.typo_max_raw = max(self.typo_max_raw, len(clabel))
+            if len(scl) >= 3:
+                self.embed.setdefault(scl, []).append(cand)
+                if "-" in scl:
+                    self.embed_hyphen_max = max(self.embed_hyphen_max, len(scl))
+            if len(creg) >= 6:
+                self.by_creg.setdefault(creg, []).append(cand)
+                lens.add(len(creg))
+        self.creg_lens = tuple(sorted(lens))
+
+    def owned(self, host: str, reg: str) -> bool:
+        """``host`` is a candidate, under one, or shares a candidate's registrable domain."""
+        if reg in self.regs or host in self.cands:
+            return True
+        i = host.find(".")
+        while i >= 0:
+            if host[i + 1:] in self.cands:
+                return True
+            i = host.find(".", i + 1)
+        return False
+
+    def matches(self, host: str, reg: str) -> set[str]:
+        """Every candidate ``_lookalike_kind`` could rank above 0 (and perhaps a few it ranks 0)."""
+        found: set[str] = set()
+        found.update(self.by_reg_skel.get(skeleton(reg), ()))
+        label = reg.partition(".")[0]
+        sl = skeleton(label)
+        found.update(self.by_label_skel.get(sl, ()))
+        # Typo-squats: symmetric deletions (an edit of the optimal string alignment distance
+        # costs at most one deletion on each side, a transposition included).
+        query = _deletions(sl, 2) if len(sl) <= self.typo_max_skel + 2 else {}
+        if label != sl and len(label) <= self.typo_max_raw + 2:
+            for key, depth in _deletions(label, 2).items():
+                if depth < query.get(key, 3):
+                    query[key] = depth
+        typo = self.typo
+        for key, depth in query.items():
+            hits = typo.get(key)
+            if hits:
+                for cand, limit in hits:
+                    if depth <= limit:
+                        found.add(cand)
+        # Embedded labels: runs of hyphen-separated tokens, and tokens less a filler word.
+        if len(sl) > 3:
+            padded = f"-{sl}-"
+            cuts = [i for i, ch in enumerate(padded) if ch == "-"]
+            for a in range(len(cuts) - 1):
+                start = cuts[a]
+                found.update(self.embed.get(padded[start + 1:cuts[a + 1]], ()))   # one token
+                for end in cuts[a + 2:]:                                          # a run of them
+                    if end - start - 1 > self.embed_hyphen_max:
+                        break
+                    found.update(self.embed.get(padded[start + 1:end], ()))
+            for tok in sl.split("-"):
+                if len(tok) <= 4:
+                    continue
+                for width in _FILLER_LENS:
+                    if len(tok) - width < 4:
+                        break
+                    if tok[-width:] in _FILLER_WORDS:
+                        found.update(self.embed.get(tok[:-width], ()))
+                    if tok[:width] in _FILLER_WORDS:
+                        found.update(self.embed.get(tok[width:], ()))
+        # paypal.com.evil.net, paypal.com-login.net: a registrable domain right before '.' or '-'.
+        if self.creg_lens:
+            for m in _SEPARATOR_RE.finditer(host):
+                end = m.start()
+                for width in self.creg_lens:
+                    if width > end:
+                        break
+                    found.update(self.by_creg.get(host[end - width:end], ()))
+        return found
+
+
+_FILLER_LENS = tuple(sorted({len(w) for w in _FILLER_WORDS}))
+_SEPARATOR_RE = re.compile(r"[.-]")
+
+
+def _deletions(word: str, depth: int) -> dict[str, int]:
+    """``word`` with up to ``depth`` (0-2) characters deleted -> the fewest deletions that give it."""
+    one = {word[:i] + word[i + 1:] for i in range(len(word))} if depth else set()
+    out = dict.fromkeys({w[:i] + w[i + 1:] for w in one for i in range(len(w))}, 2) \
+        if depth > 1 else {}
+    out.update(dict.fromkeys(one, 1))
+    out[word] = 0
+    return out
+
+
+@lru_cache(maxsize=8)
+def _lookalike_index(candidates: frozenset[str]) -> _LookalikeIndex:
+    # A handful of candidate sets per run (the brands, an org's own domains, a profile's familiar
+    # senders); frozensets cache their hash, so a hit costs one dict probe.
+    return _LookalikeIndex(candidates)
+
+
 @lru_cache(maxsize=16384)
 def _lookalike_cached(domain: str, candidates: frozenset[str]) -> Optional[str]:
     # Cached: sender domains and the org's candidate sets (frozensets, hash cached) repeat a lot.
     host = to_unicode(domain)
+    if not host or "." not in host or is_ip_host(host):
+        return None
+    reg = registrable_domain(host)
+    index = _lookalike_index(candidates)
+    if index.owned(host, reg):
+        return None
+    best: Optional[tuple[int, str]] = None
+    for cand in index.matches(host, reg):
+        kind = _lookalike_kind(host, reg, cand)
+        if kind and (best is None or (kind, cand) < best):
+            best = (kind, cand)
+    return best[1] if best else None
+
+
+def _lookalike_reference(domain: str, candidates: Iterable[str]) -> Optional[str]:
+    """The plain loop over every candidate that ``_lookalike_cached`` must agree with (tests)."""
+    host = to_unicode(domain or "")
     if not host or "." not in host or is_ip_host(host):
         return None
     reg = registrable_domain(host)

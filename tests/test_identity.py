@@ -177,3 +177,62 @@ def test_monotone_combiner_respects_directions():
     assert (c.predict_proba(S_hi, base)[:, 1] >= p0 - 1e-9).all()
     again = type(c).from_dict(c.to_dict())
     assert np.allclose(again.predict_proba(S, I)[:, 1], c.predict_proba(S, I)[:, 1])
+
+
+# -- forged authentication results on real phishing ----------------------------------------------
+FORGED = (b"Authentication-Results: mx.forged.example; dkim=pass header.d={d}; "
+          b"spf=pass smtp.mailfrom=bounce@{d}; dmarc=pass header.from={d}\r\n")
+
+
+def _forge_below_receiver(raw: bytes, from_domain: str) -> bytes:
+    """The message with a forged all-pass result for its From domain inserted right under the
+    receiver's own (topmost) Authentication-Results header, where a sender can write it."""
+    head, sep, body = raw.partition(b"\n\n")
+    lines = head.split(b"\n")
+    at = next(i for i, ln in enumerate(lines) if ln.lower().startswith(b"authentication-results:"))
+    end = at + 1
+    while end < len(lines) and lines[end][:1] in (b" ", b"\t"):
+        end += 1
+    forged = FORGED.replace(b"{d}", from_domain.encode("utf-8", "replace") or b"x.example")
+    return b"\n".join(lines[:end] + [forged.rstrip(b"\r\n")] + lines[end:]) + sep + body
+
+
+def _phishing_with_auth(n: int) -> list[bytes]:
+    from tests.conftest import CORPORA
+    path = CORPORA / "phishing_pot_2022_2024.mbox.gz"
+    if path.is_file():
+        from pipelines.readers import plan_inputs, read_task
+        out = []
+        for task in plan_inputs([str(path)], 16 << 20):
+            for rm in read_task(task):
+                if rm.raw and b"\nauthentication-results:" in rm.raw.lower().partition(b"\n\n")[0]:
+                    out.append(rm.raw)
+                if len(out) >= n:
+                    return out
+        return out
+    # No corpora beside this clone: the generator's phishing twins carry a receiver's header too.
+    from labeling.lookalikes import FAMILIES, generate_family
+    per = max(1, n // len(FAMILIES) + 1)
+    return [m.raw if hasattr(m, "raw") else m for f in FAMILIES
+            for m in generate_family(f, per, seed=7, twin=True)][:n]
+
+
+def test_forged_pass_below_the_receivers_header_changes_no_verdict(default_bundle):
+    from pipelines.scoring import Item, Scorer, extract_item, message_key
+    raws = _phishing_with_auth(200)
+    assert len(raws) == 200
+    forged = []
+    for raw in raws:
+        msg = parse_message(raw)
+        dom = msg.from_.domain if msg.from_ is not None and msg.from_.domain else "x.example"
+        forged.append(_forge_below_receiver(raw, dom))
+        assert parse_message(forged[-1]).auth == msg.auth       # the parser ignores it
+    scorer = Scorer(default_bundle)
+
+    def rows(batch):
+        items = [extract_item(Item(message_key(r), f"m{i}", parse_message(r)), CTX)
+                 for i, r in enumerate(batch)]
+        return scorer.rows(items, "test")
+    before, after = rows(raws), rows(forged)
+    assert [r["verdict"] for r in before] == [r["verdict"] for r in after]
+    assert np.allclose([r["score"] for r in before], [r["score"] for r in after])

@@ -93,7 +93,7 @@ def test_every_twin_trick_occurs_and_breaks_identity_as_it_says(msgs, parsed):
             seen[trick] += 1
             tricks_here.add(trick)
             org = registrable_domain(p.from_.domain)
-            tracked = any(_on(link.host, neutral) or link.host.startswith(("email.mg.", "click.e.")) for link in p.links)
+            tracked = any(_on(lk.host, neutral) or lk.host.startswith(("email.mg.", "click.e.")) for lk in p.links)
             hosts = {registrable_domain(link.host) for link in p.links}
             assert m.concepts["impersonation"] and m.concepts["payload"]
             if trick == "spoof":
@@ -148,6 +148,9 @@ def test_templates_carry_provenance():
             else:
                 assert t["origin"] == "written"
     assert all(families[f] >= 2 for f in FAMILIES), families         # at least two real applications each
+    for family, templates in data["templates"].items():               # every template can be drawn
+        kinds = set(data["families"][family]["kinds"])
+        assert all(kinds & set(t.get("kinds", kinds)) for t in templates), family
 
 
 def test_lookalike_sources_writes_and_reuses_mboxes(tmp_path):
