@@ -415,6 +415,24 @@ def password_protected_archive(msg: ParsedMessage, ctx: Context) -> Optional[Evi
     return Evidence(1.0, archives[0].filename or "archive")
 
 
+# Machine-readable report parts (RFC 3464 delivery status, RFC 5965 abuse feedback, RFC 8098
+# read receipts): what a real bounce or report carries and a fake "undelivered mail" lure rarely
+# builds.
+REPORT_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status",
+                          "text/rfc822-headers", "message/feedback-report",
+                          "message/disposition-notification"})
+
+
+@signal("payload", "delivery_report", 1.0,
+        "The message is a machine-readable delivery or abuse report ({detail})")
+def delivery_report(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    for a in _attachments(msg):
+        if _ctype(a) in REPORT_TYPES:
+            return Evidence(1.0, _ctype(a))
+    ctype = (msg.header("content-type") or "").split(";", 1)[0].strip().lower()
+    return Evidence(1.0, ctype) if ctype == "multipart/report" else Evidence(0.0)
+
+
 @signal("payload", "image_only_body", 1.0,
         "The message is essentially a picture with almost no text ({detail} words)")
 def image_only_body(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:

@@ -259,7 +259,7 @@ def _folds(groups: np.ndarray, y: np.ndarray, folds: int, seed: int, by_source: 
 
 def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: bool = False,
                malicious_fpr: float = MALICIOUS_FPR, suspicious_fpr: float = SUSPICIOUS_FPR,
-               meta: Optional[dict] = None) -> tuple[ModelBundle, np.ndarray]:
+               meta: Optional[dict] = None, n_jobs: int = 2) -> tuple[ModelBundle, np.ndarray]:
     """Fit on the labelled (non-spam) rows of ``table``. Returns the bundle and its out-of-fold
     combined scores for those rows (what the thresholds were chosen on)."""
     rows = np.flatnonzero(table.labels >= 0)
@@ -284,9 +284,9 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
         X = matrices[concept][rows]
         names = table.feature_names[concept]
         for tr, te in splits:
-            oof[te, k] = ConceptModel(concept, names, seed=seed).fit(X[tr], y[tr]) \
+            oof[te, k] = ConceptModel(concept, names, seed=seed, n_jobs=n_jobs).fit(X[tr], y[tr]) \
                 .predict_proba(X[te])[:, 1]
-        models[concept] = ConceptModel(concept, names, seed=seed).fit(X, y)
+        models[concept] = ConceptModel(concept, names, seed=seed, n_jobs=n_jobs).fit(X, y)
     from detectors.combiner import logit, sigmoid
     I = table.identity[rows]
     capped = table.capped[rows]
@@ -366,10 +366,12 @@ def _heldout_one(args) -> tuple[str, np.ndarray, dict]:
     table = _WORKER_TABLE
     groups = np.array([holdout_group(str(s)) for s in table.sources])
     mask = groups == group
+    # One xgboost thread per worker: the workers already fill the cores, and more threads than
+    # cores made each fit about twenty times slower.
     if (table.labels[mask] < 0).all():          # spam: never trained on, score with all the rest
-        bundle, _ = fit_bundle(table, seed)
+        bundle, _ = fit_bundle(table, seed, n_jobs=1)
     else:
-        bundle, _ = fit_bundle(table.take(np.flatnonzero(~mask)), seed)
+        bundle, _ = fit_bundle(table.take(np.flatnonzero(~mask)), seed, n_jobs=1)
     return group, score_table(bundle, table.take(np.flatnonzero(mask))), bundle.thresholds
 
 

@@ -338,7 +338,16 @@ _FOREIGN = _raw_msg("PayPal <service@paypal.com>", "pp-help.weebly.com", _ar("pa
 _SPOOF = _raw_msg("PayPal <service@paypal.com>", "www.paypal.com", "mx.google.com; "
                   "dkim=none; spf=fail smtp.mailfrom=x@evil.example; dmarc=fail header.from=paypal.com")
 _NO_AR = _raw_msg("Alice <alice@example.com>", "intranet.example.com", None)
+_DSN = __import__("features.parsing", fromlist=["parse_message"]).parse_message(
+    b"From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nTo: a@example.com\n"
+    b"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+    b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+    b"--b\nContent-Type: text/plain\n\nI'm sorry to have to inform you that your message could "
+    b"not be delivered.\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; "
+    b"mx.example.net\n\nFinal-Recipient: rfc822; bob@example.org\nAction: failed\n"
+    b"Status: 5.1.1\n--b--\n")
 FIRES += [
+    ("payload.delivery_report", _DSN, CTX),
     ("impersonation.identity_proven", _PAYPAL, CTX),
     ("impersonation.identity_coherent", _PAYPAL, CTX),
     ("impersonation.identity_established", _PAYPAL, CTX),
@@ -346,6 +355,7 @@ FIRES += [
     ("payload.foreign_action_link", _FOREIGN, CTX),
 ]
 QUIET += [
+    ("payload.delivery_report", _PAYPAL, CTX, ZERO),
     ("impersonation.identity_proven", _NO_AR, CTX, ABSTAIN),
     ("impersonation.identity_proven", _SPOOF, CTX, ZERO),
     ("impersonation.identity_coherent", _LOOKALIKE, CTX, ZERO),
