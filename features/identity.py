@@ -64,6 +64,10 @@ class Identity:
     proven_org: str                     # from_org when authentication proves it, else ""
     how: str                            # "DKIM-aligned (d=paypal.com), DMARC pass"
     established: str                    # why the proven org is known ("" when it is not)
+    platform: bool                      # the From domain is a shared platform (free mail, help
+    #                                     desks, tenants, ESPs): a pass there proves no organisation
+    imitates: str                       # the protected, vendor or brand domain the sender's own
+    #                                     domain is a lookalike of ("" when none)
     claimed: tuple[str, ...]            # brands the message presents itself as
     unbacked: tuple[str, ...]           # claimed brands whose domains exclude the sender's org
     own_links: int                      # links on the sender's organisation
@@ -74,23 +78,32 @@ class Identity:
     foreign_actions: tuple[str, ...]    # "'Sign in' -> host" for action links on foreign/risky hosts
 
     @property
+    def proves_organisation(self) -> bool:
+        """Authentication proves an organisation, not just some user of a shared platform."""
+        return bool(self.proven_org) and not self.platform
+
+    @property
     def coherent(self) -> bool:
-        return bool(self.proven_org) and not self.unbacked and not self.foreign_links \
-            and not self.risky_links
+        # Honest mail links to other sites (a donation platform, a news article): only a
+        # sign-in, payment or document link that leaves the sender, or a risky host, breaks it.
+        return self.proves_organisation and not self.imitates and not self.unbacked \
+            and not self.foreign_actions and not self.risky_links
 
     def describe(self) -> str:
         """The sentence an analyst reads: "sent by paypal.com, DKIM-aligned (d=paypal.com),
         DMARC pass; every link on paypal.com"."""
         parts = [f"sent by {self.proven_org}, {self.how}"]
-        total = self.own_links + self.neutral_links + self.known_links
+        total = self.own_links + self.neutral_links + self.known_links + len(self.foreign_links)
         if not total:
             parts.append("no links")
         elif total == self.own_links:
             parts.append(f"every link on {self.proven_org}")
         else:
             extra = [w for n, w in ((self.neutral_links, "neutral mailing/CDN hosts"),
-                                    (self.known_links, "well-known sites")) if n]
-            parts.append(f"links on {self.proven_org} and " + " and ".join(extra))
+                                    (self.known_links, "well-known sites"),
+                                    (len(self.foreign_links), "other sites (no sign-in, payment "
+                                     "or document link among them)")) if n]
+            parts.append(f"links on {self.proven_org} and " + ", ".join(extra))
         if self.claimed:
             parts.append("presents itself as " + ", ".join(self.claimed))
         return "; ".join(parts)
@@ -134,7 +147,7 @@ def _claims(msg: ParsedMessage, ctx: Context, anchors: list[str]) -> tuple[str, 
     return tuple(dict.fromkeys(named))
 
 
-def _link_class(host: str, raw: str, org: str, ctx: Context, brand_domains: frozenset[str]) -> str:
+def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[str]) -> str:
     o = ctx.org
     lorg = registrable_domain(host)
     if is_ip_host(host) or is_punycode(raw) or host_matches(host, o.free_hosting) or \
@@ -144,10 +157,10 @@ def _link_class(host: str, raw: str, org: str, ctx: Context, brand_domains: froz
         return "own"
     if host_matches(host, o.neutral_link_hosts) or lorg in o.neutral_link_hosts:
         return "neutral"
-    if lorg in o.trusted_senders or lorg in o.popular_domains or lorg in brand_domains or \
+    if lorg in o.trusted_senders or lorg in o.popular_domains or lorg in watched or \
             domain_in(lorg, o.known_vendors) or lorg in o.protected_domains:
         return "known"
-    if lookalike_of(host, brand_domains) or (org and lookalike_of(host, frozenset((org,)))):
+    if lookalike_of(host, watched) or (org and lookalike_of(host, frozenset((org,)))):
         return "risky"
     return "foreign"
 
@@ -176,23 +189,34 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
     authenticated = bool(auth.source)
     proven = authenticated_domain(auth, from_dom) if from_dom and authenticated else ""
     org = proven or from_org
-    brand_domains = org_index(ctx.org).brand_domains
+    idx = org_index(ctx.org)
+    platform = bool(from_dom) and (host_matches(from_dom, ctx.org.shared_senders) is not None or
+                                   host_matches(from_dom, ctx.org.free_hosting) is not None)
+    # A lookalike matters against what the message claims to be: the organisation's own and its
+    # vendors' domains always, a brand's domains when the message presents itself as that brand
+    # (thousands of brands make typo-distance neighbours of honest domains: actblue / jetblue).
+    anchors: list[str] = []
+    for lk in msg.links[:_MAX_LINKS]:
+        anchor = " ".join((lk.anchor_text or "")[:_MAX_ANCHOR].split())
+        if anchor and policy().call_to_action.search(anchor) is not None:
+            anchors.append(anchor)
+    claimed = _claims(msg, ctx, anchors)
+    brand_domains = frozenset(d for b in claimed for d in ctx.org.brands.get(b, ()))
+    watched = idx.protected_and_vendors | brand_domains
+    imitates = (lookalike_of(from_dom, watched) or "") if from_dom and not platform else ""
     cta = policy().call_to_action
     own = neutral = known = 0
     foreign: list[str] = []
     risky: list[str] = []
     actions: list[str] = []
-    anchors: list[str] = []
     for lk in msg.links[:_MAX_LINKS]:
         anchor = " ".join((lk.anchor_text or "")[:_MAX_ANCHOR].split())
         is_action = bool(anchor) and cta.search(anchor) is not None
-        if is_action:
-            anchors.append(anchor)
         worst = ""
         for host, raw in link_hosts(lk):
             if not host:
                 continue
-            kind = _link_class(host, raw, org, ctx, brand_domains)
+            kind = _link_class(host, raw, org, ctx, watched)
             if kind == "risky":
                 risky.append(host)
             elif kind == "foreign":
@@ -205,14 +229,14 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
                 known += kind == "known"
         if is_action and worst:
             actions.append(f"'{anchor[:40]}' leads to {worst}")
-    claimed = _claims(msg, ctx, anchors)
     brands = ctx.org.brands
     unbacked = tuple(b for b in claimed if not (org and domain_in(org, brands.get(b, frozenset()))))
     return Identity(
         from_org=from_org, authenticated=authenticated, proven_org=proven,
         how=alignment_detail(auth, from_dom) if proven else "",
-        established=_established(proven, msg, ctx) if proven else "",
-        claimed=claimed, unbacked=unbacked, own_links=own, neutral_links=neutral,
+        established=_established(proven, msg, ctx) if proven and not platform and not imitates
+        else "",
+        platform=platform, imitates=imitates, claimed=claimed, unbacked=unbacked, own_links=own, neutral_links=neutral,
         known_links=known, foreign_links=tuple(dict.fromkeys(foreign)),
         risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)))
 
@@ -225,7 +249,9 @@ def identity_proven(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     ident = identity_of(msg, ctx)
     if not ident.authenticated:
         return None
-    return Evidence(1.0, f"{ident.proven_org}, {ident.how}") if ident.proven_org else Evidence(0.0)
+    if not ident.proves_organisation:
+        return Evidence(0.0)
+    return Evidence(1.0, f"{ident.proven_org}, {ident.how}")
 
 
 @signal("impersonation", "identity_coherent", 0.0,
@@ -256,6 +282,8 @@ def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
     ident = identity_of(msg, ctx)
     if not ident.from_org:
         return None
+    if ident.imitates:
+        return Evidence(1.0, f"{ident.imitates}, but is sent from the lookalike {ident.from_org}")
     if not ident.unbacked:
         return Evidence(0.0)
     by = ident.proven_org and f"sent by {ident.proven_org} ({ident.how})" or \

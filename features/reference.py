@@ -42,6 +42,7 @@ class Reference:
     free_page_hosts: frozenset[str]      # anyone can publish a page or file there
     url_shorteners: frozenset[str]
     replyto_services: frozenset[str]     # legitimately put another domain in Reply-To, or forward
+    shared_senders: frozenset[str]       # platforms where anyone sends under the platform's domain
     popular_rank: dict[str, int]         # registrable domain -> popularity rank (1 = most popular)
     brands: dict[str, frozenset[str]]    # brand name (lower-case) -> its organisational domains
     body_brands: frozenset[str]          # brand names safe to match in body text (not common words)
@@ -80,6 +81,7 @@ def load_reference() -> Reference:
         free_page_hosts=_hosts("free_page_hosts.txt"),
         url_shorteners=_hosts("url_shorteners.txt"),
         replyto_services=_hosts("replyto_services.txt"),
+        shared_senders=_hosts("shared_senders.txt"),
         popular_rank=popular,
         brands=brands,
         body_brands=body,
