@@ -18,6 +18,14 @@ separates the two:
   real, authenticated identity, the action link on a lookalike or unrelated host; a minority).
   Receipts and invoices sometimes add a free-mail Reply-To and one bank-detail sentence (``+bank``).
 
+``delivery_report`` is built differently (``_make_dsn``): real delivery-status notifications (RFC 3464
+reports in the layouts of Postfix, OpenSMTPD, Haraka and Sendmail, whose wording is copied, and of
+Exim, Gmail and Microsoft 365, written in their style), delay warnings and RFC 3834 auto-replies,
+from MAILER-DAEMON / postmaster of the user's own server or provider or of the correspondent's
+server, with a null Return-Path and the user's message returned; their twins keep the subjects and
+the systems' opening wording but carry a "messages on hold, release them here" call to action to a
+foreign host, and only a minority copy the message/delivery-status part.
+
 Header shapes (sending platform, client, receiver, Received chain, Reply-To, List-Unsubscribe ...)
 are drawn from one distribution for both classes, through labeling/synthetic.py's machinery, so
 header presence never tells the classes apart. Ground truth stays outside the message, as in
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import html as _html
+import quopri
 import random
 import textwrap
 from collections import namedtuple
@@ -44,10 +53,10 @@ from labeling import synthetic as syn
 from labeling.sources import LabelledSource
 from labeling.synthetic import SyntheticMessage, write_manifest, write_mbox
 
-LOOKALIKE_VERSION = 2      # bump when the output for a given seed changes (cached sources key on it)
+LOOKALIKE_VERSION = 3      # bump when the output for a given seed changes (cached sources key on it)
 FAMILIES: tuple[str, ...] = ("password_reset", "email_confirmation", "login_code_or_signin_alert", "invitation",
                              "order_receipt", "shipping_notice", "invoice_or_billing", "trial_or_subscription",
-                             "esignature_or_document_share", "newsletter")
+                             "esignature_or_document_share", "newsletter", "delivery_report")
 TRICKS: tuple[str, ...] = ("lookalike", "spoof", "freemail", "compromised", "foreign_link")
 DATA_DIR = Path(__file__).parent / "data" / "lookalikes"
 _START = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
@@ -56,10 +65,10 @@ _PASS = ("pass", "pass", "pass")
 
 @lru_cache(maxsize=1)
 def load_data() -> dict:
-    """templates.yaml, services.yaml and layouts.yaml, read once and checked (every template has a
-    family, subject, body and provenance block)."""
-    tpl, world, layouts = (yaml.safe_load((DATA_DIR / f"{n}.yaml").read_text(encoding="utf-8"))
-                           for n in ("templates", "services", "layouts"))
+    """templates.yaml, services.yaml, layouts.yaml and delivery.yaml, read once and checked (every
+    template has a family, subject, body and provenance block)."""
+    tpl, world, layouts, delivery = (yaml.safe_load((DATA_DIR / f"{n}.yaml").read_text(encoding="utf-8"))
+                                     for n in ("templates", "services", "layouts", "delivery"))
     if tuple(tpl["families"]) != FAMILIES:
         raise ValueError("templates.yaml families differ from lookalikes.FAMILIES")
     by_family: dict[str, list[dict]] = {f: [] for f in FAMILIES}
@@ -67,7 +76,8 @@ def load_data() -> dict:
         if t.get("family") not in by_family or not all(t.get(k) for k in ("provenance", "subject", "body")):
             raise ValueError(f"template {t.get('id')!r}: family, provenance, subject and body are required")
         by_family[t["family"]].append(t)
-    return {"families": tpl["families"], "templates": by_family, "world": world, "layouts": layouts}
+    return {"families": tpl["families"], "templates": by_family, "world": world, "layouts": layouts,
+            "delivery": delivery}
 
 
 # ================================================================================ who sends
@@ -581,6 +591,575 @@ def _make(rng: random.Random, family: str, twin: bool) -> SyntheticMessage:
     return SyntheticMessage(bytes(msg), "malicious" if twin else "benign", kind, legs, "en")
 
 
+# ================================================================================ delivery reports
+
+# Delivery-status notifications (RFC 3464 in an RFC 3462 multipart/report), delay warnings and
+# auto-replies, and twins that copy their subjects and wording to carry a "messages on hold /
+# release them here" lure. Wording: templates.yaml (family delivery_report); how each mail system
+# structures them, why mail bounces and the lure: delivery.yaml. The headers go through the same
+# synthetic.py machinery as above, drawn alike for both classes; only identity and the call to
+# action differ (and the DSN structure, which most twins lack).
+
+_Dsn = namedtuple("_Dsn", "style spec tpl notice reason own platform")
+
+
+def _fold_field(line: str, width: int = 78) -> str:
+    """A long DSN field or report line wrapped as MTAs do (continuation lines indented)."""
+    if len(line) <= width:
+        return line
+    return textwrap.fill(line, width, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+
+
+def _partner(rng: random.Random) -> tuple[str, str]:
+    """A correspondent organisation: (name, domain)."""
+    a, b, tlds = syn._BIZ_WORDS["en"]
+    first, second = syn._pick(rng, a), syn._pick(rng, b)
+    return f"{first.capitalize()} {second.capitalize()}", f"{first}{second}.{syn._pick(rng, tlds)}"
+
+
+def _m365_host(rng: random.Random) -> str:
+    return (f"{syn._pick(rng, ['PH0PR11', 'BN9PR03', 'DM6PR12', 'AM6PR02', 'DB9PR04', 'SA1PR10', 'CH3PR15'])}MB"
+            f"{rng.randint(1000, 9999)}.{syn._pick(rng, ['namprd11', 'namprd03', 'eurprd02', 'eurprd04'])}"
+            f".prod.outlook.com")
+
+
+def _dsn_context(rng: random.Random, d: _Dsn, when: datetime, rcpt) -> dict:
+    """Every placeholder of the notice templates, the returned message and the lure."""
+    dl = load_data()["delivery"]
+    pick = lambda xs: syn._pick(rng, xs)     # noqa: E731
+    rdom = rcpt.domain
+    partner_org, partner = _partner(rng)
+    to_first, to_last = syn._name(rng, "en")
+    to_addr = f"{syn._addr_style(rng, to_first, to_last)}@{partner}"
+    hosting = (f"{pick(['server', 'host', 'cp', 'box', 'web', 's', 'srv'])}{rng.randint(10, 999)}."
+               f"{pick(syn._HOSTING_COS)}")
+    own_host = f"{pick(dl['own_hosts'])}.{rdom}"
+    if d.style == "gmail":
+        host = "googlemail.com"
+    elif d.style == "m365":
+        host = _m365_host(rng)
+    elif d.own:
+        host = own_host
+    else:
+        host = hosting if d.platform == "hosting" else f"{pick(dl['remote_hosts'])}.{partner}"
+    if d.own or d.notice == "autoreply":       # the next hop was the correspondent's MX
+        eop = partner.replace(".", "-") + ".mail.protection.outlook.com"
+        google = pick(["aspmx.l.google.com", "alt1.aspmx.l.google.com", "alt2.aspmx.l.google.com"])
+        mx = syn._weighted(rng, [(f"{pick(dl['remote_hosts'])}.{partner}", 50), (eop, 25), (google, 25)])
+        mx_ip = syn._ip(rng, ["142.250", "142.251", "172.253", "64.233"] if "google" in mx else
+                        ["52.101", "52.102", "40.93"] if "outlook" in mx else None)
+    else:                                      # the correspondent's own server bounced after accepting
+        mx, mx_ip = f"{pick(dl['store_hosts'])}.{partner}", syn._private_ip(rng)
+    reason = d.reason
+    delay_h = pick([4, 4, 4, 12, 24]) if d.notice == "delayed" else 0
+    sent = when - (timedelta(hours=delay_h, minutes=rng.randint(0, 50)) if delay_h else
+                   timedelta(minutes=rng.randint(0, 30), seconds=rng.randint(5, 59)))
+    orig_subject, orig_body = pick(dl["returned"])
+    mid_host = {"gmail": "mail.gmail.com", "m365": host}.get(d.style, rdom)
+    orig_mid = (f"<CA{syn._alnum(rng, 44, syn._ALNUM + '_-')}@mail.gmail.com>" if d.style == "gmail" else
+                f"<{syn._hex(rng, 32, True)}@{mid_host}>" if d.style == "m365" else
+                pick([f"<{syn._uuid(rng)}@{rdom}>", f"<{sent.strftime('%Y%m%d%H%M%S')}.{syn._hex(rng, 12)}@{rdom}>",
+                      f"<{syn._hex(rng, 32)}@{rdom}>"]))
+    stage = reason.get("stage", "")
+    ctx = dict(
+        host=host, own_host=own_host, rdom=rdom, email=rcpt.email, sender=rcpt.email, first=rcpt.first,
+        user_name=rcpt.name, user_title=rcpt.title, org=rcpt.company, rcpt=to_addr, rcpt_user=to_addr.split("@")[0],
+        rcpt_domain=partner, to_first=to_first, to_name=f"{to_first} {to_last}", partner=partner,
+        partner_org=partner_org, mx=mx, mx_ip=mx_ip, client_ip=syn._ip(rng), status=reason["status"],
+        title=reason["title"], why=reason["why"].format(rcpt_domain=partner), fix=reason["fix"],
+        stage=stage, command=f"RCPT To:<{to_addr}>" if stage == "RCPT TO" else "DATA",
+        exim_stage=f"RCPT TO:<{to_addr}>" if stage == "RCPT TO" else "end of data",
+        delay_hours=str(delay_h), queue_days=str(pick([5, 5, 3, 4])), retry_hours=str(pick([24, 46, 47, 48])),
+        arrival=syn._hdate(sent + timedelta(seconds=rng.randint(0, 3))), orig_date=syn._hdate(sent), sent=sent,
+        orig_subject=orig_subject, orig_body=orig_body, orig_mid=orig_mid,
+        exim_id=f"1t{syn._alnum(rng, 4)}-{rng.randint(0, 9)}{syn._alnum(rng, 5)}-{syn._alnum(rng, 2)}",
+        qid=syn._alnum(rng, 11, "BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789") if syn._chance(rng, 0.5)
+        else syn._hex(rng, 10, True),
+        client=f"{pick(['ws', 'pc', 'laptop'])}-{rng.randint(10, 999)}.corp.{rdom}" if d.own else own_host,
+        help_url=(dl["google_help"].format(help=reason["help"]) if d.style == "gmail" and reason.get("help") else
+                  dl["microsoft_help"] if d.style == "m365" else ""),
+        # auto-replies: the correspondent (or their helpdesk) answers
+        away_name=f"{to_first} {to_last}", away_first=to_first, away_local=to_addr.split("@")[0],
+        away_title=pick(dl["away_titles"]), colleague=" ".join(syn._name(rng, "en")), phone=syn._phone(rng, "en"),
+        back=(when + timedelta(days=rng.randint(2, 16))).strftime(pick(["%A, %d %B", "%B %d", "%d/%m/%Y", "%A %B %d"])),
+        ticket=f"{pick(dl['ticket_prefixes'])}{syn._digits(rng, rng.randint(5, 7))}", days=str(pick([1, 2, 3])),
+        partner_url=pick([f"https://support.{partner}/requests/{syn._digits(rng, 6)}",
+                          f"https://www.{partner}/support/tickets/{syn._digits(rng, 6)}"]),
+        # the lure
+        n=str(rng.randint(2, 9)), hours=str(pick([24, 48, 72, 12])), lab=_label(rdom),
+        deadline=(when + timedelta(days=rng.randint(1, 3))).strftime(pick(["%B %d, %Y", "%d/%m/%Y", "%Y-%m-%d"])))
+    ctx["colleague_email"] = f"{'.'.join(syn._local(x) for x in ctx['colleague'].split())}@{partner}"
+    ctx["reply"] = (pick(reason["smtp"]) if reason.get("smtp") else reason["local"]).format(**ctx)
+    return ctx
+
+
+def _report(d: _Dsn, ctx: dict) -> str:
+    fmt = d.tpl.get("report", {}).get("smtp" if d.reason.get("smtp") else "local", "")
+    lines = fmt.format(**ctx).split("\n")
+    return "\n".join(_fold_field(x, 79) if d.style == "postfix" else x for x in lines)
+
+
+def _status_fields(d: _Dsn, ctx: dict, rng: random.Random) -> str:
+    """The message/delivery-status part's fields, as each system writes them."""
+    act = "failed" if d.notice == "failed" else "delayed"
+    remote, st, rc = bool(d.reason.get("smtp")), ctx["status"], ctx["rcpt"]
+    retry = syn._hdate(ctx["sent"] + timedelta(days=int(ctx["queue_days"])))
+    last = syn._hdate(ctx["sent"] + timedelta(hours=int(ctx["delay_hours"] or 0), seconds=rng.randint(20, 900)))
+    x = {"postfix": ([f"Reporting-MTA: dns; {ctx['host']}", f"X-Postfix-Queue-ID: {ctx['qid']}",
+                      f"X-Postfix-Sender: rfc822; {ctx['sender']}", f"Arrival-Date: {ctx['arrival']}"],
+                     [f"Final-Recipient: rfc822; {rc}"]
+                     + ([f"Original-Recipient: rfc822;{rc}"] if syn._chance(rng, 0.5) else [])
+                     + [f"Action: {act}", f"Status: {st}"]
+                     + ([f"Remote-MTA: dns; {ctx['mx']}", f"Diagnostic-Code: smtp; {ctx['reply']}"] if remote else
+                        [f"Diagnostic-Code: X-Postfix; {ctx['reply']}"])
+                     + ([f"Will-Retry-Until: {retry}"] if act == "delayed" else [])),
+         "sendmail": ([f"Reporting-MTA: dns; {ctx['host']}", f"Received-From-MTA: DNS; {ctx['client']}",
+                       f"Arrival-Date: {ctx['arrival']}"],
+                      [f"Final-Recipient: RFC822; {rc}", f"Action: {act}", f"Status: {st}"]
+                      + ([f"Remote-MTA: DNS; {ctx['mx']}", f"Diagnostic-Code: SMTP; {ctx['reply']}"] if remote else [])
+                      + [f"Last-Attempt-Date: {last}"] + ([f"Will-Retry-Until: {retry}"] if act == "delayed" else [])),
+         "opensmtpd": ([f"Reporting-MTA: dns; {ctx['host']}"],
+                       [f"Final-Recipient: rfc822; {rc}", f"Action: {act}", f"Status: {st}"]),
+         "haraka": ([f"Original-Envelope-Id: {ctx['orig_mid']}", f"Reporting-MTA: dns;{ctx['host']}",
+                     f"Arrival-Date: {ctx['arrival']}"],
+                    [f"Final-Recipient: rfc822;{rc}", f"Action: {act}", f"Status: {st}"]
+                    + ([f"Remote-MTA: dns; {ctx['mx']}", f"Diagnostic-Code: smtp;{ctx['reply']}"] if remote else [])),
+         "gmail": (["Reporting-MTA: dns; googlemail.com", f"Received-From-MTA: dns; {ctx['sender']}",
+                    f"Arrival-Date: {ctx['arrival']}", f"X-Original-Message-ID: {ctx['orig_mid']}"],
+                   [f"Final-Recipient: rfc822; {rc}", f"Action: {act}", f"Status: {st}"]
+                   + ([f"Remote-MTA: dns; {ctx['mx']}. ({ctx['mx_ip']}, the server for the domain "
+                       f"{ctx['rcpt_domain']}.)"] if remote else [])
+                   + [f"Diagnostic-Code: smtp; {ctx['reply']}", f"Last-Attempt-Date: {last}"]
+                   + ([f"Will-Retry-Until: {retry}"] if act == "delayed" else [])),
+         "m365": ([f"Reporting-MTA: dns;{ctx['host']}", f"Received-From-MTA: dns;{_m365_host(rng)}",
+                   f"Arrival-Date: {ctx['arrival']}"],
+                  [f"Final-Recipient: rfc822;{rc}", f"Action: {act}", f"Status: {st}",
+                   f"Diagnostic-Code: smtp;{ctx['reply']}"]
+                  + ([f"Remote-MTA: dns;{ctx['mx']}"] if remote else [])
+                  + [f"X-Display-Name: {syn._ascii(ctx['to_name'])}"]),
+         "exim": ([f"Reporting-MTA: dns; {ctx['host']}"],
+                  [f"Action: {act}", f"Final-Recipient: rfc822;{rc}", f"Status: {st}"]
+                  + ([f"Remote-MTA: dns; {ctx['mx']}", f"Diagnostic-Code: smtp; {ctx['reply']}"] if remote else []))}
+    per_msg, per_rcpt = x.get(d.style, x["postfix"])
+    return "\n".join(_fold_field(f) for f in per_msg) + "\n\n" + "\n".join(_fold_field(f) for f in per_rcpt) + "\n"
+
+
+def _hl(name: str, value: str) -> str:
+    """One header line as the generator writes it (non-ASCII values as encoded words)."""
+    return syn._POLICY.fold_binary(name, value).decode("ascii")
+
+
+def _returned(rng: random.Random, d: _Dsn, ctx: dict, headers_only: bool) -> str:
+    """The user's message as it comes back: its headers, and its body unless only headers return."""
+    sent, rdom = ctx["sent"], ctx["rdom"]
+    d8 = syn._hdate(sent)
+    if d.style == "gmail":
+        recv = [f"by 2002:a05:{syn._hex(rng, 4)}:{syn._hex(rng, 4)}:b0:{syn._hex(rng, 3)}:{syn._hex(rng, 4)}:"
+                f"{syn._hex(rng, 4)} with SMTP id {syn._alnum(rng, 12, 'abcdefghijklmnopqrstuvwxyz0123456789')}; {d8}"]
+    elif d.style == "m365":
+        mbx = _m365_host(rng)
+        ll = lambda: ":".join(syn._hex(rng, 4) for _ in range(4))     # noqa: E731
+        recv = [f"from {mbx} ([fe80::{ll()}]) by {mbx} ([fe80::{ll()}%{rng.randint(3, 7)}]) with mapi id "
+                f"15.20.{rng.randint(7000, 8300)}.{rng.randint(1, 40):03d}; {d8}"]
+    else:
+        recv = [f"from [{syn._private_ip(rng)}] (unknown [{syn._ip(rng)}]) by {ctx['own_host']} (Postfix) with "
+                f"ESMTPSA id {ctx['qid']} for <{ctx['rcpt']}>; {d8}"]
+        if not d.own:         # it crossed to the correspondent's server before bouncing
+            recv.insert(0, f"from {ctx['own_host']} ({ctx['own_host']} [{ctx['client_ip']}]) by {ctx['host']} with "
+                           f"ESMTPS id {syn._alnum(rng, 12)} for <{ctx['rcpt']}>; {d8}")
+    h = []
+    if d.style not in ("gmail", "m365"):
+        h.append(("Return-Path", f"<{ctx['sender']}>"))
+    h += [("Received", r) for r in recv]
+    if syn._chance(rng, 0.4):
+        h.append(("DKIM-Signature", syn._dkim_signature(rng, rdom, sent, "from:to:subject:date:message-id")))
+    frm = str(Address(display_name=ctx["user_name"], addr_spec=ctx["sender"])) if syn._chance(rng, 0.85) else \
+        ctx["sender"]
+    to = str(Address(display_name=ctx["to_name"], addr_spec=ctx["rcpt"])) if syn._chance(rng, 0.5) else ctx["rcpt"]
+    h += [("MIME-Version", "1.0"), ("From", frm), ("To", to), ("Subject", ctx["orig_subject"]), ("Date", d8),
+          ("Message-ID", ctx["orig_mid"])]
+    body = "\n".join(textwrap.fill(x, 72, break_long_words=False, break_on_hyphens=False) if len(x) > 76 else x
+                     for x in ctx["orig_body"].format(**ctx).split("\n"))
+    if syn._chance(rng, 0.5):
+        body += f"\n\n--\n{ctx['user_name']}\n" + (f"{ctx['user_title']}\n" if ctx["user_title"] else "") + ctx["org"]
+    ascii_ = body.isascii()
+    h += [("Content-Type", syn._pick(rng, ['text/plain; charset="UTF-8"', "text/plain; charset=utf-8; format=flowed"])
+           if not ascii_ else syn._pick(rng, ['text/plain; charset="us-ascii"', 'text/plain; charset="UTF-8"'])),
+          ("Content-Transfer-Encoding", "quoted-printable" if not ascii_ else "7bit")]
+    head = "".join(_hl(k, v) for k, v in h)
+    if headers_only:
+        return head
+    enc = quopri.encodestring(body.encode("utf-8")).decode("ascii") if not ascii_ else body
+    return head + "\n" + enc + "\n"
+
+
+def _leaf(ctype: str, text: str, desc: str = "", charset: str = "us-ascii") -> str:
+    """One text part: headers and body, 7bit when it can be, else quoted-printable UTF-8."""
+    plain = text.isascii() and max(map(len, text.split("\n"))) < 990
+    head = f"Content-Description: {desc}\n" if desc else ""
+    head += f"Content-Type: {ctype}; charset={charset if plain else 'utf-8'}\n"
+    if not plain:
+        head += "Content-Transfer-Encoding: quoted-printable\n"
+        text = quopri.encodestring(text.encode("utf-8")).decode("ascii")
+    return f"{head}\n{text}"
+
+
+def _multipart(boundary: str, parts: list[str], preamble: str = "") -> str:
+    out = f"{preamble}\n\n" if preamble else ""
+    return out + "".join(f"--{boundary}\n{p}{'' if p.endswith(chr(10)) else chr(10)}\n" for p in parts) + \
+        f"--{boundary}--\n"
+
+
+def _dsn_boundary(rng: random.Random, kind: str, ctx: dict, s) -> str:
+    unix = int(ctx["sent"].timestamp()) + rng.randint(60, 20000)
+    return {"postfix": f"{ctx['qid']}.{unix}/{ctx['host']}",
+            "opensmtpd": f"{rng.randint(10 ** 15, 10 ** 16 - 1)}/{ctx['host']}",
+            "haraka": f"boundary_{syn._uuid(rng)}",
+            "gmail": f"000000000000{syn._hex(rng, 16)}",
+            "m365": f"_000_{syn._alnum(rng, 30, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}_",
+            "exim": f"{unix}-eximdsn-{rng.randint(100000000, 2147483647)}"}.get(kind) or syn._boundary(rng, s.client, s)
+
+
+def _html_block(kind: str, **kw) -> str:
+    b = load_data()["delivery"]["html"]["blocks"]
+    if "text" in kw:
+        kw["text"] = _html.escape(kw["text"], quote=False).replace("\n", "<br>")
+    return b[kind].format(**kw)
+
+
+def _dsn_html(blocks: list, shell: str) -> str:
+    """The HTML alternative: blocks ('h'|'p'|'pre'|'small', text), ('link'|'cta', url, label), ('rows', [(k, v)])."""
+    b = load_data()["delivery"]["html"]
+    inner = []
+    for blk in blocks:
+        if blk[0] in ("link", "cta"):
+            inner.append(_html_block(blk[0], url=_html.escape(blk[1]), label=_html.escape(blk[2], quote=False)))
+        elif blk[0] == "rows":
+            rows = "".join(b["blocks"]["row"].format(k=_html.escape(k), v=_html.escape(v)) for k, v in blk[1])
+            inner.append(_html_block("rows", rows=rows))
+        else:
+            inner.append(_html_block(blk[0], text=blk[1]))
+    return b["shells"][shell].format(inner="\n".join(inner)) + "\n"
+
+
+def _legit_html(d: _Dsn, ctx: dict) -> list:
+    out = []
+    for el in d.tpl.get("html", []):
+        (key, val), = el.items()
+        if key == "help":
+            if ctx["help_url"]:
+                out.append(("link", ctx["help_url"], val))
+        elif key == "rows":
+            out.append(("rows", [(k, v.format(**ctx)) for k, v in val]))
+        else:
+            out.append((key, val.format(**ctx)))
+    return out
+
+
+def _twin_url(rng: random.Random, trick: str, sender_org: str, ctx: dict) -> str:
+    """Where the lure's call to action leads: a lookalike of the user's domain or mail provider, a
+    free page host, a compromised site or an attacker's own host."""
+    world, lure = load_data()["world"], load_data()["delivery"]["lure"]
+    tok = syn._pick(rng, [syn._alnum(rng, 32), syn._hex(rng, 40), syn._uuid(rng)])
+    b64 = base64.urlsafe_b64encode(ctx["email"].encode()).decode().rstrip("=")
+    path = syn._pick(rng, lure["paths"]).format(tok=tok, b64=b64, email=ctx["email"], n=rng.randint(100, 99999))
+    lab, word = ctx["lab"], syn._pick(rng, world["scam_words"])
+    if trick == "lookalike" and syn._chance(rng, 0.6):
+        return f"https://{_sub(rng, sender_org, lure['mail_subs'])}{path}"
+    how = syn._weighted(rng, [("lookalike_org", 30), ("lookalike_provider", 20), ("free", 25), ("compromised", 15),
+                              ("scam", 10)])
+    if how == "lookalike_org":
+        return f"https://{_sub(rng, syn._lookalike(rng, ctx['rdom']), lure['mail_subs'])}{path}"
+    if how == "lookalike_provider":
+        lk = syn._lookalike(rng, syn._pick(rng, lure["providers"]))
+        return f"https://{_sub(rng, lk, ['login', 'mail', 'portal', ''])}{path}"
+    if how == "free":
+        return syn._pick(rng, world["free_pages"]).format(x=f"{lab}-{word}{rng.randint(1, 99)}", y=syn._alnum(rng, 8),
+                                                          token=syn._alnum(rng, 40))
+    if how == "compromised":
+        kit = syn._pick(rng, world["kit_paths"]).format(n=f"{rng.randint(1, 12):02d}", x=syn._alnum(rng, 7))
+        return f"https://{syn._pick(rng, ['', 'www.'])}{syn._biz_domain(rng, 'en')}{kit}"
+    tld = syn._pick(rng, world["scam_tlds"])
+    host = syn._pick(rng, [f"{lab}-mail{rng.randint(1, 99)}.{tld}", f"mail-{word}.{tld}", syn._scam_domain(rng)])
+    return f"https://{host}{path}"
+
+
+def _twin_notice(rng: random.Random, d: _Dsn, ctx: dict, url: str) -> tuple[str, list]:
+    """The twin's text and HTML blocks: the imitated system's own opening paragraphs, then the lure
+    (held incoming mail, or the user's message failed and needs a sign-in), the call to action, an
+    urgency line and a footer."""
+    lure = load_data()["delivery"]["lure"]
+    paras = [p for p in d.tpl["body"].rstrip("\n").split("\n\n")]
+    intro = paras[:next((i for i, p in enumerate(paras) if "{report}" in p), len(paras))]
+    held = syn._chance(rng, 0.6)
+    if held:       # the system's greeting (and warning banner); its words about the user's own message do not fit
+        intro = intro[:2] if len(intro) > 1 and intro[1].lstrip()[:1] in "#*" else intro[:1]
+        intro = [p for p in intro if not any(k in p for k in ("{rcpt}", "{why}", "{orig_subject}", "{help_url}"))]
+    else:
+        if not syn._chance(rng, 0.5):
+            intro = [p for p in intro if "{help_url}" not in p]
+        intro = intro[:rng.randint(1, 3)]
+    intro = [p.format(**ctx) for p in intro]
+    label = syn._pick(rng, lure["cta"])
+    deceive = syn._chance(rng, 0.12)
+    shown = f"https://mail.{ctx['rdom']}/{syn._pick(rng, ['release', 'quarantine', 'owa'])}" if deceive else url
+    text, html = list(intro), [("h", intro[0].strip(" *"))] + [("p", p) for p in intro[1:]] if intro else []
+    if held:
+        text.append(syn._pick(rng, lure["held"]).format(**ctx))
+        rows = []
+        for _ in range(int(ctx["n"]) if int(ctx["n"]) <= 5 else rng.randint(3, 5)):
+            f, l_ = syn._name(rng, "en")
+            subj = syn._pick(rng, lure["held_subjects"]).format(inv=syn._digits(rng, 5),
+                                                                doc=syn._pick(rng, lure["held_docs"]))
+            when = (ctx["sent"] - timedelta(minutes=rng.randint(30, 2400))).strftime("%d/%m/%Y %H:%M")
+            rows.append((f"{f} {l_} <{syn._addr_style(rng, f, l_)}@{syn._biz_domain(rng, 'en')}>", subj, when))
+        intro_line = syn._pick(rng, lure["intro_held"])
+        text.append(intro_line + "\n" + "\n".join(f"  {w}  {a}  \"{s}\"" for a, s, w in rows))
+        html += [("p", text[-2]), ("p", intro_line), ("rows", [(w, f"{a} - {s}") for a, s, w in rows])]
+    else:
+        text.append(_report(d, ctx) if d.tpl.get("report") else ctx["rcpt"])
+        text.append(syn._pick(rng, lure["retry"]).format(**ctx))
+        html += [("pre", text[-2]), ("p", text[-1])]
+    style = rng.randrange(4)
+    text.append([f"{label}: {url}", f"{label}\n{url}", f"{label} <{url}>", f"{label} [ {url} ]"][style])
+    html.append(("cta", url, label))
+    if deceive:
+        html.append(("p", f"Or open {shown} in your browser."))
+        html.append(("link", url, shown))
+    for key in ("urgency", "footer"):
+        line = syn._pick(rng, lure[key]).format(**ctx)
+        if line:
+            text.append(line)
+            html.append(("small" if key == "footer" else "p", line))
+    return "\n\n".join(text) + "\n", html
+
+
+def _dsn_twin_auth(rng: random.Random) -> tuple:
+    """A twin's own (lookalike or compromised) domain, authenticated for itself: SPF aligned, DKIM
+    often missing (small domains and mail-system senders seldom sign), so DMARC passes through SPF
+    or there is no record."""
+    return syn._weighted(rng, [(_PASS, 55), (("pass", "none", "pass"), 15), (("pass", "none", "none"), 20),
+                               (("pass", "pass", "none"), 10)])
+
+
+def _reply_client(rng: random.Random, platform: str, tpl: dict) -> str:
+    """The client an auto-reply leaves through: the mailbox's server-side responder (a helpdesk's is
+    a script)."""
+    if tpl.get("sender", {}).get("local") == "support":
+        return "none"
+    return syn._weighted(rng, {"microsoft": [("outlook", 60), ("owa", 40)], "google": [("gmail", 1)],
+                               "postfix": [("none", 60), ("roundcube", 40)],
+                               "hosting": [("none", 60), ("roundcube", 40)]}[platform])
+
+
+def _dsn_sender(rng: random.Random, d: _Dsn, ctx: dict, twin: bool) -> tuple:
+    """(synthetic._Sender, trick, the domain it speaks for, null envelope?)"""
+    dl, world = load_data()["delivery"], load_data()["world"]
+    spec_s = d.tpl["sender"]
+    display, local = spec_s["display"].format(**ctx), spec_s["local"].format(**ctx)
+    if not twin:
+        client = _reply_client(rng, d.platform, d.tpl) if d.notice == "autoreply" else "none"
+        if d.style == "gmail":
+            s = syn._sender(rng, display, f"{local}@googlemail.com", "brand", auth=_PASS, platform="google",
+                            client=client, internal=True)
+            s.dkim_domain = "googlemail.com"
+            return s, "none", "googlemail.com", True
+        if d.style == "m365":
+            tenant = f"{ctx['lab']}{syn._pick(rng, ['', '365', 'corp'])}.onmicrosoft.com"
+            dom = ctx["rdom"] if syn._chance(rng, 0.7) else tenant
+            s = syn._sender(rng, display, f"{local}@{dom}", "brand", auth=("none", "none", "none"),
+                            platform="microsoft", client=client, internal=True)
+            s.dkim_domain = ""
+            return s, "none", dom, True
+        if d.notice == "autoreply":
+            s = syn._sender(rng, display, f"{local}@{ctx['partner']}", "partner", auth=_auth(rng, True),
+                            platform=d.platform, client=client)
+            s.dkim_domain = ctx["partner"] if s.auth[1] == "pass" else ""
+            return s, "none", ctx["partner"], syn._chance(rng, 0.4)
+        host = ctx["host"]
+        if d.own:
+            s = syn._sender(rng, display, f"{local}@{host}", "brand", auth=("none", "none", "none"),
+                            platform=d.platform, client=client, internal=True)
+            s.dkim_domain = ctx["rdom"] if syn._chance(rng, 0.25) else ""
+            s.helo, s.ip = host, syn._private_ip(rng)
+        else:
+            auth = syn._weighted(rng, [(("pass", "none", "pass"), 35), (("pass", "none", "none"), 30), (_PASS, 30),
+                                       (("neutral", "none", "none"), 5)])
+            s = syn._sender(rng, display, f"{local}@{host}", "partner", auth=auth, platform=d.platform, client=client)
+            s.dkim_domain = _org(host) if auth[1] == "pass" else ""
+            s.helo = host
+        return s, "none", _org(host), True
+    lure = dl["lure"]
+    trick = syn._weighted(rng, dl["tricks"][d.platform])
+    client = _reply_client(rng, d.platform, {}) if syn._chance(rng, dl["twin_client"]) else "none"
+    if syn._chance(rng, 0.25) or not display:
+        display = syn._pick(rng, lure["displays"]).format(**ctx)
+    if syn._chance(rng, 0.4):
+        local = syn._pick(rng, lure["locals"])
+    kw = dict(platform=d.platform, client=client)
+    if trick == "lookalike":
+        lk = syn._lookalike(rng, ctx["rdom"] if syn._chance(rng, 0.7) else
+                            syn._pick(rng, ["googlemail.com", "outlook.com", "microsoft.com", "office365.com"]))
+        s = syn._sender(rng, display, f"{local}@{_sub(rng, lk, ['', '', 'mail', 'mx'])}", "lookalike",
+                        auth=_dsn_twin_auth(rng), **kw)
+        s.dkim_domain, org = _org(lk) if s.auth[1] == "pass" else "", lk
+    elif trick == "spoof":
+        s = syn._sender(rng, display, f"{local}@{syn._pick(rng, [ctx['rdom'], ctx['own_host']])}", "spoof", **kw)
+        org = ctx["rdom"]
+    elif trick == "freemail":
+        fm = syn._pick(rng, world["free_mail_by_platform"][d.platform])
+        user = syn._pick(rng, lure["free_users"]).format(n=rng.randint(1, 99), lab=ctx["lab"])
+        s = syn._sender(rng, display, f"{user}@{fm}", "freemail", auth=_PASS, **kw)
+        s.dkim_domain, org = fm, fm
+    elif trick == "compromised":
+        org = syn._biz_domain(rng, "en")
+        user = local if syn._chance(rng, 0.4) else syn._pick(rng, world["compromised_locals"] + [_person(rng)])
+        s = syn._sender(rng, display, f"{user}@{org}", "compromised", auth=_dsn_twin_auth(rng), **kw)
+        s.dkim_domain = org if s.auth[1] == "pass" else ""
+    else:                                                  # foreign_link: the organisation's own, authenticated
+        s = syn._sender(rng, display, f"{local}@{ctx['rdom']}", "brand", auth=_auth(rng, True), **kw)
+        s.dkim_domain, org = ctx["rdom"], ctx["rdom"]
+    null = d.platform in ("postfix", "hosting") and syn._chance(rng, dl["twin_null_sender"])
+    if null:                                               # MAIL FROM:<>: SPF is checked on the HELO name
+        s.auth = (syn._pick(rng, ["pass", "pass", "none"]),) + tuple(s.auth[1:])
+    return s, trick, org, null
+
+
+def _fix_trace(rng: random.Random, msg: EmailMessage, s, envelope: str, null: bool, drop_ar: bool, local_bounce: bool,
+               ctx: dict) -> None:
+    """Return-Path on top (empty for a null sender, whose SPF the receiver checked on the HELO
+    name), no authentication headers where the receiver stamps none, and the Received line an MTA
+    writes for a bounce it generated itself (no client submitted it)."""
+    helo, out = s.helo, []
+    for k, v in msg._headers:
+        if k == "Return-Path" or (drop_ar and k in ("Authentication-Results", "ARC-Authentication-Results",
+                                                      "Received-SPF")):
+            continue
+        if null and k in ("Authentication-Results", "ARC-Authentication-Results"):
+            v = v.replace(f"smtp.mailfrom=postmaster@{helo}", f"smtp.helo={helo}").replace(
+                f"smtp.mailfrom={helo}", f"smtp.helo={helo}")
+        elif null and k in ("Received-SPF", "Received"):
+            v = v.replace(f"envelope-from=postmaster@{helo};", "envelope-from=<>;").replace(
+                f"(envelope-from <postmaster@{helo}>)", "(envelope-from <>)")
+        if local_bounce and k == "Received" and f"by {helo} (Postfix) with ESMTPSA" in v:
+            v = f"by {helo} (Postfix) id {ctx['qid']}; {v.rsplit('; ', 1)[-1]}"
+        elif local_bounce and k == "Received" and f"by {helo} with esmtpsa" in v:
+            v = (f"from mailnull by {helo} with local (Exim 4.9{rng.randint(6, 8)}) id {ctx['exim_id']}; "
+                 f"{v.rsplit('; ', 1)[-1]}")
+        out.append((k, v))
+    msg._headers = [("Return-Path", "<>" if null else f"<{envelope}>")] + out
+
+
+def _gateway_of(msg: EmailMessage) -> str:
+    ar = next((v for k, v in msg._headers if k == "Authentication-Results"), "")
+    return "google" if ar.startswith("mx.google.com") else "eop" if "compauth=" in ar else "postfix"
+
+
+def _make_dsn(rng: random.Random, twin: bool) -> SyntheticMessage:
+    data = load_data()
+    dl = data["delivery"]
+    styles = [(k, v["weight"]) for k, v in dl["styles"].items() if not (twin and k == "autoreply")]
+    style = syn._weighted(rng, styles)
+    spec = dl["styles"][style]
+    tpl = syn._pick(rng, [t for t in data["templates"]["delivery_report"] if t["style"] == style])
+    notice = tpl["notice"]
+    reasons = [r for r in dl["reasons"] if r["kind"] == ("failed" if twin or notice == "autoreply" else notice)]
+    own = twin or syn._chance(rng, spec["own"])      # a twin speaks for the user's own mail system
+    if not own and notice != "autoreply":        # a remote server that accepted the mail knows its domain
+        reasons = [r for r in reasons if r["status"] != "5.4.4"]
+    d = _Dsn(style, spec, tpl, notice, syn._pick(rng, reasons), own, syn._weighted(rng, spec["platform"]))
+    when = _when(rng)
+    rcpt = syn._staff(rng, "en", syn._pick(rng, ["other", "finance", "assistant", "it"]))
+    ctx = _dsn_context(rng, d, when, rcpt)
+    s, trick, sender_org, null = _dsn_sender(rng, d, ctx, twin)
+    envelope = s.envelope
+    if null:
+        s.envelope = f"postmaster@{s.helo}"
+    # ---- body
+    kind_tag, has_status = "", False
+    if twin:
+        url = _twin_url(rng, trick, sender_org, ctx)
+        text, blocks = _twin_notice(rng, d, ctx, url)
+        shell = {"gmail": "google", "m365": "microsoft"}.get(style, "plain")
+        html = _dsn_html(blocks, shell)
+        has_status = spec["container"] and syn._chance(rng, dl["twin_dsn"])
+        fmt = "report" if has_status else syn._weighted(rng, [("alt", 50), ("html", 35), ("plain", 15)])
+    else:
+        text = tpl["body"].format(**ctx, report=_report(d, ctx))
+        html = _dsn_html(_legit_html(d, ctx), {"gmail": "google", "m365": "microsoft"}.get(style, "plain")) \
+            if tpl.get("html") and syn._chance(rng, spec["html"]) else ""
+        has_status = notice != "autoreply" and not syn._chance(rng, spec["plain"])
+        fmt = "report" if has_status else "plain" if not html else "alt"
+        kind_tag = "+autoreply" if notice == "autoreply" else "+dsn" if has_status else "+plain"
+        if notice != "autoreply" and not has_status:            # legacy bounce: the message quoted after the notice
+            full = notice == "failed"
+            what = "the message, including all the headers," if full else "the message's headers"
+            text += f"\n------ A copy of {what} follows ------\n\n" + _returned(rng, d, ctx, headers_only=not full)
+    charset = "us-ascii" if style in ("postfix", "opensmtpd", "haraka", "sendmail", "exim") else "UTF-8"
+    if fmt == "report":
+        kind_tag = kind_tag or "+dsn"
+        b = _dsn_boundary(rng, spec["boundary"], ctx, s)
+        desc = spec["desc"]
+        first = _leaf("text/plain", text, desc["notice"], charset)
+        if html:
+            b2 = _dsn_boundary(rng, spec["boundary"], ctx, s)
+            b2 = b2 if b2 != b else b2 + "_alt"
+            first = f'Content-Type: multipart/alternative; boundary="{b2}"\n\n' + _multipart(
+                b2, [_leaf("text/plain", text, "", charset), _leaf("text/html", html, "", charset)])
+        parts = [first, (f"Content-Description: {desc['status']}\n" if desc["status"] else "") +
+                 "Content-Type: message/delivery-status\n\n" + _status_fields(d, ctx, rng)]
+        if not twin or syn._chance(rng, 0.4):
+            full = not twin and syn._chance(rng, spec["returned_full"])
+            dsc = desc["full" if full else "headers"]
+            parts.append((f"Content-Description: {dsc}\n" if dsc else "") +
+                         f"Content-Type: {'message/rfc822' if full else 'text/rfc822-headers'}\n\n" +
+                         _returned(rng, d, ctx, headers_only=not full))
+        body = _multipart(b, parts, spec["preamble"])
+        ctype = f'multipart/{spec["container"]}; ' + \
+                ('report-type=delivery-status; ' if spec["container"] == "report" else "") + f'boundary="{b}"'
+        content = [("MIME-Version", "1.0"), ("Content-Type", ctype)] + \
+            ([("Content-Transfer-Encoding", spec["top_cte"])] if spec["top_cte"] else [])
+    elif fmt == "alt":
+        b = syn._boundary(rng, s.client, s)
+        body = _multipart(b, [_leaf("text/plain", text, "", "UTF-8"), _leaf("text/html", html, "", "UTF-8")])
+        content = [("MIME-Version", "1.0"), ("Content-Type", f'multipart/alternative; boundary="{b}"')]
+    else:
+        leaf = _leaf("text/html" if fmt == "html" else "text/plain", html if fmt == "html" else text, "", charset)
+        head, _, body = leaf.partition("\n\n")
+        content = [("MIME-Version", "1.0")] + [tuple(x.split(": ", 1)) for x in head.split("\n")]
+    # ---- headers: drawn alike for both classes
+    subject = syn._pick(rng, tpl["subject"]).format(**ctx)
+    if twin and syn._chance(rng, 0.3):
+        subject = syn._pick(rng, dl["lure"]["subjects"]).format(**ctx)
+    extra = [(name, value.format(**ctx)) for name, value, p in spec["headers"] if syn._chance(rng, p)]
+    msg = EmailMessage(policy=syn._POLICY)
+    for k, v in content:
+        msg._headers.append((k, v))
+    to = str(Address(display_name=rcpt.name, addr_spec=rcpt.email)) if syn._chance(rng, 0.25) else rcpt.email
+    syn._assemble_headers(rng, msg, s, [to], [], subject, when, "en", None, "", [], extra, has_status)
+    del msg["X-Originating-IP"]
+    gw = _gateway_of(msg)
+    if twin:
+        drop_ar = gw != "google" and syn._chance(rng, dl["twin_no_ar"])
+    elif style in ("gmail", "m365"):
+        drop_ar = not syn._chance(rng, dl["own_provider_ar"][style])
+    else:
+        drop_ar = own
+    if s.client == "none":       # an MTA or a script: no mail client to name (either class)
+        del msg["X-Mailer"]
+    if style == "gmail" and not twin:
+        mid = f"<{syn._hex(rng, 8)}.{syn._hex(rng, 4)}0220.{syn._hex(rng, 5)}.{syn._hex(rng, 4)}.GMR@mx.google.com>"
+        msg._headers = [(k, mid if k == "Message-ID" else v) for k, v in msg._headers]
+    mta_made = not twin and notice != "autoreply" and style not in ("gmail", "m365")
+    _fix_trace(rng, msg, s, envelope, null, drop_ar, mta_made, ctx)
+    raw = "".join(_hl(k, v) for k, v in msg._headers) + "\n" + body
+    legs = dict.fromkeys(syn.CONCEPTS, False)
+    if twin:
+        legs.update(impersonation=True, payload=True, goal=True)
+    kind = f"delivery_report/{'twin' if twin else 'legit'}/{trick}{kind_tag}"
+    return SyntheticMessage(raw.encode("utf-8"), "malicious" if twin else "benign", kind, legs, "en")
+
+
 # ================================================================================ public API
 
 def generate_family(family: str, n: int, seed: int, twin: bool) -> list[SyntheticMessage]:
@@ -589,7 +1168,8 @@ def generate_family(family: str, n: int, seed: int, twin: bool) -> list[Syntheti
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
     rng = random.Random(f"lookalike:{family}:{int(twin)}:{seed}")
-    return [_make(random.Random(rng.getrandbits(64)), family, twin) for _ in range(n)]   # one stream per message
+    make = _make_dsn if family == "delivery_report" else lambda r, t: _make(r, family, t)
+    return [make(random.Random(rng.getrandbits(64)), twin) for _ in range(n)]   # one stream per message
 
 
 def lookalike_sources(per_family: int, folder: str | Path, seed: int = 0) -> list[LabelledSource]:

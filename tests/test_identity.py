@@ -212,9 +212,11 @@ def _phishing_with_auth(n: int) -> list[bytes]:
         return out
     # No corpora beside this clone: the generator's phishing twins carry a receiver's header too.
     from labeling.lookalikes import FAMILIES, generate_family
-    per = max(1, n // len(FAMILIES) + 1)
-    return [m.raw if hasattr(m, "raw") else m for f in FAMILIES
-            for m in generate_family(f, per, seed=7, twin=True)][:n]
+    per = 2 * max(1, n // len(FAMILIES) + 1)
+    raws = [m.raw if hasattr(m, "raw") else m for f in FAMILIES
+            for m in generate_family(f, per, seed=7, twin=True)]
+    return [r for r in raws
+            if b"\nauthentication-results:" in b"\n" + r.lower().partition(b"\n\n")[0]][:n]
 
 
 def test_forged_pass_below_the_receivers_header_changes_no_verdict(default_bundle):
