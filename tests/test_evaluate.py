@@ -289,8 +289,13 @@ def test_evaluate_end_to_end(tmp_path, monkeypatch, capsys):
     page = (out / "index.html").read_text(encoding="utf-8")
     for img in ("roc.png", "pr.png", "concepts_roc.png", "scores.png"):
         assert f'src="{img}"' in page
+    # per source: detection at 0.1% FP and how often each identity signal fired
+    assert "rate_at_0.1pct_fpr" in metrics["sources"]["attacks"]
+    ident = metrics["sources"]["office"]["identity_signals"]
+    assert "impersonation.identity_coherent" in ident and 0.0 <= min(ident.values())
     printed = capsys.readouterr().out
     assert "ROC AUC" in printed and "1% FPR" in printed and "0.1% FPR" in printed
+    assert "id_coherent" in printed
     assert "attacks" in printed and "office" in printed
     assert "in-sample" in printed and "sedetect train" in printed
     print(f"\nend-to-end evaluate: {seconds:.1f} s")

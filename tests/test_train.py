@@ -29,3 +29,42 @@ def test_source_folds_hold_whole_sources_out():
         assert not set(groups[tr]) & set(groups[te])
     strat = list(_folds(groups, y, folds=4, seed=0))
     assert any(set(groups[tr]) & set(groups[te]) for tr, te in strat)
+
+
+def test_gate_refuses_a_model_over_a_benign_sources_absolute_limit():
+    # labeling/data/corpora.yaml: political_bulk_2019 1%, enron 0.5%, every lookalike family 1%
+    ok = {"political_bulk_2019": {"label": "benign", "flagged_rate": 0.009},
+          "enron_ham_2001": {"label": "benign", "flagged_rate": 0.004},
+          "lookalike.password_reset": {"label": "benign", "flagged_rate": 0.0}}
+    assert promotion_gate(ok, {}) == []
+    over = dict(ok, enron_ham_2001={"label": "benign", "flagged_rate": 0.02},
+                **{"lookalike.password_reset": {"label": "benign", "flagged_rate": 0.05}})
+    failures = promotion_gate(over, {})
+    assert len(failures) == 2 and all("limit" in f for f in failures)
+
+
+def test_corpora_labels_are_data_and_an_unknown_corpus_is_an_error(tmp_path):
+    import pytest
+    from labeling.sources import known_corpora, shared_corpora
+    known = known_corpora()
+    assert known["political_bulk_2019.mbox.gz"]["label"] == "benign"
+    assert known["bounces_dsn.mbox.gz"]["label"] == "benign"
+    (tmp_path / "enron_ham_2001.mbox.gz").write_bytes(b"")
+    (tmp_path / "phishing_pot_2022_2024.mbox.gz").write_bytes(b"")
+    got = {s.name: s for s in shared_corpora(tmp_path)}
+    pot = got["phishing_pot_2022_2024"]
+    assert pot.names == ("phishing_pot_2022_2023", "phishing_pot_2024")
+    assert (pot.split_name(2024), pot.split_name(2022), pot.split_name(0)) == \
+        ("phishing_pot_2024", "phishing_pot_2022_2023", "phishing_pot_2022_2023")
+    assert got["enron_ham_2001"].names == ("enron_ham_2001",)
+    (tmp_path / "new_corpus_2026.mbox.gz").write_bytes(b"")
+    with pytest.raises(ValueError, match="new_corpus_2026.mbox.gz"):
+        shared_corpora(tmp_path)
+
+
+def test_heldout_groups_keep_a_template_family_together():
+    from pipelines.train import holdout_group, is_synthetic
+    assert holdout_group("lookalike.password_reset") == holdout_group("twin.password_reset")
+    assert holdout_group("phishing_pot_2024") == "phishing_pot_2024"
+    assert is_synthetic("twin.x") and is_synthetic("synthetic.crypto")
+    assert not is_synthetic("bounces_dsn")
