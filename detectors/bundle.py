@@ -126,7 +126,7 @@ def fired_signals(ev: MessageEvidence) -> set[str]:
 
 
 def wording_only_mask(evidences: Sequence[MessageEvidence]) -> np.ndarray:
-    """Which messages come from a proven, coherent, established sender and show no concrete
+    """Which messages come from a proven sender with a coherent identity and show no concrete
     malicious act: wording alone may not take them over the suspicious threshold."""
     return np.array([wording_only(fired_signals(ev)) for ev in evidences], dtype=bool)
 
@@ -174,8 +174,8 @@ class ModelBundle:
         return isinstance(self.combiner, IdentityCombiner)
 
     def wording_cap(self) -> float:
-        """The highest score a wording-only message of a proven, coherent, established sender may
-        get: just under the suspicious threshold."""
+        """The highest score a wording-only message of a proven, coherent sender may get: just
+        under the suspicious threshold."""
         return float(np.nextafter(self.thresholds["suspicious"], 0.0))
 
     def combine(self, S: np.ndarray, identity: np.ndarray,
@@ -338,7 +338,8 @@ class ModelBundle:
             texts = [t for _, t in sorted(r + up, key=lambda t: -t[0])]
             coherent = [t for t in down if "coherent" in t] or down[:1]
             if capped is not None and capped[i]:
-                texts = [f"{coherent[0]} (wording alone does not convict a proven, known sender)"] \
+                texts = [f"{coherent[0]} (wording alone does not convict a proven, coherent "
+                         "sender)"] \
                     + texts
             elif coherent:
                 texts = texts[:MAX_REASONS - 1] + coherent[:1]

@@ -68,15 +68,18 @@ class IdentityCombiner:
     Gradient-boosted trees (XGBoost) under monotone constraints: every concept score can only
     raise the result, and each identity column moves it only in its declared direction
     (features/signals.py ``direction``): a proven, coherent sender can only lower the score, a
-    proven mismatch can only raise it. Shallow trees keep the interactions readable (identity
-    x wording). Trained, like the logistic combiner, on out-of-fold concept scores.
+    proven mismatch can only raise it. Stumps (depth 1) by default: an additive model, one
+    monotone step function per input. Held out by source (README), stumps beat depth 2 and 3 and
+    a sign-bounded logistic regression at 1% false positives on phishing_pot 2024 (73.2% against
+    69.6%, 70.9%) and flagged the least Enron, linux-sctp and bounce mail. Trained, like the
+    logistic combiner, on out-of-fold concept scores.
     """
 
     kind = "xgb-monotone"
 
     def __init__(self, identity_names: list[str] | None = None,
-                 directions: list[int] | None = None, n_estimators: int = 200,
-                 max_depth: int = 3, learning_rate: float = 0.08, min_child_weight: float = 3.0,
+                 directions: list[int] | None = None, n_estimators: int = 150,
+                 max_depth: int = 1, learning_rate: float = 0.1, min_child_weight: float = 3.0,
                  seed: int = 0, n_jobs: int = 1):
         self.identity_names = list(identity_names or [])
         self.directions = list(directions or [])

@@ -307,8 +307,8 @@ def foreign_action_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 
 
 def wording_only(fired: set[str]) -> bool:
-    """True when a proven, coherent, established sender's mail shows no concrete malicious act:
-    the verdict may then not convict on wording alone (detectors/bundle.py caps its score)."""
-    if not {"impersonation.identity_coherent", "impersonation.identity_established"} <= fired:
+    """True when a proven sender with a coherent identity shows no concrete malicious act: the
+    verdict may then not convict on wording alone (detectors/bundle.py caps its score)."""
+    if "impersonation.identity_coherent" not in fired:
         return False
     return not fired.intersection(policy().concrete_acts)
