@@ -271,12 +271,18 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
     head = None
     if table.embeddings is not None:
         # The text model's out-of-fold score is what the trust and goal models learn from.
+        # Template families' notices and their twins share their wording by construction: they
+        # teach identity, not wording, so the text model does not learn from them (they only
+        # blurred what it knows of real attacks' wording: held-out BEC fell 12 points).
         E = table.embeddings[rows]
+        wording = np.array([not str(s).startswith(("lookalike.", "twin."))
+                            for s in table.sources[rows]], dtype=bool)
         text_oof = np.zeros(len(rows))
         for tr, te in splits:
+            tr = tr[wording[tr]]
             text_oof[te] = TextHead(space=table.space).fit(E[tr], y[tr]) \
                 .predict_proba(E[te])[:, 1]
-        head = TextHead(space=table.space).fit(E, y)
+        head = TextHead(space=table.space).fit(E[wording], y[wording])
         filled = np.full(len(table.keys), np.nan)
         filled[rows] = text_oof
         matrices = fill_text_columns(table.matrices, table.feature_names, filled)
