@@ -444,6 +444,13 @@ def authenticated_domain(auth: AuthResults, from_domain: str) -> str:
     org = _org(from_domain)
     if not org:
         return ""
+    # The receiver's own DMARC (or Microsoft's composite) verdict on this From domain overrides
+    # our reading of the pieces: a message it failed is not proven, whatever passed on the way.
+    if auth.dmarc in ("fail", "permerror") and (not auth.dmarc_from or
+                                                aligned(from_domain, auth.dmarc_from)):
+        return ""
+    if auth.compauth == "fail":
+        return ""
     if auth.dmarc == "pass" and aligned(from_domain, auth.dmarc_from):
         return org
     if any(aligned(from_domain, d) for d in auth.dkim_domains):

@@ -238,3 +238,13 @@ def test_forged_pass_below_the_receivers_header_changes_no_verdict(default_bundl
     before, after = rows(raws), rows(forged)
     assert [r["verdict"] for r in before] == [r["verdict"] for r in after]
     assert np.allclose([r["score"] for r in before], [r["score"] for r in after])
+
+
+def test_the_receivers_dmarc_fail_overrides_an_aligned_spf_pass():
+    # Microsoft 365: SPF passed for an aligned mail-from, yet its DMARC and composite verdicts
+    # failed the From domain: the receiver's verdict wins, the sender is not proven.
+    ar = ("spf=pass (sender IP is 1.2.3.4) smtp.mailfrom=news.example-shop.com; dkim=none "
+          "(message not signed) header.d=none;dmarc=fail action=none "
+          "header.from=example-shop.com;compauth=fail reason=001")
+    raw = _mail('"Shop" <news@example-shop.com>', "Sale", "<p>Hi</p>", ar)
+    assert not _ident(raw).proven_org
