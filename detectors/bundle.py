@@ -223,7 +223,10 @@ class ModelBundle:
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         S = self.concept_scores_from(matrices, offsets)
         capped = wording_only_mask(evidences) if self.caps_wording else None
-        final = self.combine(S, identity_matrix(evidences, self.identity_names), capped)
+        ident = identity_matrix(evidences, self.identity_names)
+        final = self.combine(S, ident, capped)
+        if capped is not None:          # the reason names the cap only where it lowered a score
+            capped = capped & (final < self.combine(S, ident))
         if bounds is not None:
             final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
         reasons = self._reasons(evidences, matrices, capped)
