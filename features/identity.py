@@ -230,7 +230,12 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
         if is_action and worst:
             actions.append(f"'{anchor[:40]}' leads to {worst}")
     brands = ctx.org.brands
-    unbacked = tuple(b for b in claimed if not (org and domain_in(org, brands.get(b, frozenset()))))
+    # A brand is backed by its own domains, and by a sender whose domain is the brand's own name:
+    # Yahoo's mail comes from yahoo.com, which the brand lists leave out as free mail.
+    own_label = org.partition(".")[0].replace("-", "") if org else ""
+    unbacked = tuple(b for b in claimed
+                     if not (org and (domain_in(org, brands.get(b, frozenset())) or
+                                      b.replace(" ", "") == own_label)))
     return Identity(
         from_org=from_org, authenticated=authenticated, proven_org=proven,
         how=alignment_detail(auth, from_dom) if proven else "",

@@ -248,3 +248,10 @@ def test_the_receivers_dmarc_fail_overrides_an_aligned_spf_pass():
           "header.from=example-shop.com;compauth=fail reason=001")
     raw = _mail('"Shop" <news@example-shop.com>', "Sale", "<p>Hi</p>", ar)
     assert not _ident(raw).proven_org
+
+
+def test_a_brand_is_backed_by_its_own_free_mail_domain():
+    raw = _mail('"Yahoo" <no-reply@yahoo.com>', "Your Yahoo account",
+                PAYPAL_RESET.replace("PayPal", "Yahoo").format(host="login.yahoo.com"),
+                GMAIL_AR.format(d="yahoo.com"))
+    assert "yahoo" in _ident(raw).claimed and not _ident(raw).unbacked
