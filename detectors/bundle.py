@@ -182,10 +182,13 @@ class ModelBundle:
                 capped: Optional[np.ndarray] = None) -> np.ndarray:
         """Final scores from concept scores and identity evidence, with the wording cap applied
         to the rows in ``capped``."""
-        final = self.combiner.predict_proba(S, identity)[:, 1]
-        if capped is not None and self.caps_wording and capped.any():
-            final = np.where(capped, np.minimum(final, self.wording_cap()), final)
-        return final
+        return self.cap(self.combiner.predict_proba(S, identity)[:, 1], capped)
+
+    def cap(self, scores: np.ndarray, capped: Optional[np.ndarray]) -> np.ndarray:
+        """``scores`` with the rows in ``capped`` held under the suspicious threshold."""
+        if capped is None or not self.caps_wording or not capped.any():
+            return scores
+        return np.where(capped, np.minimum(scores, self.wording_cap()), scores)
 
     def verdict_for(self, score: float) -> str:
         if score >= self.thresholds["malicious"]:
@@ -223,10 +226,10 @@ class ModelBundle:
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         S = self.concept_scores_from(matrices, offsets)
         capped = wording_only_mask(evidences) if self.caps_wording else None
-        ident = identity_matrix(evidences, self.identity_names)
-        final = self.combine(S, ident, capped)
+        raw = self.combiner.predict_proba(S, identity_matrix(evidences, self.identity_names))[:, 1]
+        final = self.cap(raw, capped)
         if capped is not None:          # the reason names the cap only where it lowered a score
-            capped = capped & (final < self.combine(S, ident))
+            capped = capped & (final < raw)
         if bounds is not None:
             final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
         reasons = self._reasons(evidences, matrices, capped)

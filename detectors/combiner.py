@@ -7,6 +7,7 @@ Its coefficients say how much each leg counts; they are stored as plain numbers 
 from __future__ import annotations
 
 import numpy as np
+import xgboost as xgb
 from sklearn.linear_model import LogisticRegression
 
 EPS = 1e-4
@@ -110,7 +111,6 @@ class IdentityCombiner:
 
     def fit(self, concept_scores: np.ndarray, y: np.ndarray,
             identity: np.ndarray | None = None) -> "IdentityCombiner":
-        import xgboost as xgb
         X = self._X(concept_scores, identity)
         constraints = "(" + ",".join(["1"] * concept_scores.shape[1] +
                                      [str(int(d)) for d in self.directions]) + ")"
@@ -124,14 +124,11 @@ class IdentityCombiner:
 
     def predict_proba(self, concept_scores: np.ndarray,
                       identity: np.ndarray | None = None) -> np.ndarray:
-        import xgboost as xgb
         X = self._X(concept_scores, identity)
         if not len(X):
             return np.zeros((0, 2))
-        # One row at a time would be slow; inplace_predict is row-independent for trees, so a
-        # message's score does not depend on its batch.
-        p = self.booster_.inplace_predict(X).astype(np.float64) if hasattr(
-            self.booster_, "inplace_predict") else self.booster_.predict(xgb.DMatrix(X))
+        # Trees score each row alone, so a message's score does not depend on its batch.
+        p = self.booster_.inplace_predict(X).astype(np.float64)
         return np.column_stack([1 - p, p])
 
     @property
@@ -146,7 +143,6 @@ class IdentityCombiner:
 
     @classmethod
     def from_dict(cls, d: dict) -> "IdentityCombiner":
-        import xgboost as xgb
         c = cls(**d["params"])
         if d.get("booster"):
             c.booster_ = xgb.Booster()

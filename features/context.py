@@ -32,8 +32,8 @@ class OrgConfig:
     trusted_senders: frozenset[str] = frozenset()        # org domains whose authenticated mail is trusted
     neutral_link_hosts: frozenset[str] = frozenset()     # ESP click-tracking and CDN hosts
     popular_domains: frozenset[str] = frozenset()        # long-established, widely visited domains
-    # where anyone can send under the platform's own domain (free mail, help desks, tenants, ESPs):
-    # an authenticated pass there proves no organisation
+    # where anyone can send under the platform's own domain (help desks, tenants, ESPs; free mail
+    # is freemail_domains): an authenticated pass there proves no organisation
     shared_senders: frozenset[str] = frozenset()
 
     @classmethod
@@ -61,8 +61,8 @@ class OrgConfig:
             trusted_senders=ref.trusted_senders | low(ident.get("trusted_senders")),
             neutral_link_hosts=ref.neutral_link_hosts | low(ident.get("neutral_link_hosts")),
             popular_domains=frozenset(ref.popular_rank) | low(ident.get("popular_domains")),
-            shared_senders=ref.shared_senders | ref.freemail | ref.disposable |
-            ref.replyto_services | ref.neutral_link_hosts | low(raw.get("freemail_domains")),
+            shared_senders=ref.shared_senders | ref.disposable | ref.replyto_services |
+            ref.neutral_link_hosts,
         )
 
 

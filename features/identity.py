@@ -190,28 +190,26 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
     proven = authenticated_domain(auth, from_dom) if from_dom and authenticated else ""
     org = proven or from_org
     idx = org_index(ctx.org)
-    platform = bool(from_dom) and (host_matches(from_dom, ctx.org.shared_senders) is not None or
-                                   host_matches(from_dom, ctx.org.free_hosting) is not None)
+    platform = bool(from_dom) and any(
+        host_matches(from_dom, hosts) is not None
+        for hosts in (ctx.org.shared_senders, ctx.org.freemail_domains, ctx.org.free_hosting))
     # A lookalike matters against what the message claims to be: the organisation's own and its
     # vendors' domains always, a brand's domains when the message presents itself as that brand
     # (thousands of brands make typo-distance neighbours of honest domains: actblue / jetblue).
-    anchors: list[str] = []
+    cta = policy().call_to_action
+    links = []                          # (link, its anchor text, whether it asks the reader to act)
     for lk in msg.links[:_MAX_LINKS]:
         anchor = " ".join((lk.anchor_text or "")[:_MAX_ANCHOR].split())
-        if anchor and policy().call_to_action.search(anchor) is not None:
-            anchors.append(anchor)
-    claimed = _claims(msg, ctx, anchors)
+        links.append((lk, anchor, bool(anchor) and cta.search(anchor) is not None))
+    claimed = _claims(msg, ctx, [anchor for _, anchor, is_action in links if is_action])
     brand_domains = frozenset(d for b in claimed for d in ctx.org.brands.get(b, ()))
     watched = idx.protected_and_vendors | brand_domains
     imitates = (lookalike_of(from_dom, watched) or "") if from_dom and not platform else ""
-    cta = policy().call_to_action
     own = neutral = known = 0
     foreign: list[str] = []
     risky: list[str] = []
     actions: list[str] = []
-    for lk in msg.links[:_MAX_LINKS]:
-        anchor = " ".join((lk.anchor_text or "")[:_MAX_ANCHOR].split())
-        is_action = bool(anchor) and cta.search(anchor) is not None
+    for lk, anchor, is_action in links:
         worst = ""
         for host, raw in link_hosts(lk):
             if not host:

@@ -78,20 +78,24 @@ def parse_spec(spec: str) -> list[LabelledSource]:
     return [LabelledSource(name or _name_of(path), path, label)]
 
 
-def known_corpora() -> dict[str, dict]:
-    """labeling/data/corpora.yaml: corpus file name -> {label, split_by_year?}."""
+def _corpora_doc() -> dict:
+    """labeling/data/corpora.yaml, every corpus checked for a label."""
     doc = yaml.safe_load(CORPORA_FILE.read_text(encoding="utf-8")) or {}
-    corpora = doc.get("corpora") or {}
-    for f, spec in corpora.items():
+    for f, spec in (doc.get("corpora") or {}).items():
         if not isinstance(spec, dict) or spec.get("label") not in LABELS:
             raise ValueError(f"{CORPORA_FILE}: {f} needs a label, one of {LABELS}")
-    return corpora
+    return doc
+
+
+def known_corpora() -> dict[str, dict]:
+    """Corpus file name -> {label, split_by_year?, max_flagged?}."""
+    return _corpora_doc().get("corpora") or {}
 
 
 def flag_limits(names: list[str]) -> dict[str, float]:
     """The promotion gate's absolute limits on held-out benign sources (corpora.yaml
     ``max_flagged``, ``lookalike_max_flagged`` for every lookalike.* family): source -> limit."""
-    doc = yaml.safe_load(CORPORA_FILE.read_text(encoding="utf-8")) or {}
+    doc = _corpora_doc()
     by_name = {_name_of(f): spec.get("max_flagged") for f, spec in (doc.get("corpora") or {}).items()}
     out = {}
     for n in names:

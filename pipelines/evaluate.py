@@ -89,7 +89,6 @@ def identity_pass(path: str, org, limits=None) -> dict[str, tuple[int, tuple[str
     straight from the archive: what splits a source by year and says how often each identity
     signal fires. Only the identity signals run; nothing is scored."""
     from features.context import Context
-    from features.identity import identity_of
     from features.signals import identity_signals
     from pipelines.readers import plan_inputs, read_task
     from pipelines.scoring import parse_item
@@ -102,7 +101,6 @@ def identity_pass(path: str, org, limits=None) -> dict[str, tuple[int, tuple[str
             item = parse_item(rm.source, rm.raw, rm.error, org.limits)
             if isinstance(item, dict):
                 continue
-            identity_of(item.msg, ctx)
             fired = []
             for sig in sigs:
                 try:
