@@ -7,7 +7,11 @@ with them. Reads the subject, the newest part of the thread and the attachment f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
+
+import yaml
 
 from features.context import Context
 from features.lexicon import theme_evidence, count_terms, find_terms, match_text, normalize_text
@@ -112,6 +116,33 @@ def extortion(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 @signal("goal", "malware_exec", 1.0, "The message asks to open, enable or run something ({detail})")
 def malware_exec(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "malware_exec")
+
+
+ASKS_FILE = Path(__file__).resolve().parent / "data" / "goal_asks.yaml"
+
+
+@lru_cache(maxsize=1)
+def concrete_asks() -> dict[str, re.Pattern[str]]:
+    """Theme -> the pattern of its concrete asks (features/data/goal_asks.yaml)."""
+    doc = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))
+    gap = doc["gap"]
+    return {theme: re.compile("|".join(f"(?:{p.replace('{GAP}', gap)})" for p in pats))
+            for theme, pats in doc["asks"].items()}
+
+
+@signal("goal", "concrete_ask", 1.0, "The message asks for a specific act: {detail}")
+def concrete_ask(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """An ask, not a mention: the identity policy lets this convict a proven, coherent sender."""
+    text = goal_text(msg)
+    if not text:
+        return Evidence(0.0)
+    t = match_text(text)
+    found = [(theme, m.group(0).strip()) for theme, rx in concrete_asks().items()
+             for m in [rx.search(t)] if m]
+    if not found:
+        return Evidence(0.0)
+    theme, phrase = found[0]
+    return Evidence(float(len(found)), f'{theme.replace("_", " ")} ("{phrase}")')
 
 
 def money_amounts(text: str, limit: int = 10) -> list[str]:

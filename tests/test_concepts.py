@@ -365,6 +365,25 @@ QUIET += [
 ]
 
 
+# goal.concrete_ask fires on an ask for one specific act, never on the topic alone: the identity
+# cap (features/identity.py) lets it convict a proven, coherent sender.
+FIRES += [
+    ("goal.concrete_ask", make_msg(body="Buy five Google Play gift cards for me and send me the codes."), CTX),
+    ("goal.concrete_ask", make_msg(body="Our bank details have changed, please use the new account."), CTX),
+    ("goal.concrete_ask", make_msg(body="Send 0.5 bitcoin to my wallet address below."), CTX),
+    ("goal.concrete_ask", make_msg(body="Please process a wire transfer today."), CTX),
+    ("goal.concrete_ask", make_msg(body="Send me the W-2 forms of all employees."), CTX),
+    ("goal.concrete_ask", make_msg(body="Enable content to view the protected document."), CTX),
+]
+QUIET += [
+    ("goal.concrete_ask", make_msg(body="Buy gift cards for the holidays, now 20% off."), CTX, ZERO),
+    ("goal.concrete_ask", make_msg(body="Congratulations to this week's contest winner!"), CTX, ZERO),
+    ("goal.concrete_ask", make_msg(body="We will protect Social Security and raise the minimum wage."), CTX, ZERO),
+    ("goal.concrete_ask", make_msg(body="Bitcoin is up 12% this week."), CTX, ZERO),
+    ("goal.concrete_ask", make_msg(body="Your account number ending in 1234 was charged."), CTX, ZERO),
+]
+
+
 @pytest.mark.parametrize("name,msg,ctx", FIRES, ids=[c[0] for c in FIRES])
 def test_signal_fires(name, msg, ctx):
     out = ev(name, msg, ctx)
@@ -485,7 +504,17 @@ def test_lookalike_never_flags_a_listed_domain():
     cands = ["example.com", "example.org"]
     assert lookalike_of("example.org", cands) is None
     assert lookalike_of("sub.example.org", cands) is None
-    assert lookalike_of("example.net", cands) == "example.com"
+    assert lookalike_of("exannple.net", cands) == "example.com"
+
+
+def test_two_documentation_placeholders_are_not_lookalikes():
+    """Corpora anonymise addresses to example.*; the default config protects example.com."""
+    cands = ["example.com", "example.org"]
+    assert lookalike_of("example.net", cands) is None
+    assert lookalike_of("neko.example.co.jp", cands) is None
+    assert lookalike_of("examp1e.com", cands) == "example.com"
+    assert lookalike_of("example-secure.com", cands) == "example.com"
+    assert lookalike_of("paypal.net", ["paypal.com"]) == "paypal.com"
 
 
 def test_ip_and_punycode_hosts():
@@ -575,3 +604,4 @@ def test_evaluate_is_fast():
         sigreg.evaluate(m, PCTX)
     per_msg = (time.perf_counter() - start) / len(msgs)
     assert per_msg < 0.02, f"{per_msg * 1000:.1f} ms per message"
+
