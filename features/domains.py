@@ -52,8 +52,15 @@ _LATIN_RE = re.compile(r"[a-zA-Z]")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f"
                            r"\u0670\u06d6-\u06dc\u06df-\u06e4\u0711\u0730-\u074a\u1ab0-\u1aff"
                            r"\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-# A capital I right after a lower-case letter renders as an l in most fonts ("PayPaI", "WaIIet").
+# A capital I right after a lower-case letter renders as an l in most fonts ("PayPaI", "WaIIet"),
+# but is also how CamelCase names are written ("LinkedIn"): names are read both ways.
 _CAPITAL_I_RE = re.compile(r"(?<=[a-z])I+")
+
+
+def capital_i_as_l(s: str) -> str:
+    """``s`` with every capital I that follows a lower-case letter read as an l ("PayPaI" ->
+    "PayPal"); ``s`` itself when there is none."""
+    return _CAPITAL_I_RE.sub(lambda m: "l" * len(m.group(0)), s) if "I" in s else s
 
 # Words attackers glue to a brand or vendor label ("paypal-secure", "appleid-support", "myamazon").
 _FILLER_WORDS: frozenset[str] = frozenset({
@@ -123,10 +130,7 @@ def split_registrable(domain: str) -> tuple[str, str]:
 @lru_cache(maxsize=16384)
 def skeleton(s: str) -> str:
     """Confusables skeleton: strings that render alike (pаypal, paypa1, rnicrosoft) map to one form."""
-    t = unicodedata.normalize("NFKC", s or "")
-    if "I" in t:
-        t = _CAPITAL_I_RE.sub(lambda m: "l" * len(m.group(0)), t)
-    t = t.casefold()
+    t = unicodedata.normalize("NFKC", s or "").casefold()
     t = _INVISIBLE_RE.sub("", t)
     t = t.translate(_CONFUSABLE_TABLE)
     if not t.isascii():

@@ -28,8 +28,8 @@ import yaml
 
 from features.authentication import alignment_detail, authenticated_domain, parse_authentication
 from features.context import Context
-from features.domains import (host_matches, is_ip_host, is_punycode, lookalike_of,
-                              registrable_domain, to_unicode)
+from features.domains import (capital_i_as_l, host_matches, is_ip_host, is_punycode, lookalike_of,
+                              registrable_domain, skeleton, to_unicode)
 from features.impersonation import brands_named, domain_in, org_index
 from features.message import AuthResults, ParsedMessage
 from features.payload import link_hosts
@@ -45,6 +45,7 @@ _MAX_ANCHOR = 200
 class Policy:
     call_to_action: re.Pattern[str]
     concrete_acts: tuple[str, ...]
+    name_filler: frozenset[str]          # display-name words that name no one ("Team", "Notice")
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +54,32 @@ def policy() -> Policy:
     doc = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
     words = "|".join(f"(?:{p})" for p in doc["call_to_action"])
     return Policy(re.compile(rf"(?<![a-z])(?:{words})(?![a-z])", re.IGNORECASE),
-                  tuple(doc["concrete_acts"]))
+                  tuple(doc["concrete_acts"]), frozenset(doc["name_filler"]))
+
+
+_NAME_WORD_RE = re.compile(r"[^\w]+")
+
+
+def name_matches_address(display: str, address: str) -> bool:
+    """Whether a display name presents the sender as what its address says: one of its
+    distinctive words appears in the address ("Cato Today" <newsletters@cato.org>, "Jeff
+    Dasovich" <jeff.dasovich@enron.com>), the address's domain label appears in it ("Acme Wiki"
+    <no-reply@acmewiki.org>), or it names no one ("Billing", "Mail Delivery System").
+    "Casino Promotions Hub" <mery.miloni@iptesetxkeys.com> does not."""
+    if not display or "@" not in address:
+        return True
+    local, _, domain = address.lower().rpartition("@")
+    hay = skeleton(f"{local}{domain}").replace("-", "").replace(".", "").replace("_", "")
+    label = registrable_domain(domain).partition(".")[0].replace("-", "")
+    filler = policy().name_filler
+    for variant in dict.fromkeys((display, capital_i_as_l(display))):     # "LinkedIn", "PayPaI"
+        name = skeleton(variant)
+        words = [w for w in _NAME_WORD_RE.split(name) if len(w) >= 3 and w not in filler]
+        if not words or any(w in hay for w in words):
+            return True
+        if len(label) >= 4 and label in name.replace(" ", "").replace("-", ""):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -76,6 +102,7 @@ class Identity:
     foreign_links: tuple[str, ...]      # hosts of unrelated organisations
     risky_links: tuple[str, ...]        # free page hosts, shorteners, IPs, IDNs, lookalikes
     foreign_actions: tuple[str, ...]    # "'Sign in' -> host" for action links on foreign/risky hosts
+    name_matches: bool = True           # the display name fits the address (name_matches_address)
 
     @property
     def proves_organisation(self) -> bool:
@@ -86,8 +113,11 @@ class Identity:
     def coherent(self) -> bool:
         # Honest mail links to other sites (a donation platform, a news article): only a
         # sign-in, payment or document link that leaves the sender, or a risky host, breaks it.
+        # A display name that names someone other than the address ("Casino Promotions Hub" from
+        # iptesetxkeys.com) presents the sender as what it is not, unless the sender is known.
         return self.proves_organisation and not self.imitates and not self.unbacked \
-            and not self.foreign_actions and not self.risky_links
+            and not self.foreign_actions and not self.risky_links \
+            and (self.name_matches or bool(self.established))
 
     def describe(self) -> str:
         """The sentence an analyst reads: "sent by paypal.com, DKIM-aligned (d=paypal.com),
@@ -241,7 +271,8 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
         else "",
         platform=platform, imitates=imitates, claimed=claimed, unbacked=unbacked, own_links=own, neutral_links=neutral,
         known_links=known, foreign_links=tuple(dict.fromkeys(foreign)),
-        risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)))
+        risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)),
+        name_matches=name_matches_address(f.display_name, f.address) if f is not None else True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -294,6 +325,17 @@ def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
     if domain_in(ident.from_org, ctx.org.freemail_domains):
         by = f"sent from the free-mail domain {ident.from_org}"
     return Evidence(1.0, f"{', '.join(ident.unbacked)}, but is {by}")
+
+
+@signal("impersonation", "sender_name_unrelated", 0.0,
+        "The sender's name has nothing to do with its address ({detail})", direction=1)
+def sender_name_unrelated(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    f = msg.from_
+    if f is None or not f.address:
+        return None
+    if identity_of(msg, ctx).name_matches:
+        return Evidence(0.0)
+    return Evidence(1.0, f'"{f.display_name[:60]}" <{f.address[:80]}>')
 
 
 @signal("payload", "foreign_action_link", 0.0,

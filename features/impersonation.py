@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from features.context import Context, OrgConfig
-from features.domains import (INVISIBLE_RE, host_matches, lookalike_of, registrable_domain,
+from features.domains import (INVISIBLE_RE, capital_i_as_l, host_matches, lookalike_of, registrable_domain,
                               skeleton, strip_invisible, to_unicode)
 from features.message import Address, ParsedMessage
 from features.profile import CommunicationProfile, normalize_name
@@ -127,12 +127,13 @@ def brands_named(text: str, org: OrgConfig) -> list[str]:
     idx = org_index(org)
     if not text or idx.brand_re is None:
         return []
-    sk = skeleton(" ".join(_WORD_SPLIT_RE.split(text)))
+    words = " ".join(_WORD_SPLIT_RE.split(text))
     out: list[str] = []
-    for m in idx.brand_re.finditer(sk):
-        brand = idx.brand_by_key.get(" ".join(m.group(0).split()))
-        if brand and brand not in out:
-            out.append(brand)
+    for variant in dict.fromkeys((words, capital_i_as_l(words))):
+        for m in idx.brand_re.finditer(skeleton(variant)):
+            brand = idx.brand_by_key.get(" ".join(m.group(0).split()))
+            if brand and brand not in out:
+                out.append(brand)
     return out
 
 
