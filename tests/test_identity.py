@@ -255,3 +255,39 @@ def test_a_brand_is_backed_by_its_own_free_mail_domain():
                 PAYPAL_RESET.replace("PayPal", "Yahoo").format(host="login.yahoo.com"),
                 GMAIL_AR.format(d="yahoo.com"))
     assert "yahoo" in _ident(raw).claimed and not _ident(raw).unbacked
+
+
+def test_a_display_name_naming_someone_else_breaks_coherence():
+    """Authenticated on its own throwaway domain, every link on it, but presenting itself under a
+    name that has nothing to do with the address: not coherent, so wording can convict it."""
+    html = '<p>Claim your bonus now.</p><p><a href="https://www.iptesetxkeys.com/c">Play</a></p>'
+    raw = _mail('"Casino Promotions Hub" <mery.miloni@iptesetxkeys.com>', "400% bonus", html,
+                GMAIL_AR.format(d="iptesetxkeys.com"))
+    ident = _ident(raw)
+    assert ident.proves_organisation and not ident.name_matches and not ident.coherent
+    own = _mail('"Iptesetxkeys Casino" <news@iptesetxkeys.com>', "400% bonus", html,
+                GMAIL_AR.format(d="iptesetxkeys.com"))
+    assert _ident(own).coherent
+
+
+@pytest.mark.parametrize("display,address", [
+    ("Cato Today", "newsletters@cato.org"), ("The LinkedIn Team", "hello@notifications.linkedin.com"),
+    ("Philip Reynolds", "phil@redbrick.dcu.ie"), ("Representative Andy Kim", "nj03ak.outreach@mail.house.gov"),
+    ("Mail Delivery System", "mailer-daemon@mx.example.net"), ("Acme Wiki", "no-reply@acmewiki.org"),
+])
+def test_names_that_fit_their_address(display, address):
+    from features.identity import name_matches_address
+    assert name_matches_address(display, address)
+
+
+def test_a_topic_mention_does_not_lift_the_cap_but_a_concrete_ask_does():
+    """A campaign's own authenticated mail that mentions winners and wages stays capped; the same
+    sender asking for gift-card codes does not."""
+    mention = ('<p>Congratulations to this week\'s contest winner! We will fight for a higher '
+               'minimum wage.</p><p><a href="https://www.berniesanders.com/donate">Donate</a></p>')
+    ask = ('<p>Please buy five Google Play gift cards for me and send me the codes today.</p>'
+           '<p><a href="https://www.berniesanders.com/donate">Donate</a></p>')
+    ar = GMAIL_AR.format(d="berniesanders.com")
+    assert wording_only(_fired(_mail('"Bernie Sanders" <info@berniesanders.com>', "My question", mention, ar)))
+    fired = _fired(_mail('"Bernie Sanders" <info@berniesanders.com>', "My question", ask, ar))
+    assert "goal.concrete_ask" in fired and not wording_only(fired)
