@@ -122,6 +122,8 @@ FIRES = [
     ("payload.redirect_params", make_msg(link_urls=["https://www.google.com/url?q=https://evil.ru/x"]), CTX),
     ("payload.hidden_text", make_msg(html="<p>Verify your account</p><div style='display:none'>"
                                           "lunch notes team drive</div>"), CTX),
+    ("payload.hidden_text", make_msg(html="<div style='display:none'>" + "padding words " * 30
+                                      + "</div><p>Verify your account now</p>"), CTX),
     ("payload.hidden_text", make_msg(html="<p>Pay now</p><span style='color:#fff'>white filler</span>"), CTX),
     ("payload.html_attachment", make_msg(attachments=(attachment("Remittance.htm", "text/html"),)), CTX),
     ("payload.html_attachment", make_msg(attachments=(attachment("fax.svg", "image/svg+xml"),)), CTX),
@@ -295,6 +297,10 @@ QUIET = [
     ("payload.hidden_text", make_msg(html="<p>Quarterly notes</p><p style='color:#333'>on the drive</p>"),
      CTX, ZERO),
     ("payload.hidden_text", make_msg(), CTX, ZERO),
+    # A preheader (a short hidden preview line before any visible text) is not hidden from the
+    # reader: mail clients show it beside the subject.
+    ("payload.hidden_text", make_msg(html="<div style='display:none;max-height:0'>Your receipt from "
+                                          "Acme - thanks for your order</div><p>Hello Alex</p>"), CTX, ZERO),
     ("payload.image_only_body", make_msg(body="See attached."), CTX, ZERO),
     ("payload.qr_code_hint", make_msg(attachments=(attachment("chart.png", "image/png"),)), CTX, ZERO),
     ("payload.qr_code_hint", make_msg(body="Scan the QR code to pay."), CTX, ZERO),
