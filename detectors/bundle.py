@@ -138,6 +138,11 @@ class ModelBundle:
     thresholds: dict[str, float]                  # {"malicious": t, "suspicious": t}
     meta: dict = field(default_factory=dict)      # training sources, metrics, created, version
     text_head: Optional[TextHead] = None          # embedding -> attack wording; None: abstains
+    # The learned cascade's first stage: a text head over static vectors (features/text.py), and
+    # the band (log-odds below the suspicious threshold, above the malicious one) outside which
+    # its verdict stands without MiniLM (calibrated on held-out sources: pipelines/train.py).
+    fast_head: Optional[TextHead] = None
+    cascade: dict = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -201,14 +206,36 @@ class ModelBundle:
     def needs_embeddings(self) -> bool:
         return self.text_head is not None
 
+    # -- the learned cascade: a cheap first stage, and when it must hand on ----------------------
+    def fast_text_scores(self, fast_embeddings: np.ndarray) -> np.ndarray:
+        """The first stage's text score: the text head over static vectors (features/text.py)."""
+        return self.fast_head.predict_proba(np.asarray(fast_embeddings, dtype=np.float32))[:, 1]
+
+    def first_stage(self, evidences: Sequence[MessageEvidence],
+                    fast_text: np.ndarray) -> np.ndarray:
+        """Which messages the first stage decides: those whose verdict is the same for every text
+        score within ``cascade["text_margin"]`` of the first stage's (MiniLM's score lies that
+        close on all but 0.4% of any held-out source's messages that matter; pipelines/train.py
+        ``cascade_margin``). Exact over that range: the concept models are trees, constant
+        between their split points on the text signals (``text_grid``)."""
+        margin = float(self.cascade["text_margin"])
+        grid = self.text_grid
+        finals = self._final_at(evidences, grid)                       # (n, k)
+        lo = np.clip(np.asarray(fast_text) - margin, 0.0, 1.0)
+        hi = np.clip(np.asarray(fast_text) + margin, 0.0, 1.0)
+        return _same_verdict_over(finals, grid, lo, hi, self.thresholds)
+
     def score(self, evidences: Sequence[MessageEvidence],
               embeddings: Optional[np.ndarray] = None,
-              bounds: Optional[np.ndarray] = None) -> list[ScoreResult]:
+              bounds: Optional[np.ndarray] = None,
+              text_scores: Optional[np.ndarray] = None) -> list[ScoreResult]:
         """Verdicts for a batch. ``embeddings`` (n, 384) of each message's current-thread text feed
         the text model; without them, or in a row of NaN, its signals abstain. For a message left
         unembedded by the cascade, ``bounds`` (from ``text_score_bounds``) holds the range its
         full score lies in: the score reported is kept inside it, so the verdict is the one the
-        text model would have given."""
+        text model would have given. ``text_scores`` (NaN where absent) are text-model scores
+        already known for a row - the first stage's, where the cascade decided it - and take the
+        place of its embedding."""
         if not evidences:
             return []
         skipped = np.zeros(len(evidences), dtype=bool)
@@ -218,6 +245,10 @@ class ModelBundle:
             scores = np.full(len(E), np.nan)
             if (~skipped).any():
                 scores[~skipped] = self.text_head.predict_proba(E[~skipped])[:, 1]
+            if text_scores is not None:
+                known = skipped & ~np.isnan(text_scores)
+                scores[known] = text_scores[known]
+                skipped &= ~known
             evidences = with_text_scores(evidences, scores)
         elif embeddings is None:
             skipped[:] = True
@@ -362,6 +393,8 @@ class ModelBundle:
             "thresholds": self.thresholds,
             "meta": self.meta,
             "text_head": self.text_head.to_dict() if self.text_head is not None else None,
+            "fast_head": self.fast_head.to_dict() if self.fast_head is not None else None,
+            "cascade": self.cascade,
         }
         files = {"bundle.json": json.dumps(doc, indent=2, sort_keys=True).encode()}
         for c, m in self.models.items():
@@ -382,8 +415,10 @@ class ModelBundle:
             models[c] = ConceptModel.from_bytes(c, spec["feature_names"], spec["params"],
                                                 spec["base_rate"], files.get(f"{c}.xgb.json", b""))
         head = TextHead.from_dict(doc["text_head"]) if doc.get("text_head") else None
+        fast = TextHead.from_dict(doc["fast_head"]) if doc.get("fast_head") else None
         return cls(models, combiner_from_dict(doc["combiner"]),
-                   {k: float(v) for k, v in doc["thresholds"].items()}, doc.get("meta", {}), head)
+                   {k: float(v) for k, v in doc["thresholds"].items()}, doc.get("meta", {}), head,
+                   fast, dict(doc.get("cascade") or {}))
 
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)
@@ -424,3 +459,17 @@ def threshold_at_fpr(benign_scores: np.ndarray, fpr: float) -> float:
     k = int(math.floor(len(s) * (1 - fpr)))
     k = min(max(k, 0), len(s) - 1)
     return float(np.nextafter(s[k], 1.0))
+
+
+def _same_verdict_over(finals: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                       thresholds: dict[str, float]) -> np.ndarray:
+    """Whether each row's final score gives one verdict for every text score in [lo, hi], from
+    its scores at the ``grid`` points (a step function: the value at t is the one at the largest
+    grid point <= t). ``thresholds`` may hold one value per row."""
+    start = np.clip(np.searchsorted(grid, lo, side="right") - 1, 0, len(grid) - 1)
+    inside = (grid[None, :] > lo[:, None]) & (grid[None, :] <= hi[:, None])
+    inside[np.arange(len(lo)), start] = True
+    low = np.where(inside, finals, np.inf).min(axis=1)
+    high = np.where(inside, finals, -np.inf).max(axis=1)
+    t_s, t_m = np.asarray(thresholds["suspicious"]), np.asarray(thresholds["malicious"])
+    return ((low >= t_s).astype(int) + (low >= t_m)) == ((high >= t_s).astype(int) + (high >= t_m))

@@ -38,11 +38,20 @@ class _OrgIndex:
     brand_by_key: dict[str, str]                      # skeleton brand name -> brand
     brand_domains: frozenset[str]                     # every legit brand domain
     brand_tokens: tuple[tuple[str, tuple[str, ...]], ...]  # (brand, hyphen-token forms)
+    brand_by_form: dict[str, tuple[int, str]]         # form -> (its brand's place above, brand)
     org_word_re: Optional[re.Pattern[str]]            # protected/vendor labels as words
     protected_and_vendors: frozenset[str]
 
 
 _ORG_CACHE: dict[int, tuple[OrgConfig, _OrgIndex]] = {}
+
+
+def _forms_index(brand_tokens: list) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    for i, (brand, forms) in enumerate(brand_tokens):
+        for form in forms:
+            out.setdefault(form, (i, brand))
+    return out
 
 
 def _words_re(words: list[str]) -> Optional[re.Pattern[str]]:
@@ -83,6 +92,7 @@ def _build_index(org: OrgConfig) -> _OrgIndex:
         brand_by_key=brand_by_key,
         brand_domains=frozenset(d for ds in org.brands.values() for d in ds),
         brand_tokens=tuple(brand_tokens),
+        brand_by_form=_forms_index(brand_tokens),
         org_word_re=_words_re(org_words),
         protected_and_vendors=org.protected_domains | org.known_vendors,
     )
@@ -214,13 +224,20 @@ def brand_domain_lookalike(msg: ParsedMessage, ctx: Context) -> Optional[Evidenc
     target = lookalike_of(host, idx.brand_domains)
     if target is not None:
         return Evidence(1.0, f"{host} looks like {target}")
-    label_tokens = skeleton(registrable_domain(host).partition(".")[0])
-    padded = f"-{label_tokens}-"
-    for brand, forms in idx.brand_tokens:
-        for form in forms:
-            if f"-{form}-" in padded and label_tokens != form:
-                return Evidence(1.0, f"{host} uses the name {brand}")
+    brand = brand_in_label(skeleton(registrable_domain(host).partition(".")[0]), idx)
+    if brand:
+        return Evidence(1.0, f"{host} uses the name {brand}")
     return Evidence(0.0)
+
+
+def brand_in_label(label: str, idx: "_OrgIndex") -> Optional[str]:
+    """A brand whose name is whole hyphen-separated words of a domain label ("paypal-billing"),
+    not the whole label: every run of the label's words, looked up; the first brand in list
+    order wins."""
+    parts = label.split("-")
+    found = [idx.brand_by_form[run] for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)
+             if (run := "-".join(parts[i:j])) in idx.brand_by_form and run != label]
+    return min(found)[1] if found else None
 
 
 @signal("impersonation", "freemail_with_org_name", 1.0,

