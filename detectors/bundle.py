@@ -139,8 +139,8 @@ class ModelBundle:
     meta: dict = field(default_factory=dict)      # training sources, metrics, created, version
     text_head: Optional[TextHead] = None          # embedding -> attack wording; None: abstains
     # The learned cascade's first stage: a text head over static vectors (features/text.py), and
-    # the band (log-odds below the suspicious threshold, above the malicious one) outside which
-    # its verdict stands without MiniLM (calibrated on held-out sources: pipelines/train.py).
+    # {"text_margin": m}: its verdict stands without MiniLM when every text score within m of its
+    # own gives that verdict (m calibrated on held-out sources: pipelines/train.py).
     fast_head: Optional[TextHead] = None
     cascade: dict = field(default_factory=dict)
 
@@ -223,7 +223,7 @@ class ModelBundle:
         finals = self._final_at(evidences, grid)                       # (n, k)
         lo = np.clip(np.asarray(fast_text) - margin, 0.0, 1.0)
         hi = np.clip(np.asarray(fast_text) + margin, 0.0, 1.0)
-        return _same_verdict_over(finals, grid, lo, hi, self.thresholds)
+        return same_verdict_over(finals, grid, lo, hi, self.thresholds)
 
     def score(self, evidences: Sequence[MessageEvidence],
               embeddings: Optional[np.ndarray] = None,
@@ -461,7 +461,7 @@ def threshold_at_fpr(benign_scores: np.ndarray, fpr: float) -> float:
     return float(np.nextafter(s[k], 1.0))
 
 
-def _same_verdict_over(finals: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+def same_verdict_over(finals: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                        thresholds: dict[str, float]) -> np.ndarray:
     """Whether each row's final score gives one verdict for every text score in [lo, hi], from
     its scores at the ``grid`` points (a step function: the value at t is the one at the largest

@@ -29,7 +29,8 @@ class ScoringOptions:
     """How the scorer trades speed for exactness; the same for every job (batch, stream)."""
     cascade: bool = True      # skip the encoder where the text model cannot change the verdict
     first_stage: bool = True  # ... and where the first stage (static vectors) decides, within the
-    #                           band the bundle calibrated on held-out sources (0.4% of a source)
+    #                           margin the bundle calibrated on held-out sources (<= 0.4% of any
+    #                           source's verdicts changed)
     encoder: str = "torch"    # MiniLM's backend: torch (the reference) | onnx-int8 (faster)
     encoder_threads: int = 0  # per worker process; 0: every core
 

@@ -31,7 +31,7 @@ from sklearn.model_selection import StratifiedKFold
 from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, identity_matrix,
                               rule_offsets, threshold_at_fpr, wording_only_mask)
 from detectors.text_head import TextHead
-from detectors.combiner import IdentityCombiner, logit
+from detectors.combiner import IdentityCombiner
 from detectors.concept_model import ConceptModel
 from features import signals as sigreg
 from features.context import Context, OrgConfig, load_org
@@ -380,7 +380,7 @@ def cascade_margin(full: np.ndarray, stage: dict, sources: np.ndarray,
     the margin of the first stage's gives one verdict (``ModelBundle.first_stage``), and its
     verdict is then the one at the first stage's score. Measured on held-out sources: each row
     scored, both ways, by a model that never saw its source, at that model's thresholds."""
-    from detectors.bundle import _same_verdict_over
+    from detectors.bundle import same_verdict_over
     ok = ~np.isnan(full) & ~np.isnan(stage["fast_text"])
     full, names = full[ok], sources[ok].astype(str)
     p, finals = stage["fast_text"][ok], stage["finals"][ok]
@@ -392,7 +392,7 @@ def cascade_margin(full: np.ndarray, stage: dict, sources: np.ndarray,
     uniq, inv = np.unique(names, return_inverse=True)
     n = np.bincount(inv, minlength=len(uniq))
     for margin in CASCADE_MARGINS:
-        decided = _same_verdict_over(finals, CASCADE_GRID, np.clip(p - margin, 0, 1),
+        decided = same_verdict_over(finals, CASCADE_GRID, np.clip(p - margin, 0, 1),
                                      np.clip(p + margin, 0, 1), th)
         changed = decided & (first != verdict)
         share = np.bincount(inv, weights=changed, minlength=len(uniq)) / n

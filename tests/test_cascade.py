@@ -5,9 +5,8 @@ pipelines/scoring.py ``Scorer.embeddings``)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from detectors.bundle import _same_verdict_over
+from detectors.bundle import same_verdict_over
 from pipelines.train import CASCADE_GRID, cascade_margin
 
 TH = {"suspicious": 0.8, "malicious": 0.93}
@@ -17,7 +16,7 @@ def test_same_verdict_over_a_step_function():
     grid = np.array([0.0, 0.3, 0.6])
     finals = np.array([[0.1, 0.85, 0.95]] * 4)          # benign below 0.3, suspicious, malicious
     lo, hi = np.array([0.0, 0.31, 0.29, 0.61]), np.array([0.29, 0.59, 0.31, 1.0])
-    assert _same_verdict_over(finals, grid, lo, hi, TH).tolist() == [True, True, False, True]
+    assert same_verdict_over(finals, grid, lo, hi, TH).tolist() == [True, True, False, True]
 
 
 def _stage(n: int, rng, noise: float):
