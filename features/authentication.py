@@ -138,6 +138,27 @@ class _Parsed:
     authserv_id: str                         # lower-case; "" when the header names none
     results: tuple[_Result, ...]
     instance: int = 0                        # ARC i=; 0 for a plain Authentication-Results
+    dmarc_policy: str = ""                   # the domain owner's policy the receiver applied
+
+
+# The policy behind a DMARC result, as receivers write it: Gmail and OpenDMARC in a comment
+# ("dmarc=fail (p=REJECT sp=REJECT dis=NONE)"), Microsoft 365 as an action ("dmarc=fail
+# action=oreject", "action=quarantine"; "action=none" under p=none). Not an RFC 8601 property,
+# so read from the raw clause.
+_DMARC_CLAUSE = re.compile(r"\bdmarc\s*=\s*\w+([^;]*)", re.IGNORECASE)
+_DMARC_POLICY = re.compile(r"(?<![\w.])(?:p|action)\s*=\s*(\w+)", re.IGNORECASE)
+_POLICY_WORDS = {"reject": "reject", "oreject": "reject", "quarantine": "quarantine",
+                 "none": "none", "pct": "", "sp": ""}
+
+
+def dmarc_policy_of(value: str) -> str:
+    """The DMARC policy ("reject", "quarantine", "none") a receiver's header reports with its
+    DMARC result, or "" when it reports none."""
+    m = _DMARC_CLAUSE.search(value)
+    if m is None:
+        return ""
+    p = _DMARC_POLICY.search(m.group(1))
+    return _POLICY_WORDS.get(p.group(1).lower(), "") if p else ""
 
 
 def _clauses(value: str) -> list[str]:
@@ -266,7 +287,9 @@ def _parse_header_uncached(value: str, arc: bool) -> Optional[_Parsed]:
     for c in clauses:
         if c:
             results.extend(_parse_clause(c))
-    return _Parsed(authserv_id, tuple(results), instance)
+    policy = dmarc_policy_of(value[:_MAX_VALUE]) if any(r.method == "dmarc" for r in results) \
+        else ""
+    return _Parsed(authserv_id, tuple(results), instance, policy)
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,9 +399,11 @@ def _combine(run: list[_Parsed], source: str, received_spf: Optional[str]) -> Au
                 if d and d not in dkim_domains:
                     dkim_domains.append(d)
     dmarc = dmarc_from = None
+    dmarc_policy = ""
     if by_method.get("dmarc"):
         r = by_method["dmarc"][0]
         dmarc, dmarc_from = r.result, _domain_of(r.prop("header.from"))
+        dmarc_policy = next((h.dmarc_policy for h in run if any(x is r for x in h.results)), "")
     compauth = by_method["compauth"][0].result if by_method.get("compauth") else None
 
     if spf is None and received_spf:
@@ -388,7 +413,7 @@ def _combine(run: list[_Parsed], source: str, received_spf: Optional[str]) -> Au
     return AuthResults(spf=spf, dkim=dkim, dmarc=dmarc, spf_domain=spf_domain or "",
                        dkim_domains=tuple(dkim_domains), dmarc_from=dmarc_from or "",
                        compauth=compauth, authserv_id=run[0].authserv_id if run else "",
-                       source=source)
+                       source=source, dmarc_policy=dmarc_policy)
 
 
 def _received_spf(value: str) -> tuple[Optional[str], str]:

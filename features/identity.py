@@ -331,6 +331,21 @@ def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
     return Evidence(1.0, f"{', '.join(ident.unbacked)}, but is {by}")
 
 
+@signal("impersonation", "dmarc_enforced_fail", 0.0,
+        "The sender's domain refuses this mail: {detail}", direction=1)
+def dmarc_enforced_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """The receiver's own DMARC check failed under a policy the domain's owner enforces
+    (quarantine or reject): the owner says such mail is not theirs. Under p=none a fail is common
+    in honest bulk mail (every DMARC fail in political_bulk_2019), so it does not count here."""
+    auth = trusted_auth(msg, ctx)
+    if not auth.source:
+        return None
+    if auth.dmarc != "fail" or auth.dmarc_policy not in ("reject", "quarantine"):
+        return Evidence(0.0)
+    return Evidence(1.0, f"DMARC fail for {auth.dmarc_from or 'the From domain'} under its "
+                         f"{auth.dmarc_policy} policy")
+
+
 @signal("payload", "foreign_action_link", 0.0,
         "A sign-in, payment or document link points away from the sender ({detail})",
         direction=1)

@@ -71,7 +71,9 @@ class AuthResults:
     domain of header.i) of the PASSING signatures, lower-case; ``dmarc_from``: header.from of the
     DMARC result; ``compauth``: Microsoft's composite verdict; ``authserv_id``: who wrote the
     counted header ("" for Microsoft 365, which writes none); ``source``: 'authentication-results',
-    'arc-authentication-results', 'received-spf', or "" when nothing counted.
+    'arc-authentication-results', 'received-spf', or "" when nothing counted; ``dmarc_policy``:
+    the domain owner's policy the receiver reported with its DMARC result (a comment's ``p=``, or
+    Microsoft's ``action=``; "oreject" reads as "reject").
     """
     spf: Optional[str] = None
     dkim: Optional[str] = None
@@ -82,6 +84,7 @@ class AuthResults:
     compauth: Optional[str] = None
     authserv_id: str = ""
     source: str = ""
+    dmarc_policy: str = ""                   # "reject" | "quarantine" | "none" | "" (not reported)
 
 
 @dataclass(frozen=True)

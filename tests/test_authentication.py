@@ -54,7 +54,7 @@ M365_HEADERS = [
     ("From", "Comfy Memory Foam Seat Cushion <evvy_lagadu_26788@escuelagricol1.at9adawli.pro >"),
 ]
 M365_EXPECTED = AuthResults(
-    spf="pass", dkim="pass", dmarc="bestguesspass",
+    spf="pass", dkim="pass", dmarc="bestguesspass", dmarc_policy="none",
     spf_domain="escuelagricol1.at9adawli.pro",
     dkim_domains=("escuelagricolacl.onmicrosoft.com",),
     dmarc_from="escuelagricol1.at9adawli.pro", compauth="pass", authserv_id="",
@@ -92,7 +92,8 @@ GMAIL_HEADERS = [
     ("From", "Elizabeth Warren <info@elizabethwarren.com>"),
 ]
 GMAIL_EXPECTED = AuthResults(
-    spf="pass", dkim="pass", dmarc="pass", spf_domain="bounce.bluestatedigital.com",
+    spf="pass", dkim="pass", dmarc="pass", dmarc_policy="reject",
+    spf_domain="bounce.bluestatedigital.com",
     dkim_domains=("elizabethwarren.com",), dmarc_from="elizabethwarren.com",
     authserv_id="mx.google.com", source="authentication-results")
 
@@ -124,7 +125,7 @@ POSTFIX_HEADERS = [
     ("From", "Alice <alice@example.com>"),
 ]
 POSTFIX_MERGED = AuthResults(
-    spf="pass", dkim="pass", dmarc="pass", spf_domain="example.com",
+    spf="pass", dkim="pass", dmarc="pass", dmarc_policy="reject", spf_domain="example.com",
     dkim_domains=("example.com",), dmarc_from="example.com", authserv_id="mail.example.org",
     source="authentication-results")
 
@@ -163,7 +164,7 @@ def test_microsoft_365_bestguesspass_and_compauth_prove_only_through_alignment()
 
 def test_microsoft_365_failing_signature():
     auth = parse_authentication([(AR, M365_FAIL_AR)])
-    assert auth == AuthResults(spf="none", dkim="fail", dmarc="none",
+    assert auth == AuthResults(spf="none", dkim="fail", dmarc="none", dmarc_policy="none",
                                spf_domain="iesfranch.9amla.shop", dkim_domains=(),
                                dmarc_from="iesfranch.9amla.shop", compauth="pass",
                                source="authentication-results")
@@ -173,7 +174,7 @@ def test_microsoft_365_failing_signature():
 def test_microsoft_365_unsigned_with_trailing_semicolon():
     auth = parse_authentication([(AR, M365_NONE_AR)])
     assert auth == AuthResults(dkim="none", dmarc="none", dmarc_from="vmware.com",
-                               source="authentication-results")
+                               dmarc_policy="none", source="authentication-results")
 
 
 def test_microsoft_365_received_spf_fills_missing_spf():
@@ -195,7 +196,7 @@ def test_gmail():
 
 def test_generic_postfix_default_mode_counts_only_the_topmost_header():
     auth = parse_authentication(POSTFIX_HEADERS)
-    assert auth == AuthResults(dmarc="pass", dmarc_from="example.com",
+    assert auth == AuthResults(dmarc="pass", dmarc_from="example.com", dmarc_policy="reject",
                                authserv_id="mail.example.org", source="authentication-results")
 
 
@@ -212,7 +213,8 @@ def test_proton_per_milter_headers():
         authserv_id="mailin046.protonmail.ch", source="authentication-results")
     merged = parse_authentication(PROTON_HEADERS, ["mailin046.protonmail.ch"])
     assert merged == AuthResults(
-        spf="pass", dkim="pass", dmarc="pass", spf_domain="insideapple.apple.com",
+        spf="pass", dkim="pass", dmarc="pass", dmarc_policy="reject",
+        spf_domain="insideapple.apple.com",
         dkim_domains=("insideapple.apple.com",), dmarc_from="insideapple.apple.com",
         authserv_id="mailin046.protonmail.ch", source="authentication-results")
     assert authenticated_domain(merged, "insideapple.apple.com") == "apple.com"
@@ -233,7 +235,8 @@ def test_arc_from_a_trusted_forwarder_when_the_top_ar_is_untrusted():
     # trusted Gmail: no AR header of its own, so its ARC seal (the highest trusted instance) counts
     auth = parse_authentication(headers, ["mx.google.com"])
     assert auth == AuthResults(
-        spf="pass", dkim="pass", dmarc="pass", spf_domain="bounce.bluestatedigital.com",
+        spf="pass", dkim="pass", dmarc="pass", dmarc_policy="reject",
+        spf_domain="bounce.bluestatedigital.com",
         dkim_domains=("elizabethwarren.com",), dmarc_from="elizabethwarren.com",
         authserv_id="mx.google.com", source="arc-authentication-results")
     # an id that wrote nothing here: nothing counts
@@ -356,7 +359,7 @@ def test_not_strictly_rfc_shapes():
                                       "smtp.helo=Lunar.shift.md; dkim=none (message not signed) "
                                       "header.d=none;dmarc=none action=none "
                                       "header.from=𝗲𝗯𝗮𝘆.𝗱e;")])
-    assert auth == AuthResults(spf="temperror", dkim="none", dmarc="none",
+    assert auth == AuthResults(spf="temperror", dkim="none", dmarc="none", dmarc_policy="none",
                                spf_domain="lunar.shift.md", dmarc_from="𝗲𝗯𝗮𝘆.𝗱e",
                                source="authentication-results")
     auth = parse_authentication([(AR, "spf=pass (sender IP is 104.47.124.246) smtp.helo=APC01-HK2-"
@@ -516,3 +519,22 @@ def test_parse_message_keeps_auth_headers_beyond_the_header_limit():
     p = parse_message(raw.encode())
     assert p.auth == GMAIL_EXPECTED
     assert any(n.lower() == "arc-authentication-results" for n, _ in p.headers)
+
+
+@pytest.mark.parametrize("header,policy", [
+    ("mx.google.com; dkim=pass header.i=@x.com; spf=pass smtp.mailfrom=x.com; "
+     "dmarc=fail (p=REJECT sp=REJECT dis=NONE) header.from=paypal.com", "reject"),
+    ("spf=fail (sender IP is 1.2.3.4) smtp.mailfrom=x.com; dkim=none (message not signed) "
+     "header.d=none;dmarc=fail action=oreject header.from=paypal.com;compauth=fail reason=000",
+     "reject"),
+    ("spf=pass smtp.mailfrom=x.com; dkim=none; dmarc=fail action=quarantine header.from=a.com",
+     "quarantine"),
+    ("mx.google.com; dmarc=fail (p=NONE sp=NONE dis=NONE) header.from=campaign.com", "none"),
+    ("mx.example.net; dmarc=fail (p=none dis=quarantine) header.from=a.com", "none"),
+    ("mx.example.net; dmarc=fail header.from=a.com", ""),
+    ("mx.example.net; spf=pass smtp.mailfrom=a.com", ""),
+])
+def test_dmarc_policy_the_receiver_reported(header, policy):
+    """Gmail and OpenDMARC write the owner's policy in a comment, Microsoft 365 as an action."""
+    raw = (f"Authentication-Results: {header}\nFrom: a@paypal.com\nSubject: s\n\nbody\n").encode()
+    assert parse_message(raw).auth.dmarc_policy == policy

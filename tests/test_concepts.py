@@ -390,6 +390,25 @@ QUIET += [
 ]
 
 
+# dmarc_enforced_fail: the receiver's DMARC fail under a policy the domain's owner enforces.
+_AR = dict(source="authentication-results", dmarc_from="paypal.com")
+FIRES += [
+    ("impersonation.dmarc_enforced_fail",
+     make_msg(auth=AuthResults(dmarc="fail", dmarc_policy="reject", **_AR)), CTX),
+    ("impersonation.dmarc_enforced_fail",
+     make_msg(auth=AuthResults(dmarc="fail", dmarc_policy="quarantine", **_AR)), CTX),
+]
+QUIET += [
+    ("impersonation.dmarc_enforced_fail",
+     make_msg(auth=AuthResults(dmarc="fail", dmarc_policy="none", **_AR)), CTX, ZERO),
+    ("impersonation.dmarc_enforced_fail",
+     make_msg(auth=AuthResults(dmarc="fail", dmarc_policy="", **_AR)), CTX, ZERO),
+    ("impersonation.dmarc_enforced_fail",
+     make_msg(auth=AuthResults(dmarc="pass", dmarc_policy="reject", **_AR)), CTX, ZERO),
+    ("impersonation.dmarc_enforced_fail", make_msg(auth=AuthResults()), CTX, ABSTAIN),
+]
+
+
 @pytest.mark.parametrize("name,msg,ctx", FIRES, ids=[c[0] for c in FIRES])
 def test_signal_fires(name, msg, ctx):
     out = ev(name, msg, ctx)

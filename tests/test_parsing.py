@@ -478,7 +478,8 @@ def test_authentication_results_pass_from_first_header():
     p = parse_message(SIMPLE)
     assert p.auth == AuthResults(spf="pass", dkim="pass", dmarc="pass", spf_domain="example.com",
                                  dkim_domains=("example.com",), dmarc_from="example.com",
-                                 authserv_id="mx1.example.org", source="authentication-results")
+                                 authserv_id="mx1.example.org", source="authentication-results",
+                                 dmarc_policy="none")             # "action=none"
 
 
 @pytest.mark.parametrize("value,expected", [
