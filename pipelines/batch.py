@@ -75,8 +75,9 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-first-stage", action="store_true",
                         help="keep only the exact cascade: run MiniLM for every message whose "
                              "verdict any text score could change, not only for those the first "
-                             "stage (static vectors) leaves in its hand-off band (slower; changes "
-                             "at most 0.4%% of a held-out source's verdicts, see README, Speed)")
+                             "stage (static vectors) cannot decide within its calibrated margin "
+                             "(slower; the first stage changes at most 0.4%% of a held-out "
+                             "source's verdicts, see README, Speed)")
     parser.add_argument("--encoder", choices=MINILM_BACKENDS, default="torch",
                         help="how MiniLM runs: torch (the reference the model was trained on) or "
                              "onnx-int8 (faster, exported on first use; see README for its "
