@@ -327,10 +327,8 @@ class ModelBundle:
 
     def decided_without_text(self, bounds: np.ndarray) -> np.ndarray:
         """Which messages get the same verdict at both ends of their bounds."""
-        def band(s: np.ndarray) -> np.ndarray:
-            return ((s >= self.thresholds["suspicious"]).astype(int)
-                    + (s >= self.thresholds["malicious"]))
-        return band(bounds[:, 0]) == band(bounds[:, 1])
+        return verdict_band(bounds[:, 0], self.thresholds) == \
+            verdict_band(bounds[:, 1], self.thresholds)
 
     def _reasons(self, evidences: Sequence[MessageEvidence], matrices: dict[str, np.ndarray],
                  capped: Optional[np.ndarray] = None) -> list[list[str]]:
@@ -471,5 +469,12 @@ def same_verdict_over(finals: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: 
     inside[np.arange(len(lo)), start] = True
     low = np.where(inside, finals, np.inf).min(axis=1)
     high = np.where(inside, finals, -np.inf).max(axis=1)
-    t_s, t_m = np.asarray(thresholds["suspicious"]), np.asarray(thresholds["malicious"])
-    return ((low >= t_s).astype(int) + (low >= t_m)) == ((high >= t_s).astype(int) + (high >= t_m))
+    return verdict_band(low, thresholds) == verdict_band(high, thresholds)
+
+
+def verdict_band(scores: np.ndarray, thresholds: dict) -> np.ndarray:
+    """0 benign, 1 suspicious, 2 malicious for each score (``verdict_for``, vectorised);
+    ``thresholds`` may hold one value per score."""
+    s = np.asarray(scores)
+    return (s >= np.asarray(thresholds["suspicious"])).astype(int) + \
+        (s >= np.asarray(thresholds["malicious"]))

@@ -106,7 +106,9 @@ class Identity:
     foreign_links: tuple[str, ...]      # hosts of unrelated organisations
     risky_links: tuple[str, ...]        # free page hosts, shorteners, IPs, IDNs, lookalikes
     foreign_actions: tuple[str, ...]    # "'Sign in' -> host" for action links on foreign/risky hosts
-    name_matches: bool = True           # the display name fits the address (name_matches_address)
+    name_matches: bool = True           # the display name fits the address (name_matches_address;
+    #                                     checked for proven organisations only: coherence alone
+    #                                     reads it)
 
     @property
     def proves_organisation(self) -> bool:
@@ -276,7 +278,8 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
         platform=platform, imitates=imitates, claimed=claimed, unbacked=unbacked, own_links=own, neutral_links=neutral,
         known_links=known, foreign_links=tuple(dict.fromkeys(foreign)),
         risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)),
-        name_matches=name_matches_address(f.display_name, f.address) if f is not None else True)
+        name_matches=name_matches_address(f.display_name, f.address)
+        if f is not None and proven and not platform else True)
 
 
 # --------------------------------------------------------------------------------------------

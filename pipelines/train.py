@@ -380,15 +380,15 @@ def cascade_margin(full: np.ndarray, stage: dict, sources: np.ndarray,
     the margin of the first stage's gives one verdict (``ModelBundle.first_stage``), and its
     verdict is then the one at the first stage's score. Measured on held-out sources: each row
     scored, both ways, by a model that never saw its source, at that model's thresholds."""
-    from detectors.bundle import same_verdict_over
+    from detectors.bundle import same_verdict_over, verdict_band
     ok = ~np.isnan(full) & ~np.isnan(stage["fast_text"])
     full, names = full[ok], sources[ok].astype(str)
     p, finals = stage["fast_text"][ok], stage["finals"][ok]
     th = {"suspicious": stage["t_s"][ok], "malicious": stage["t_m"][ok]}
-    verdict = (full >= th["suspicious"]).astype(int) + (full >= th["malicious"])
+    verdict = verdict_band(full, th)
     at_p = finals[np.arange(len(p)), np.clip(np.searchsorted(CASCADE_GRID, p, side="right") - 1,
                                                0, len(CASCADE_GRID) - 1)]
-    first = (at_p >= th["suspicious"]).astype(int) + (at_p >= th["malicious"])
+    first = verdict_band(at_p, th)
     uniq, inv = np.unique(names, return_inverse=True)
     n = np.bincount(inv, minlength=len(uniq))
     for margin in CASCADE_MARGINS:
