@@ -28,36 +28,47 @@ import yaml
 
 from features.authentication import alignment_detail, authenticated_domain, parse_authentication
 from features.context import Context
-from features.domains import (capital_i_as_l, host_matches, is_ip_host, is_punycode, lookalike_of,
-                              registrable_domain, skeleton, to_unicode)
+from features.domains import (capital_i_as_l, edit_distance, host_matches, is_ip_host, is_punycode,
+                              lookalike_of, registrable_domain, skeleton, split_registrable,
+                              to_unicode)
 from features.impersonation import brands_named, domain_in, org_index
 from features.message import AuthResults, ParsedMessage
-from features.payload import link_hosts
+from features.payload import anchor_domain, link_hosts
 from features.signals import Evidence, signal
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "identity_policy.yaml"
 _MAX_LINKS = 200          # links examined (the parser keeps at most Limits.urls)
 _OPENING_CHARS = 300      # body text read for a brand claim ("Your PayPal account ...")
 _MAX_ANCHOR = 200
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 80, 50   # text read around a bare address for what it asks
 
 
 @dataclass(frozen=True)
 class Policy:
     call_to_action: re.Pattern[str]
+    call_to_action_nearby: re.Pattern[str]   # read around a bare address or "click here"
     concrete_acts: tuple[str, ...]
     name_filler: frozenset[str]          # display-name words that name no one ("Team", "Notice")
+    generic_anchor: frozenset[str]       # anchors that say nothing ("click here", "this link")
+    lookalike_words: frozenset[str]      # words an attacker adds to a sender's name (login, secure)
+    role_mailboxes: frozenset[str]       # info@, hello@: an organisation's mailbox, not a person's
 
 
 @lru_cache(maxsize=1)
 def policy() -> Policy:
     """The call-to-action vocabulary and the concrete acts (features/data/identity_policy.yaml)."""
     doc = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
-    words = "|".join(f"(?:{p})" for p in doc["call_to_action"])
-    return Policy(re.compile(rf"(?<![a-z])(?:{words})(?![a-z])", re.IGNORECASE),
-                  tuple(doc["concrete_acts"]), frozenset(doc["name_filler"]))
+    def words(key: str) -> re.Pattern[str]:
+        alts = "|".join(f"(?:{p})" for p in doc[key])
+        return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])", re.IGNORECASE)
+    return Policy(words("call_to_action"), words("call_to_action_nearby"),
+                  tuple(doc["concrete_acts"]), frozenset(doc["name_filler"]),
+                  frozenset(doc["generic_anchor"]), frozenset(doc["lookalike_words"]),
+                  frozenset(doc["role_mailboxes"]))
 
 
 _NAME_WORD_RE = re.compile(r"[^\w]+")
+_LOCAL_PART_RE = re.compile(r"[^a-z]+")
 
 
 def name_matches_address(display: str, address: str) -> bool:
@@ -69,6 +80,10 @@ def name_matches_address(display: str, address: str) -> bool:
     if not display or "@" not in address:
         return True
     local, _, domain = address.lower().rpartition("@")
+    roles, filler = policy().role_mailboxes, policy().name_filler
+    named = [w for w in _NAME_WORD_RE.split(display.casefold()) if len(w) >= 2 and w not in filler]
+    if len(named) >= 2 and all(p in roles for p in _LOCAL_PART_RE.split(local) if p):
+        return True                     # a staffer's name over info@ or hello@ of the organisation
     hay = skeleton(f"{local}{domain}").replace("-", "").replace(".", "").replace("_", "")
     label = registrable_domain(domain).partition(".")[0].replace("-", "")
     filler = policy().name_filler
@@ -84,6 +99,83 @@ def name_matches_address(display: str, address: str) -> bool:
         if len(label) >= 4 and label in name.replace(" ", "").replace("-", ""):
             return True
     return False
+
+
+# Suffixes that an attacker puts in front of a hyphen so that a host reads as another domain:
+# notifications.inkly.co-secure.com shows "inkly.co" and belongs to co-secure.com.
+_SUFFIX_WORDS = frozenset(("com", "co", "net", "org", "io", "app", "us", "uk", "de", "info", "biz",
+                           "gov", "edu"))
+_NAME_WORD_MIN = 5        # shorter display-name words are too often a typo away from any domain
+
+
+def _shown_domain(host: str, org: str) -> str:
+    """The domain a host reads as when its registrable label starts with a suffix and a hyphen
+    (notifications.inkly.co-secure.com reads as inkly.co); "" otherwise."""
+    head, _, rest = split_registrable(org)[0].partition("-")
+    if rest and head in _SUFFIX_WORDS:
+        shown = host[:-len(org)].rstrip(".").rpartition(".")[2]
+        if shown:
+            return f"{shown}.{head}"
+    return ""
+
+
+def _near_miss(word: str, label: str) -> bool:
+    """``label`` (a domain label) is one typo or one confusable away from ``word`` without being
+    it or an affix of it: people's own domains add an initial or an s (James Tauber at
+    jtauber.com, Harlan Feinstein at feinsteins.net), companies their TLD variants."""
+    if word == label:
+        return False
+    w, lab = skeleton(word), skeleton(label)
+    if w == lab:                               # renders as it, is not it (rn for m, Cyrillic е)
+        return True
+    if w in lab or lab in w:
+        return False
+    return edit_distance(w, lab, 2) <= (1 if len(w) < 9 else 2)
+
+
+def imitated_name(display: str, from_host: str) -> str:
+    """What the sender's own domain imitates, read from the message itself rather than from a
+    brand list, so it works for a small service no list knows: the display name's word one typo or
+    one confusable away from the domain ("Clouddrive" from cloucldrive.app, "Ledgerbooks" from
+    lеdgerbooks.com), or a host that reads as another domain (inkly.co-secure.com). "" when none:
+    a name that is the domain ("Inkly" from inkly.co) or unrelated to it says nothing here."""
+    org = registrable_domain(from_host)
+    label = split_registrable(org)[0]
+    if not label:
+        return ""
+    shown = _shown_domain(from_host, org)
+    if shown:
+        return shown
+    lab = label.replace("-", "")
+    filler = policy().name_filler
+    words = [w for w in _NAME_WORD_RE.split((display or "").casefold()) if w and w not in filler]
+    cands = [w for w in words if len(w) >= _NAME_WORD_MIN]
+    if len(words) > 1:
+        cands.append("".join(words))
+    if lab in cands:
+        return ""
+    for w in dict.fromkeys(cands):
+        if _near_miss(w, lab):
+            return f"{w} (its display name)"
+    return ""
+
+
+def imitates_sender(host: str, org: str) -> bool:
+    """A link host that imitates the sender's own organisation: maplehome-login.com is not,
+    app.nofion.so (from notion.so) and docsend.com-mail.net (from docsend.com) are."""
+    lorg = registrable_domain(host)
+    if not org or not lorg or lorg == org:
+        return False
+    if _shown_domain(host, lorg) == org:
+        return True
+    own, lab = split_registrable(org)[0].replace("-", ""), split_registrable(lorg)[0].replace("-", "")
+    if len(own) < _NAME_WORD_MIN - 1:
+        return False
+    words = policy().lookalike_words       # maplehome-login.com; not enrononline.com
+    if (lab.startswith(own) and lab[len(own):] in words) or \
+            (lab.endswith(own) and lab[:-len(own)] in words):
+        return True
+    return _near_miss(own, lab)
 
 
 @dataclass(frozen=True)
@@ -106,6 +198,8 @@ class Identity:
     foreign_links: tuple[str, ...]      # hosts of unrelated organisations
     risky_links: tuple[str, ...]        # free page hosts, shorteners, IPs, IDNs, lookalikes
     foreign_actions: tuple[str, ...]    # "'Sign in' -> host" for action links on foreign/risky hosts
+    lookalike_links: tuple[str, ...] = ()  # link hosts imitating the sender's organisation, the
+    #                                     organisation's own or vendors' domains, or a claimed brand
     name_matches: bool = True           # the display name fits the address (name_matches_address;
     #                                     checked for proven organisations only: coherence alone
     #                                     reads it)
@@ -183,9 +277,36 @@ def _claims(msg: ParsedMessage, ctx: Context, anchors: list[str]) -> tuple[str, 
     return tuple(dict.fromkeys(named))
 
 
-def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[str]) -> str:
+def _declared_org(display: str, links) -> str:
+    """The organisational domain among the message's links whose name the display name bears
+    ("Megan Garcia via Droplane" and www.droplane.com), when the display name presents a service
+    rather than a person (a one-word name, "via", or a word such as Team or Billing); "" when
+    none. The shared platforms a message links to (free page hosts) never count."""
+    if not display or not links:
+        return ""
+    words = [w for w in _NAME_WORD_RE.split(display.casefold()) if w]
+    filler = policy().name_filler
+    names = [w for w in words if w not in filler and len(w) >= 4]
+    if not names or not (len(names) == 1 or "via" in words or len(names) < len(words)):
+        return ""
+    joined = "".join(names)
+    for lk in links:
+        host = lk.host or ""
+        if not host:
+            continue
+        reg = registrable_domain(host)
+        label = reg.partition(".")[0].replace("-", "")
+        if label and (label in names or label == joined):
+            return reg
+    return ""
+
+
+def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[str],
+                proven: bool = False) -> str:
     o = ctx.org
     lorg = registrable_domain(host)
+    if proven and org and lorg == org:
+        return "own"                    # Box's proven mail linking to box.com, a free file host
     if is_ip_host(host) or is_punycode(raw) or host_matches(host, o.free_hosting) or \
             host_matches(host, o.url_shorteners):
         return "risky"
@@ -196,9 +317,19 @@ def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[
     if lorg in o.trusted_senders or lorg in o.popular_domains or lorg in watched or \
             domain_in(lorg, o.known_vendors) or lorg in o.protected_domains:
         return "known"
-    if lookalike_of(host, watched) or (org and lookalike_of(host, frozenset((org,)))):
-        return "risky"
+    if lookalike_of(host, watched) or imitates_sender(host, org):
+        return "lookalike"
     return "foreign"
+
+
+def _words_around(text: str, shown: str) -> str:
+    """The visible words just before and after a bare address ("Use this link: URL to reset your
+    password"), from its first occurrence; "" when the text does not show it."""
+    i = text.find(shown[:_MAX_ANCHOR]) if shown else -1
+    if i < 0:
+        return ""
+    return text[max(0, i - _CONTEXT_BEFORE):i] + " " + \
+        text[i + min(len(shown), _MAX_ANCHOR):i + min(len(shown), _MAX_ANCHOR) + _CONTEXT_AFTER]
 
 
 # (msg, ctx, Identity) of the last message: every identity signal asks for it. One tuple, read and
@@ -234,23 +365,35 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
     # (thousands of brands make typo-distance neighbours of honest domains: actblue / jetblue).
     cta = policy().call_to_action
     links = []                          # (link, its anchor text, whether it asks the reader to act)
+    text = msg.current_text or msg.text or ""
+    generic, nearby = policy().generic_anchor, policy().call_to_action_nearby
     for lk in msg.links[:_MAX_LINKS]:
         anchor = " ".join((lk.anchor_text or "")[:_MAX_ANCHOR].split())
-        links.append((lk, anchor, bool(anchor) and cta.search(anchor) is not None))
+        if anchor and anchor_domain(anchor) is None and anchor.lower() not in generic:
+            links.append((lk, anchor, cta.search(anchor) is not None))
+        else:                           # a bare address: the words around it say what it is for
+            near = _words_around(text, anchor or lk.url)
+            links.append((lk, anchor or lk.url, bool(near) and nearby.search(near) is not None))
     claimed = _claims(msg, ctx, [anchor for _, anchor, is_action in links if is_action])
     brand_domains = frozenset(d for b in claimed for d in ctx.org.brands.get(b, ()))
     watched = idx.protected_and_vendors | brand_domains
-    imitates = (lookalike_of(from_dom, watched) or "") if from_dom and not platform else ""
+    imitates = ((lookalike_of(from_dom, watched) or
+                 imitated_name(f.display_name if f is not None else "", from_dom))
+                if from_dom and not platform else "")
     own = neutral = known = 0
     foreign: list[str] = []
     risky: list[str] = []
+    lookalikes: list[str] = []
     actions: list[str] = []
     for lk, anchor, is_action in links:
         worst = ""
         for host, raw in link_hosts(lk):
             if not host:
                 continue
-            kind = _link_class(host, raw, org, ctx, watched)
+            kind = _link_class(host, raw, org, ctx, watched, bool(proven))
+            if kind == "lookalike":
+                lookalikes.append(host)
+                kind = "risky"
             if kind == "risky":
                 risky.append(host)
             elif kind == "foreign":
@@ -263,12 +406,19 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
                 known += kind == "known"
         if is_action and worst:
             actions.append(f"'{anchor[:40]}' leads to {worst}")
+    # A service that no brand list knows names itself: "The Fablehome Team" linking to
+    # fablehome.co presents itself as fablehome.co, whoever sends it, when it asks the reader to
+    # act (a feed relay named after the blog it forwards asks nothing).
+    declared = _declared_org(f.display_name if f is not None else "", msg.links[:_MAX_LINKS]) \
+        if any(is_action for _, _, is_action in links) else ""
+    if declared and declared != org and declared not in claimed:
+        claimed = claimed + (declared,)
     brands = ctx.org.brands
     # A brand is backed by its own domains, and by a sender whose domain is the brand's own name:
     # Yahoo's mail comes from yahoo.com, which the brand lists leave out as free mail.
     own_label = org.partition(".")[0].replace("-", "") if org else ""
     unbacked = tuple(b for b in claimed
-                     if not (org and (domain_in(org, brands.get(b, frozenset())) or
+                     if not (org and (domain_in(org, brands.get(b, frozenset())) or b == org or
                                       b.replace(" ", "") == own_label)))
     return Identity(
         from_org=from_org, authenticated=authenticated, proven_org=proven,
@@ -278,6 +428,7 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
         platform=platform, imitates=imitates, claimed=claimed, unbacked=unbacked, own_links=own, neutral_links=neutral,
         known_links=known, foreign_links=tuple(dict.fromkeys(foreign)),
         risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)),
+        lookalike_links=tuple(dict.fromkeys(lookalikes)),
         name_matches=name_matches_address(f.display_name, f.address)
         if f is not None and proven and not platform else True)
 
@@ -347,6 +498,38 @@ def dmarc_enforced_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
         return Evidence(0.0)
     return Evidence(1.0, f"DMARC fail for {auth.dmarc_from or 'the From domain'} under its "
                          f"{auth.dmarc_policy} policy")
+
+
+@signal("impersonation", "sender_unvouched", 0.0,
+        "Nothing authenticates the sender: {detail}", direction=1)
+def sender_unvouched(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """The receiver's DMARC check failed and neither SPF nor DKIM passed for any domain: no one
+    vouches for this mail, the shape of a forged From. Honest bulk mail that fails DMARC under
+    p=none passes SPF or DKIM for its mailing service (every such message in
+    political_bulk_2019), so it does not fire there."""
+    auth = trusted_auth(msg, ctx)
+    if not auth.source:
+        return None
+    if auth.dmarc != "fail" or auth.spf in _PASSING or auth.dkim in _PASSING:
+        return Evidence(0.0)
+    return Evidence(1.0, f"DMARC fail for {auth.dmarc_from or 'the From domain'}, SPF "
+                         f"{auth.spf or 'none'}, DKIM {auth.dkim or 'none'}")
+
+
+_PASSING = ("pass", "bestguesspass")
+
+
+@signal("payload", "lookalike_link", 0.0,
+        "A link imitates the sender or the brand it claims: {detail}", direction=1)
+def lookalike_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """Honest mail links to its own domain, not to one a typo away from it (maplehome-login.com
+    from maplehome.co, app.nofion.so from notion.so, docsend.com-mail.net)."""
+    if not msg.links or not msg.from_ or not msg.from_.domain:
+        return Evidence(0.0)
+    ident = identity_of(msg, ctx)
+    if not ident.lookalike_links:
+        return Evidence(0.0)
+    return Evidence(1.0, f"{ident.lookalike_links[0]} (sender {ident.proven_org or ident.from_org})")
 
 
 @signal("payload", "foreign_action_link", 0.0,

@@ -7,6 +7,8 @@ itself (a short request with nothing to click) and callback phone numbers.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from functools import lru_cache
 from typing import Callable, Optional
@@ -167,6 +169,7 @@ def _query_targets(url: str) -> list[str]:
     m = _AMP_PATH_RE.match(url)
     if m:
         out.append("https://" + m.group(1))
+    out.extend(_encoded_targets(url))
     q = url.partition("?")[2].partition("#")[0]
     for pair in q.split("&")[:100] if q else ():
         value = pair.partition("=")[2]
@@ -180,6 +183,38 @@ def _query_targets(url: str) -> list[str]:
     return out
 
 
+# Base64 of "http" is "aHR0c": click trackers carry the destination base64-encoded in a path
+# segment (mailgun's /c/aHR0cHM6Ly9..., SparkPost's ~~/aHR0cHM6...) or a query value (SendGrid's
+# upn=u001.aHR0cHM6...). Only the start is needed: the host comes first.
+_B64_URL_RE = re.compile(r"(?<![A-Za-z0-9])aHR0c[A-Za-z0-9_\-+]{8,400}")
+
+
+_WHOLE_HOST_RE = re.compile(r"https?://[^/?#:]+[/?#:]", re.IGNORECASE)
+_URL_CHARS_RE = re.compile(r"[A-Za-z0-9:/?#\[\]@!$&'()*+,;=%._~-]*")
+
+
+def _may_redirect(url: str) -> bool:
+    """Cheap gate before the redirect parsers: only these URLs can carry another."""
+    return "?" in url or "/amp/" in url or "aHR0c" in url
+
+
+def _encoded_targets(url: str) -> list[str]:
+    """URLs that click trackers carry base64-encoded: the destination the reader really reaches
+    (possibly cut short after its host when the tracker splits or signs the rest)."""
+    out: list[str] = []
+    for m in _B64_URL_RE.finditer(url[:4000]):
+        seg = m.group(0).replace("+", "-")
+        seg = seg[:len(seg) - len(seg) % 4]
+        try:
+            text = base64.urlsafe_b64decode(seg).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            continue
+        url_text = _URL_CHARS_RE.match(text).group(0)
+        if _WHOLE_HOST_RE.match(url_text):     # the host is whole, not cut short by the tracker
+            out.append(url_text)
+    return out[:MAX_TARGETS]
+
+
 @lru_cache(maxsize=4096)
 def redirect_targets(url: str) -> tuple[str, ...]:
     """Where a link forwards to through open redirects and link wrappers
@@ -188,7 +223,7 @@ def redirect_targets(url: str) -> tuple[str, ...]:
     out: list[str] = []
     todo = [url]
     for _ in range(3):
-        todo = [t for u in todo if "?" in u or "/amp/" in u for t in _query_targets(u)
+        todo = [t for u in todo if _may_redirect(u) for t in _query_targets(u)
                 if t not in out]
         out.extend(todo[:MAX_TARGETS - len(out)])
         if not todo or len(out) >= MAX_TARGETS:
@@ -215,7 +250,7 @@ def link_hosts(lk: Link) -> list[tuple[str, str]]:
     redirector is judged as if linked directly."""
     hosts = [(lk.host or "", lk.raw_host or "")]
     url = lk.url or ""
-    if "?" in url or "/amp/" in url:
+    if _may_redirect(url):
         hosts.extend(h for h in map(_target_host, redirect_targets(url)) if h[0] or h[1])
     return hosts
 

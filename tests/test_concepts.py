@@ -409,6 +409,23 @@ QUIET += [
 ]
 
 
+# lookalike_link: a link host imitating the sender itself; sender_unvouched: DMARC fail with no
+# SPF or DKIM pass for anyone.
+_IMITATED = _raw_msg("Notion <hello@info.notion.so>", "app.nofion.so", _ar("notion.so"))
+FIRES += [
+    ("payload.lookalike_link", _IMITATED, CTX),
+    ("impersonation.sender_unvouched", _SPOOF, CTX),
+]
+QUIET += [
+    ("payload.lookalike_link", _PAYPAL, CTX, ZERO),
+    ("payload.lookalike_link", _FOREIGN, CTX, ZERO),
+    ("impersonation.sender_unvouched", _PAYPAL, CTX, ZERO),
+    ("impersonation.sender_unvouched",
+     make_msg(auth=AuthResults(dmarc="fail", spf="pass", **_AR)), CTX, ZERO),
+    ("impersonation.sender_unvouched", _NO_AR, CTX, ABSTAIN),
+]
+
+
 @pytest.mark.parametrize("name,msg,ctx", FIRES, ids=[c[0] for c in FIRES])
 def test_signal_fires(name, msg, ctx):
     out = ev(name, msg, ctx)

@@ -291,3 +291,126 @@ def test_a_topic_mention_does_not_lift_the_cap_but_a_concrete_ask_does():
     assert wording_only(_fired(_mail('"Bernie Sanders" <info@berniesanders.com>', "My question", mention, ar)))
     fired = _fired(_mail('"Bernie Sanders" <info@berniesanders.com>', "My question", ask, ar))
     assert "goal.concrete_ask" in fired and not wording_only(fired)
+
+
+# ------------------------------------------------------------------ services no brand list knows
+INKLY_AR = GMAIL_AR.format(d="{d}")
+
+
+@pytest.mark.parametrize("display, host, imitated", [
+    ("Clouddrive Billing", "email.cloucldrive.app", "clouddrive (its display name)"),
+    ("Summitledger", "summitledgre.co", "summitledger (its display name)"),
+    ("Ledgerbooks Billing", "email.l\u0435dgerbooks.com", "ledgerbooks (its display name)"),
+    ("Inkly", "notifications.inkly.co-secure.com", "inkly.co"),
+])
+def test_a_domain_one_typo_from_its_own_display_name_imitates_it(display, host, imitated):
+    from features.identity import imitated_name
+    assert imitated_name(display, host) == imitated
+
+
+@pytest.mark.parametrize("display, host", [
+    ("Inkly", "inkly.co"), ("Bernie Sanders", "berniesanders.com"), ("Yang2020", "yang2020.com"),
+    ("Chris Kloiber", "ckloiber.com"), ("Harlan Feinstein", "feinsteins.net"),
+    ("Joe Biden HQ", "joebiden.com"), ("R Street Events", "rstreet.org"),
+    ("Jeff Dasovich", "enron.com"),
+])
+def test_names_that_are_their_domain_or_an_affix_of_it_imitate_nothing(display, host):
+    from features.identity import imitated_name
+    assert imitated_name(display, host) == ""
+
+
+def test_a_lookalike_of_a_small_service_is_caught_by_its_own_name():
+    d = "cloucldrive.app"
+    raw = _mail(f'"Clouddrive Billing" <receipts@email.{d}>', "Your recent payment",
+                f'<p>Thanks for your payment.</p><p><a href="https://app.{d}/billing">View receipt'
+                '</a></p>', INKLY_AR.replace("{d}", d))
+    ident = _ident(raw)
+    assert ident.proven_org == d and ident.imitates and not ident.coherent
+    assert "impersonation.brand_claim_unbacked" in _fired(raw)
+
+
+def test_free_mail_sender_presenting_the_service_it_links_to():
+    raw = _mail('"The Fablehome Team" <fablehome.support59@outlook.com>', "Welcome - Fablehome",
+                '<p>Activate your account:</p><p><a href="https://fablehome-auth.pages.dev/">'
+                'Activate your account</a></p><p><a href="https://www.fablehome.co/privacy">'
+                'Privacy Policy</a></p>', GMAIL_AR.format(d="outlook.com"))
+    ident = _ident(raw)
+    assert "fablehome.co" in ident.unbacked
+    fired = _fired(raw)
+    assert {"impersonation.brand_claim_unbacked", "payload.foreign_action_link"} <= fired
+
+
+def test_the_same_service_sending_for_itself_is_coherent():
+    raw = _mail('"The Fablehome Team" <hello@fablehome.co>', "Welcome - Fablehome",
+                '<p><a href="https://app.fablehome.co/activate">Activate your account</a></p>'
+                '<p><a href="https://www.fablehome.co/privacy">Privacy Policy</a></p>',
+                GMAIL_AR.format(d="fablehome.co"))
+    ident = _ident(raw)
+    assert ident.coherent and not ident.unbacked
+
+
+def test_a_bare_address_is_an_action_by_the_words_around_it():
+    raw = _mail('"Trello" <noreply@email.trello.com>', "Password reset instructions",
+                '<p>Use this link: <a href="https://trello-login.info/cgi-bin/4935/">'
+                'https://trello-login.info/cgi-bin/4935/</a> to reset your password.</p>',
+                GMAIL_AR.format(d="trello.com"))
+    ident = _ident(raw)
+    assert ident.foreign_actions and "trello-login.info" in ident.foreign_actions[0]
+    assert "payload.foreign_action_link" in _fired(raw)
+
+
+def test_click_tracking_that_encodes_the_destination_is_followed():
+    import base64
+    dest = base64.urlsafe_b64encode(b"https://app.imkly.co/password/reset/Av9").decode().rstrip("=")
+    raw = _mail('"Inkly" <account@info.inkly.co>', "Password reset",
+                f'<p><a href="https://email.mg.inkly.co/c/{dest}">Reset password</a></p>',
+                GMAIL_AR.format(d="inkly.co"))
+    ident = _ident(raw)
+    assert ident.foreign_actions and "imkly.co" in ident.foreign_actions[0]
+    assert not ident.coherent
+
+
+def test_nothing_vouching_for_the_sender_is_evidence_but_an_esp_pass_is_not():
+    body = PAYPAL_RESET.format(host="stripe-billing.example.net")
+    forged = _mail('"Signalnotes" <accounts@info.signalnotes.com>', "Your recent invoice", body,
+                   "mx.example.com; dmarc=fail (p=none dis=none) header.from=info.signalnotes.com;"
+                   " spf=softfail smtp.mailfrom=x@mx.info.signalnotes.com; dkim=fail header.d=info."
+                   "signalnotes.com")
+    assert "impersonation.sender_unvouched" in _fired(forged)
+    bulk = _mail('"Team" <info@campaign.example.org>', "Join us", "<p>Hello</p>",
+                 "mx.google.com; dkim=pass header.i=@amazonses.com; spf=pass "
+                 "smtp.mailfrom=x@amazonses.com; dmarc=fail (p=NONE) header.from=campaign.example.org")
+    assert "impersonation.sender_unvouched" not in _fired(bulk)
+
+
+@pytest.mark.parametrize("host, org, imitates", [
+    ("app.nofion.so", "notion.so", True), ("docsend.com-mail.net", "docsend.com", True),
+    ("maplehome-login.com", "maplehome.co", True),
+    ("www.nerc.com", "nerc.net", False), ("www.enrononline.com", "enron.com", False),
+    ("www.e-rewards.com", "erewards.com", False), ("support.notion.so", "notion.so", False),
+])
+def test_link_hosts_that_imitate_the_sender(host, org, imitates):
+    from features.identity import imitates_sender
+    assert imitates_sender(host, org) is imitates
+
+
+def test_a_link_to_a_lookalike_of_the_proven_sender_is_evidence():
+    raw = _mail('"Notion" <hello@info.notion.so>', "Bob has invited you to join Data",
+                '<p><a href="https://app.nofion.so/accept-invite?t=0e">Accept invitation</a></p>'
+                '<p><a href="https://www.notion.so/privacy">Privacy Policy</a></p>',
+                GMAIL_AR.format(d="notion.so"))
+    ident = _ident(raw)
+    assert ident.lookalike_links == ("app.nofion.so",) and not ident.coherent
+    assert {"payload.lookalike_link", "payload.foreign_action_link"} <= _fired(raw)
+
+
+def test_a_proven_file_host_linking_to_itself_is_not_a_foreign_action():
+    # box.com is on the free file-host list; Box's own authenticated mail to box.com is neither
+    # risky nor foreign. (It is not coherent either: anyone can share through Box, so a pass there
+    # proves a platform, not an organisation.)
+    raw = _mail('"Box" <share@mail.box.com>', "Olivia shared a file with you",
+                '<p><a href="https://sign.box.com/s/1caf10a8">Open file</a></p>',
+                GMAIL_AR.format(d="box.com"))
+    ident = _ident(raw)
+    assert ident.own_links == 1 and not ident.risky_links and not ident.foreign_actions
+    assert "payload.foreign_action_link" not in _fired(raw)

@@ -65,6 +65,8 @@ CURATED_NEUTRAL: dict[str, str] = {
     "exacttarget.com": "Salesforce Marketing Cloud click tracking and images (click., image.)",
     "exct.net": "Salesforce Marketing Cloud sending and click tracking",
     "klclick.com": "Klaviyo click tracking",
+    "cmail19.com": "Campaign Monitor click tracking (<account>.cmail19.com)",
+    "cmail20.com": "Campaign Monitor click tracking (<account>.cmail20.com)",
     "akamaihd.net": "Akamai CDN: contract customers only, no self-service publishing",
     "gstatic.com": "Google's static assets (fonts, logos, images); only Google publishes there",
     "fonts.googleapis.com": "Google Fonts stylesheets embedded by HTML mail",
