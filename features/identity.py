@@ -33,14 +33,14 @@ from features.domains import (capital_i_as_l, edit_distance, host_matches, is_ip
                               to_unicode)
 from features.impersonation import brands_named, domain_in, org_index
 from features.message import AuthResults, ParsedMessage
-from features.payload import anchor_domain, link_hosts
+from features.payload import anchor_domain, link_hosts, report_type
 from features.signals import Evidence, signal
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "identity_policy.yaml"
 _MAX_LINKS = 200          # links examined (the parser keeps at most Limits.urls)
 _OPENING_CHARS = 300      # body text read for a brand claim ("Your PayPal account ...")
 _MAX_ANCHOR = 200
-_CONTEXT_BEFORE, _CONTEXT_AFTER = 80, 50   # text read around a bare address for what it asks
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 200, 60  # text read around a bare address for what it asks
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Policy:
     generic_anchor: frozenset[str]       # anchors that say nothing ("click here", "this link")
     lookalike_words: frozenset[str]      # words an attacker adds to a sender's name (login, secure)
     role_mailboxes: frozenset[str]       # info@, hello@: an organisation's mailbox, not a person's
+    action_path_words: frozenset[str]    # URL path words of a sign-in page (login, verify, owa)
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +65,7 @@ def policy() -> Policy:
     return Policy(words("call_to_action"), words("call_to_action_nearby"),
                   tuple(doc["concrete_acts"]), frozenset(doc["name_filler"]),
                   frozenset(doc["generic_anchor"]), frozenset(doc["lookalike_words"]),
-                  frozenset(doc["role_mailboxes"]))
+                  frozenset(doc["role_mailboxes"]), frozenset(doc["action_path_words"]))
 
 
 _NAME_WORD_RE = re.compile(r"[^\w]+")
@@ -267,14 +268,36 @@ def _established(org: str, msg: ParsedMessage, ctx: Context) -> str:
 def _claims(msg: ParsedMessage, ctx: Context, anchors: list[str]) -> tuple[str, ...]:
     """Brands the message presents itself as: those its sender name invokes, and, when it asks the
     reader to act (a sign-in, payment or document link), those its subject, action links and
-    opening line name. A newsletter that mentions a brand in passing claims nothing."""
+    opening line name. A newsletter that mentions a brand in passing claims nothing, and neither
+    does a sender that presents itself as its own organisation ("Walmart" from walmart.com): the
+    carrier or card network its notice names is a mention ("Track with USPS")."""
     f = msg.from_
-    named = brands_named(f.display_name[:300], ctx.org) if f is not None else []
-    if anchors:
+    display = f.display_name[:300] if f is not None else ""
+    local = (f.address or "").rpartition("@")[0].lower() if f is not None else ""
+    if local in _MAIL_SYSTEM_MAILBOXES and report_type(msg):
+        display = ""                    # "Microsoft Outlook" <postmaster@...>: the mail system's
+        #                                 name on a real delivery report, not a claim
+    named = brands_named(display, ctx.org) if display else []
+    org = registrable_domain(f.domain) if f is not None and f.domain else ""
+    if anchors and not _names_own_org(display, org):
         named += brands_named(" | ".join([msg.subject[:300], *anchors[:20]]), ctx.org)
         opening = brands_named((msg.current_text or msg.text or "")[:_OPENING_CHARS], ctx.org)
         named += [b for b in opening if b in ctx.org.body_brands]
     return tuple(dict.fromkeys(named))
+
+
+_MAIL_SYSTEM_MAILBOXES = frozenset(("postmaster", "mailer-daemon", "mailer_daemon", "mailerdaemon"))
+
+
+def _names_own_org(display: str, org: str) -> bool:
+    """The display name names the From organisation itself: one of its words, or all of them
+    joined, is the domain's label ("Tidal Outfitters" and tidaloutfitters.com)."""
+    label = split_registrable(org)[0].replace("-", "") if org else ""
+    if len(label) < 3 or not display:
+        return False
+    filler = policy().name_filler
+    words = [w for w in _NAME_WORD_RE.split(display.casefold()) if len(w) >= 3 and w not in filler]
+    return bool(words) and (any(w in label for w in words if len(w) >= 4) or "".join(words) == label)
 
 
 def _declared_org(display: str, links) -> str:
@@ -320,6 +343,15 @@ def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[
     if lookalike_of(host, watched) or imitates_sender(host, org):
         return "lookalike"
     return "foreign"
+
+
+_PATH_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _action_path(url: str) -> bool:
+    """A bare address whose path says what it is for: /owa/verify, /signin, /password/reset."""
+    path = url.partition("//")[2].partition("/")[2].partition("?")[0].lower()
+    return bool(path) and not policy().action_path_words.isdisjoint(_PATH_WORD_RE.findall(path[:300]))
 
 
 def _words_around(text: str, shown: str) -> str:
@@ -373,7 +405,8 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
             links.append((lk, anchor, cta.search(anchor) is not None))
         else:                           # a bare address: the words around it say what it is for
             near = _words_around(text, anchor or lk.url)
-            links.append((lk, anchor or lk.url, bool(near) and nearby.search(near) is not None))
+            links.append((lk, anchor or lk.url, (bool(near) and nearby.search(near) is not None)
+                          or _action_path(lk.url)))
     claimed = _claims(msg, ctx, [anchor for _, anchor, is_action in links if is_action])
     brand_domains = frozenset(d for b in claimed for d in ctx.org.brands.get(b, ()))
     watched = idx.protected_and_vendors | brand_domains

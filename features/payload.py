@@ -461,11 +461,18 @@ REPORT_TYPES = frozenset({"message/delivery-status", "message/global-delivery-st
 @signal("payload", "delivery_report", 1.0,
         "The message is a machine-readable delivery or abuse report ({detail})")
 def delivery_report(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    kind = report_type(msg)
+    return Evidence(1.0, kind) if kind else Evidence(0.0)
+
+
+def report_type(msg: ParsedMessage) -> str:
+    """The machine-readable report a message carries (message/delivery-status ...,
+    multipart/report), or "" when it is not a delivery or abuse report."""
     for a in _attachments(msg):
         if _ctype(a) in REPORT_TYPES:
-            return Evidence(1.0, _ctype(a))
+            return _ctype(a)
     ctype = (msg.header("content-type") or "").split(";", 1)[0].strip().lower()
-    return Evidence(1.0, ctype) if ctype == "multipart/report" else Evidence(0.0)
+    return ctype if ctype == "multipart/report" else ""
 
 
 @signal("payload", "image_only_body", 1.0,

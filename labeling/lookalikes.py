@@ -49,11 +49,12 @@ from urllib.parse import quote
 
 import yaml
 
+from features.reference import load_reference
 from labeling import synthetic as syn
 from labeling.sources import LabelledSource
 from labeling.synthetic import SyntheticMessage, write_manifest, write_mbox
 
-LOOKALIKE_VERSION = 3      # bump when the output for a given seed changes (cached sources key on it)
+LOOKALIKE_VERSION = 4      # bump when the output for a given seed changes (cached sources key on it)
 FAMILIES: tuple[str, ...] = ("password_reset", "email_confirmation", "login_code_or_signin_alert", "invitation",
                              "order_receipt", "shipping_notice", "invoice_or_billing", "trial_or_subscription",
                              "esignature_or_document_share", "newsletter", "delivery_report")
@@ -95,8 +96,15 @@ def _service(rng: random.Random, fam: dict) -> _Service:
     kind = syn._pick(rng, [k for k in fam["kinds"] if k in world["invented"]])
     bank = world["invented"][kind]
     first = syn._pick(rng, bank["first"])
-    second = syn._pick(rng, [w for w in bank["second"] if w != first])
+    # An invented name that happens to be a real brand (drop + box) would be a lookalike of it.
+    second = syn._pick(rng, [w for w in bank["second"] if w != first and first + w not in _brand_names()])
     return _Service(first.capitalize() + second, f"{first}{second}.{syn._pick(rng, bank['tlds'])}", kind, False)
+
+
+@lru_cache(maxsize=1)
+def _brand_names() -> frozenset[str]:
+    """Brand names as one word (features/data/identity/brands.yaml): "dropbox", "signnow"."""
+    return frozenset(n.replace(" ", "") for n in load_reference().brands)
 
 
 def _org(host: str) -> str:

@@ -414,3 +414,40 @@ def test_a_proven_file_host_linking_to_itself_is_not_a_foreign_action():
     ident = _ident(raw)
     assert ident.own_links == 1 and not ident.risky_links and not ident.foreign_actions
     assert "payload.foreign_action_link" not in _fired(raw)
+
+
+def test_a_carrier_named_by_a_shop_presenting_itself_is_a_mention_not_a_claim():
+    body = ('<p>Your order has shipped.</p><p><a href="https://www.walmart.com/track/1Z99">'
+            'Track your package with USPS</a></p>')
+    shop = _mail('"Walmart" <orders@walmart.com>', "Your USPS tracking number", body,
+                 GMAIL_AR.format(d="walmart.com"))
+    assert not _ident(shop).unbacked
+    # The same words from a sender that does not present itself as its own organisation claim USPS.
+    stranger = _mail('"Delivery Notice" <notice@parcel-update.example.net>', "Your USPS tracking number",
+                     body.replace("www.walmart.com", "parcel-update.example.net"),
+                     GMAIL_AR.format(d="parcel-update.example.net"))
+    assert "usps" in _ident(stranger).unbacked
+
+
+def test_the_mail_systems_name_on_a_real_delivery_report_is_not_a_claim():
+    raw = (b"From: Microsoft Outlook <postmaster@example-corp.com>\nTo: a@example-corp.com\n"
+           b"Subject: Undeliverable: Lunch\nMIME-Version: 1.0\n"
+           b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+           b"--b\nContent-Type: text/plain\n\nDelivery has failed to these recipients.\n"
+           b"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example-corp.com\n"
+           b"\nFinal-Recipient: rfc822; bob@example.org\nAction: failed\nStatus: 5.1.1\n--b--\n")
+    assert not _ident(raw).unbacked
+    # Without the report, "Microsoft Outlook" from another organisation is a claim.
+    plain = _mail('"Microsoft Outlook" <postmaster@example-corp.com>', "Undeliverable: Lunch",
+                  "<p>Delivery has failed.</p>")
+    assert "microsoft" in _ident(plain).unbacked
+
+
+def test_a_bare_address_whose_path_is_a_sign_in_page_is_an_action():
+    raw = ('From: IT Helpdesk <helpdesk@quota-alerts.top>\nTo: alex@example.com\nSubject: Quota\n'
+           'Content-Type: text/plain\n\nYour mailbox is almost full. Confirm your account within 24 '
+           'hours using the secure portal below, otherwise your account will be suspended for good '
+           'and every message waiting for you will be deleted from the server.\n\n'
+           'https://mail-quota-check.top/owa/verify?user=alex\n\nIT Helpdesk\n').encode()
+    ident = _ident(raw)
+    assert ident.foreign_actions and "mail-quota-check.top" in ident.foreign_actions[0]
