@@ -87,7 +87,6 @@ def name_matches_address(display: str, address: str) -> bool:
         return True                     # a staffer's name over info@ or hello@ of the organisation
     hay = skeleton(f"{local}{domain}").replace("-", "").replace(".", "").replace("_", "")
     label = registrable_domain(domain).partition(".")[0].replace("-", "")
-    filler = policy().name_filler
     for variant in dict.fromkeys((display, capital_i_as_l(display))):     # "LinkedIn", "PayPaI"
         name = skeleton(variant)
         words = [w for w in _NAME_WORD_RE.split(name) if len(w) >= 3 and w not in filler]
@@ -162,8 +161,9 @@ def imitated_name(display: str, from_host: str) -> str:
 
 
 def imitates_sender(host: str, org: str) -> bool:
-    """A link host that imitates the sender's own organisation: maplehome-login.com is not,
-    app.nofion.so (from notion.so) and docsend.com-mail.net (from docsend.com) are."""
+    """A link host that imitates the sender's own organisation: app.nofion.so (from notion.so),
+    docsend.com-mail.net (from docsend.com) and maplehome-login.com (from maplehome.co) do; the
+    organisation's own variants do not (enrononline.com from enron.com, nerc.com from nerc.net)."""
     lorg = registrable_domain(host)
     if not org or not lorg or lorg == org:
         return False
@@ -300,7 +300,7 @@ def _names_own_org(display: str, org: str) -> bool:
     return bool(words) and (any(w in label for w in words if len(w) >= 4) or "".join(words) == label)
 
 
-def _declared_org(display: str, links) -> str:
+def _declared_org(display: str, links, ctx: Context) -> str:
     """The organisational domain among the message's links whose name the display name bears
     ("Megan Garcia via Droplane" and www.droplane.com), when the display name presents a service
     rather than a person (a one-word name, "via", or a word such as Team or Billing); "" when
@@ -316,6 +316,8 @@ def _declared_org(display: str, links) -> str:
     for lk in links:
         host = lk.host or ""
         if not host:
+            continue
+        if host_matches(host, ctx.org.free_hosting) or host_matches(host, ctx.org.neutral_link_hosts):
             continue
         reg = registrable_domain(host)
         label = reg.partition(".")[0].replace("-", "")
@@ -442,7 +444,7 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
     # A service that no brand list knows names itself: "The Fablehome Team" linking to
     # fablehome.co presents itself as fablehome.co, whoever sends it, when it asks the reader to
     # act (a feed relay named after the blog it forwards asks nothing).
-    declared = _declared_org(f.display_name if f is not None else "", msg.links[:_MAX_LINKS]) \
+    declared = _declared_org(f.display_name if f is not None else "", msg.links[:_MAX_LINKS], ctx) \
         if any(is_action for _, _, is_action in links) else ""
     if declared and declared != org and declared not in claimed:
         claimed = claimed + (declared,)
@@ -533,6 +535,9 @@ def dmarc_enforced_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
                          f"{auth.dmarc_policy} policy")
 
 
+_PASSING = ("pass", "bestguesspass")
+
+
 @signal("impersonation", "sender_unvouched", 0.0,
         "Nothing authenticates the sender: {detail}", direction=1)
 def sender_unvouched(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
@@ -547,9 +552,6 @@ def sender_unvouched(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
         return Evidence(0.0)
     return Evidence(1.0, f"DMARC fail for {auth.dmarc_from or 'the From domain'}, SPF "
                          f"{auth.spf or 'none'}, DKIM {auth.dkim or 'none'}")
-
-
-_PASSING = ("pass", "bestguesspass")
 
 
 @signal("payload", "lookalike_link", 0.0,
