@@ -300,19 +300,25 @@ def _names_own_org(display: str, org: str) -> bool:
     return bool(words) and (any(w in label for w in words if len(w) >= 4) or "".join(words) == label)
 
 
-def _declared_org(display: str, links, ctx: Context) -> str:
+def _declared_org(display: str, links, ctx: Context, whole_words: bool = False) -> str:
     """The organisational domain among the message's links whose name the display name bears
     ("Megan Garcia via Droplane" and www.droplane.com), when the display name presents a service
     rather than a person (a one-word name, "via", or a word such as Team or Billing); "" when
-    none. The shared platforms a message links to (free page hosts) never count."""
+    none. The shared platforms a message links to (free page hosts) never count.
+    ``whole_words``: any display name, but only a whole word of five letters or more names the
+    domain ("Clearinvoice Weekly" and clearinvoice.com; not "John Smith" and johnsmith.net)."""
     if not display or not links:
         return ""
     words = [w for w in _NAME_WORD_RE.split(display.casefold()) if w]
     filler = policy().name_filler
     names = [w for w in words if w not in filler and len(w) >= 4]
-    if not names or not (len(names) == 1 or "via" in words or len(names) < len(words)):
+    if whole_words:
+        names = [w for w in names if len(w) >= _NAME_WORD_MIN]
+        joined = ""
+    elif not names or not (len(names) == 1 or "via" in words or len(names) < len(words)):
         return ""
-    joined = "".join(names)
+    else:
+        joined = "".join(names)
     for lk in links:
         host = lk.host or ""
         if not host:
@@ -321,7 +327,7 @@ def _declared_org(display: str, links, ctx: Context) -> str:
             continue
         reg = registrable_domain(host)
         label = reg.partition(".")[0].replace("-", "")
-        if label and (label in names or label == joined):
+        if label and (label in names or (joined and label == joined)):
             return reg
     return ""
 
@@ -443,9 +449,17 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
             actions.append(f"'{anchor[:40]}' leads to {worst}")
     # A service that no brand list knows names itself: "The Fablehome Team" linking to
     # fablehome.co presents itself as fablehome.co, whoever sends it, when it asks the reader to
-    # act (a feed relay named after the blog it forwards asks nothing).
-    declared = _declared_org(f.display_name if f is not None else "", msg.links[:_MAX_LINKS], ctx) \
-        if any(is_action for _, _, is_action in links) else ""
+    # act (a feed relay named after the blog it forwards asks nothing) or writes from free mail
+    # ("Clearinvoice Weekly" <…@outlook.com> with its links on clearinvoice.com).
+    display = f.display_name if f is not None else ""
+    freemail = bool(from_dom) and host_matches(from_dom, ctx.org.freemail_domains) is not None
+    declared = ""
+    if any(is_action for _, _, is_action in links):
+        declared = _declared_org(display, msg.links[:_MAX_LINKS], ctx)
+    elif freemail:                      # well-known names are the brand list's to judge:
+        declared = _declared_org(display, msg.links[:_MAX_LINKS], ctx, whole_words=True)
+        if declared in ctx.org.popular_domains or declared in ctx.org.trusted_senders:
+            declared = ""               # Outlook's own bounces link to go.microsoft.com
     if declared and declared != org and declared not in claimed:
         claimed = claimed + (declared,)
     brands = ctx.org.brands

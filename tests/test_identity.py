@@ -451,3 +451,22 @@ def test_a_bare_address_whose_path_is_a_sign_in_page_is_an_action():
            'https://mail-quota-check.top/owa/verify?user=alex\n\nIT Helpdesk\n').encode()
     ident = _ident(raw)
     assert ident.foreign_actions and "mail-quota-check.top" in ident.foreign_actions[0]
+
+
+def test_free_mail_newsletter_naming_the_service_it_links_to_claims_it():
+    body = ('<p>This month at Clearinvoice: new reports.</p>'
+            '<p><a href="https://clearinvoice-billing78.r2.dev/5n53pw.html">Read the full post</a></p>'
+            '<p><a href="https://app.clearinvoice.com/settings/notifications">Email preferences</a></p>')
+    raw = _mail('"Clearinvoice Weekly" <clearinvoice.billing.dept@outlook.com>',
+                "This month at Clearinvoice", body, GMAIL_AR.format(d="outlook.com"))
+    assert "clearinvoice.com" in _ident(raw).unbacked
+    # A person writing from free mail and linking to a site named after them claims nothing, and
+    # neither does Outlook's own mail linking to microsoft.com (the brand list's to judge).
+    person = _mail('"John Smith" <jsmith1987@gmail.com>', "Photos",
+                   '<p>See <a href="https://www.johnsmith.net/photos">the album</a></p>',
+                   GMAIL_AR.format(d="gmail.com"))
+    assert not _ident(person).unbacked
+    outlook = _mail('"Microsoft Outlook" <postmaster@outlook.com>', "Undeliverable",
+                    '<p><a href="https://go.microsoft.com/fwlink/?LinkId=1">More help</a></p>',
+                    GMAIL_AR.format(d="outlook.com"))
+    assert not _ident(outlook).unbacked
