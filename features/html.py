@@ -37,6 +37,7 @@ _NEWLINES = str.maketrans({"\r": " ", "\n": " "})
 _URL_JUNK = str.maketrans({"\t": None, "\r": None, "\n": None})
 
 MAX_HTML_CHARS = 2_000_000   # beyond this the tail is not scanned (html.parser is pure Python)
+MAX_ALT_CHARS = 2000        # image alt text kept per document (brand claims read it)
 MAX_TAGS = 200_000           # start and end tags handled per document (~1 s of html.parser)
 # html.parser re-reads the rest of the document once per tag left unterminated at the end of the
 # input (quadratic: 100 KB of "<a\n" takes minutes on Python 3.11). The end of the input is
@@ -60,6 +61,8 @@ class HtmlContent(NamedTuple):
     outside_text: str                # visible text that is not inside an anchor
     complete: bool                   # False when the parser gave up or the input was truncated
     hidden_text: str = ""            # text a reader does not see (also at the end of ``text``)
+    image_alt: str = ""              # alt texts of images outside links, one per line: a header
+    #                                  logo says "PayPal"; a linked footer icon ("Facebook") is left out
 
     @property
     def visible_text(self) -> str:
@@ -304,6 +307,8 @@ class _Extractor(HTMLParser):
         self.seen_visible = False
         self.outside: list[str] = []
         self.links: list[tuple[str, str]] = []
+        self.alts: list[str] = []         # <img alt=...> outside <a>, at most MAX_ALT_CHARS in all
+        self.alt_len = 0
         self.skip = 0
         self.in_head = False
         self.pre = 0
@@ -427,6 +432,11 @@ class _Extractor(HTMLParser):
             self._add_link(next((v for k, v in attrs if k == "href"), None))
         elif tag == "form":
             self._add_link(next((v for k, v in attrs if k == "action"), None))
+        elif tag == "img" and self.anchor is None and self.alt_len < MAX_ALT_CHARS:
+            alt = " ".join((next((v for k, v in attrs if k == "alt"), None) or "")[:200].split())
+            if alt:
+                self.alts.append(alt)
+                self.alt_len += len(alt)
         elif tag == "pre":
             self.pre += 1
         self._open(tag, attrs)
@@ -524,7 +534,7 @@ def _extract_cached(html: str) -> HtmlContent:
         lead, hidden = "", "\n".join(x for x in (lead, hidden) if x)
     text = "\n".join(x for x in (visible, lead, hidden) if x)
     return HtmlContent(text, parser.links, _collapse_lines("".join(parser.outside)), complete,
-                       hidden)
+                       hidden, "\n".join(parser.alts))
 
 
 def html_to_text(html: str) -> str:

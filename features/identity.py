@@ -33,7 +33,7 @@ from features.domains import (capital_i_as_l, edit_distance, host_matches, is_ip
                               to_unicode)
 from features.impersonation import brands_named, domain_in, org_index
 from features.message import AuthResults, ParsedMessage
-from features.payload import anchor_domain, link_hosts, report_type
+from features.payload import anchor_domain, html_view, link_hosts, report_type
 from features.signals import Evidence, signal
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "identity_policy.yaml"
@@ -267,8 +267,8 @@ def _established(org: str, msg: ParsedMessage, ctx: Context) -> str:
 
 def _claims(msg: ParsedMessage, ctx: Context, anchors: list[str]) -> tuple[str, ...]:
     """Brands the message presents itself as: those its sender name invokes, and, when it asks the
-    reader to act (a sign-in, payment or document link), those its subject, action links and
-    opening line name. A newsletter that mentions a brand in passing claims nothing, and neither
+    reader to act (a sign-in, payment or document link), those its subject, action links, image
+    alt texts (a logo's "PayPal") and opening line name. A newsletter that mentions a brand in passing claims nothing, and neither
     does a sender that presents itself as its own organisation ("Walmart" from walmart.com): the
     carrier or card network its notice names is a mention ("Track with USPS")."""
     f = msg.from_
@@ -281,6 +281,13 @@ def _claims(msg: ParsedMessage, ctx: Context, anchors: list[str]) -> tuple[str, 
     org = registrable_domain(f.domain) if f is not None and f.domain else ""
     if anchors and not _names_own_org(display, org):
         named += brands_named(" | ".join([msg.subject[:300], *anchors[:20]]), ctx.org)
+        view = html_view(msg)
+        if view is not None and view.image_alt:
+            # A logo claims its brand; a footer's social icon (alt "Facebook") links to its own
+            # brand's site and claims nothing.
+            linked = {registrable_domain(lk.host) for lk in msg.links[:_MAX_LINKS] if lk.host}
+            named += [b for b in brands_named(" | ".join(view.image_alt.splitlines()[:20]), ctx.org)
+                      if linked.isdisjoint(ctx.org.brands.get(b, ()))]
         opening = brands_named((msg.current_text or msg.text or "")[:_OPENING_CHARS], ctx.org)
         named += [b for b in opening if b in ctx.org.body_brands]
     return tuple(dict.fromkeys(named))

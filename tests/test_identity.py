@@ -470,3 +470,16 @@ def test_free_mail_newsletter_naming_the_service_it_links_to_claims_it():
                     '<p><a href="https://go.microsoft.com/fwlink/?LinkId=1">More help</a></p>',
                     GMAIL_AR.format(d="outlook.com"))
     assert not _ident(outlook).unbacked
+
+
+def test_a_logo_alt_text_is_a_brand_claim_when_the_message_asks_to_act():
+    body = ('<p><img src="https://cdn.example.net/l.png" alt="PayPal"></p><p>Your account is on '
+            'hold.</p><p><a href="https://secure-check.example.net/login">Sign in</a></p>')
+    raw = _mail('"Account Services" <notice@secure-check.example.net>', "Account on hold", body,
+                GMAIL_AR.format(d="secure-check.example.net"))
+    assert "paypal" in _ident(raw).unbacked
+    # The same logo in a message that asks nothing claims nothing.
+    quiet = _mail('"Account Services" <notice@secure-check.example.net>', "Our partners",
+                  '<p><img src="https://cdn.example.net/l.png" alt="PayPal"></p><p>We accept it.</p>',
+                  GMAIL_AR.format(d="secure-check.example.net"))
+    assert not _ident(quiet).unbacked
