@@ -72,6 +72,12 @@ _NAME_WORD_RE = re.compile(r"[^\w]+")
 _LOCAL_PART_RE = re.compile(r"[^a-z]+")
 
 
+def _name_words(name: str, min_len: int = 1) -> list[str]:
+    """The words of a lower-cased display name that can name someone (not "Team", "Billing")."""
+    filler = policy().name_filler
+    return [w for w in _NAME_WORD_RE.split(name) if len(w) >= min_len and w not in filler]
+
+
 def name_matches_address(display: str, address: str) -> bool:
     """Whether a display name presents the sender as what its address says: one of its
     distinctive words appears in the address ("Cato Today" <newsletters@cato.org>, "Jeff
@@ -81,15 +87,15 @@ def name_matches_address(display: str, address: str) -> bool:
     if not display or "@" not in address:
         return True
     local, _, domain = address.lower().rpartition("@")
-    roles, filler = policy().role_mailboxes, policy().name_filler
-    named = [w for w in _NAME_WORD_RE.split(display.casefold()) if len(w) >= 2 and w not in filler]
-    if len(named) >= 2 and all(p in roles for p in _LOCAL_PART_RE.split(local) if p):
+    roles = policy().role_mailboxes
+    if len(_name_words(display.casefold(), 2)) >= 2 and \
+            all(p in roles for p in _LOCAL_PART_RE.split(local) if p):
         return True                     # a staffer's name over info@ or hello@ of the organisation
     hay = skeleton(f"{local}{domain}").replace("-", "").replace(".", "").replace("_", "")
     label = registrable_domain(domain).partition(".")[0].replace("-", "")
     for variant in dict.fromkeys((display, capital_i_as_l(display))):     # "LinkedIn", "PayPaI"
         name = skeleton(variant)
-        words = [w for w in _NAME_WORD_RE.split(name) if len(w) >= 3 and w not in filler]
+        words = _name_words(name, 3)
         if not words or any(w in hay for w in words):
             return True
         # People's addresses abbreviate them: "Philip Reynolds" <phil@...>, "Andy Kim" <ak@...>.
@@ -147,8 +153,7 @@ def imitated_name(display: str, from_host: str) -> str:
     if shown:
         return shown
     lab = label.replace("-", "")
-    filler = policy().name_filler
-    words = [w for w in _NAME_WORD_RE.split((display or "").casefold()) if w and w not in filler]
+    words = _name_words((display or "").casefold())
     cands = [w for w in words if len(w) >= _NAME_WORD_MIN]
     if len(words) > 1:
         cands.append("".join(words))
@@ -302,8 +307,7 @@ def _names_own_org(display: str, org: str) -> bool:
     label = split_registrable(org)[0].replace("-", "") if org else ""
     if len(label) < 3 or not display:
         return False
-    filler = policy().name_filler
-    words = [w for w in _NAME_WORD_RE.split(display.casefold()) if len(w) >= 3 and w not in filler]
+    words = _name_words(display.casefold(), 3)
     return bool(words) and (any(w in label for w in words if len(w) >= 4) or "".join(words) == label)
 
 
