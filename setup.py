@@ -16,7 +16,8 @@ setup(
         "configs": ["*.yaml"],
         "features": ["data/identity/*"],
         "detectors": ["default_bundle/*", "fast_bundle/*", "default_report/*"],
-        "labeling": ["fixtures/*", "data/*"],
+        "labeling": ["fixtures/*", "data/*", "data/lookalikes/*", "data/synthetic/*.yaml",
+                     "data/synthetic/kinds/*.yaml"],
     },
     include_package_data=True,
     install_requires=[
