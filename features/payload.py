@@ -96,7 +96,14 @@ def _attachments(msg: ParsedMessage) -> tuple[Attachment, ...]:
 
 
 def _links(msg: ParsedMessage) -> tuple[Link, ...]:
-    return msg.links[:MAX_LINKS]
+    """The links this sender put in the message. In a reply (In-Reply-To or References), a plain
+    text link found only in the quoted history is the quoted writer's: a developer answering a bot's
+    report quotes its links, and they say nothing about what the reply delivers."""
+    links = msg.links[:MAX_LINKS]
+    if not (msg.quoted_text and (msg.in_reply_to or msg.references)):
+        return links
+    return tuple(lk for lk in links if lk.in_html or lk.url in msg.current_text
+                 or lk.url not in msg.quoted_text)
 
 
 def _count_attachments(msg: ParsedMessage, pred: Callable[[Attachment], bool]) -> Evidence:
@@ -258,7 +265,7 @@ def link_hosts(lk: Link) -> list[tuple[str, str]]:
 # -------------------------------------------------------------------------------- links
 @signal("payload", "link_count", 1.0, "The message carries {detail} links")
 def link_count(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    n = len(msg.links)
+    n = len(_links(msg))
     return Evidence(min(float(n), LINK_CAP), str(n) if n else "")
 
 

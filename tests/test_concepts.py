@@ -647,3 +647,23 @@ def test_evaluate_is_fast():
     per_msg = (time.perf_counter() - start) / len(msgs)
     assert per_msg < 0.02, f"{per_msg * 1000:.1f} ms per message"
 
+
+
+def test_links_quoted_in_a_reply_are_the_quoted_writers():
+    """A developer answering a bot's report quotes its free-host and shortener links; they are not
+    what the reply delivers. A link the replier adds, or a quote in a message that is no reply,
+    still counts."""
+    quoted = "> Report: https://syzkaller.appspot.com/bug?id=1\n> See https://goo.gl/tpsmEJ\n"
+    reply = dict(in_reply_to="<bot@example.com>", current_text="Fixed by the patch below.\n",
+                 quoted_text=quoted, text="Fixed by the patch below.\n" + quoted,
+                 link_urls=["https://syzkaller.appspot.com/bug?id=1", "https://goo.gl/tpsmEJ"])
+    msg = make_msg(**reply)
+    for name in ("payload.free_hosting_link", "payload.shortener_link", "payload.link_count"):
+        assert ev(name, msg).value == 0.0, name
+    added = make_msg(**dict(reply, current_text="Log in at https://secure.000webhostapp.com/\n",
+                            link_urls=["https://secure.000webhostapp.com/",
+                                       "https://goo.gl/tpsmEJ"]))
+    assert ev("payload.free_hosting_link", added).value == 1.0
+    assert ev("payload.link_count", added).value == 1.0
+    no_reply = make_msg(**dict(reply, in_reply_to=""))       # a fake thread: quotes are its own
+    assert ev("payload.free_hosting_link", no_reply).value == 1.0
