@@ -26,6 +26,7 @@ setup(
         "xgboost-cpu>=3.0",
         "email-validator>=2.2",
         "authres>=1.2",
+        "pydantic>=2",
         "tldextract>=5.1",
         "pyarrow>=15",
         "mlflow>=3.17",
