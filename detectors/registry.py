@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -57,6 +58,7 @@ def configure_mlflow(home: Optional[Path] = None):
 
 def _pyfunc_class():
     import mlflow.pyfunc
+    import pandas as pd
 
     class SedetectBundle(mlflow.pyfunc.PythonModel):
         """pyfunc face of a bundle: ``predict`` takes a DataFrame with a ``raw`` column of message
@@ -66,11 +68,14 @@ def _pyfunc_class():
             self.bundle = ModelBundle.load(context.artifacts["bundle"])
 
         def predict(self, context, model_input, params=None):
-            import pandas as pd
-
             from pipelines.scoring import score_raw_messages
             rows = score_raw_messages(list(model_input["raw"]), self.bundle)
             return pd.DataFrame(rows)
+
+        # The input's type, as an object (this module's annotations are strings): MLflow then
+        # knows it cannot infer a schema from it and does not warn, at every first run, that
+        # the method has no type hints.
+        predict.__annotations__ = {"model_input": pd.DataFrame}
 
     return SedetectBundle
 
@@ -94,7 +99,7 @@ def log_bundle(bundle: ModelBundle, metrics: dict[str, float] | None = None,
             else:
                 mlflow.log_artifact(str(path), artifact_path=name)
         folder = bundle.save(Path(tmp) / "bundle")
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _registry_quiet():
             # The pyfunc wrapper is a class of this package, not user input; signature hints
             # do not apply to raw-message input.
             warnings.simplefilter("ignore")
@@ -106,6 +111,23 @@ def log_bundle(bundle: ModelBundle, metrics: dict[str, float] | None = None,
     if promote:
         promote_version(version)
     return version
+
+
+@contextmanager
+def _registry_quiet():
+    """MLflow prints "Successfully registered model ..." and "Created version ..." on stderr
+    itself, not through a logger (its own imports switch its quiet mode back on); the callers
+    report the version in their own words. What it printed is shown after all when logging fails."""
+    import contextlib
+    import io
+    import sys
+    held = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(held):
+            yield
+    except BaseException:
+        sys.stderr.write(held.getvalue())
+        raise
 
 
 def promote_version(version: str) -> None:

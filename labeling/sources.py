@@ -62,7 +62,9 @@ def parse_spec(spec: str) -> list[LabelledSource]:
         base = Path(spec).resolve().parent
         out = []
         with open(spec, newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
+            reader = csv.DictReader(fh)
+            _check_manifest_columns(spec, reader.fieldnames or [])
+            for row in reader:
                 path = str((base / row["path"]).resolve()) if not Path(row["path"]).is_absolute() \
                     else row["path"]
                 out.append(LabelledSource(row.get("source") or _name_of(path), path,
@@ -76,6 +78,23 @@ def parse_spec(spec: str) -> list[LabelledSource]:
     if not Path(path).exists():
         raise FileNotFoundError(path)
     return [LabelledSource(name or _name_of(path), path, label)]
+
+
+def _check_manifest_columns(spec: str, columns: list[str]) -> None:
+    """A manifest names labelled archives (path,label[,source]); say so, in one line, to whoever
+    passes another CSV, such as the per-message manifest `sedetect synth` writes beside its mbox."""
+    missing = [c for c in ("path", "label") if c not in columns]
+    if not missing:
+        return
+    expected = (f"{spec} is not a manifest of labelled archives: it needs the columns "
+                f"path,label[,source] (one row per archive, paths relative to the manifest), "
+                f"but has {','.join(columns) or 'no header'}")
+    if "message_id" in columns and "kind" in columns:      # labeling/synthetic.py MANIFEST_COLUMNS
+        expected += ("; it is the per-message manifest of `sedetect synth`: write the attacks and "
+                     "the benign mail to separate archives (sedetect synth --attack-share 1 -o "
+                     "attacks.mbox; sedetect synth --attack-share 0 -o benign.mbox) and give "
+                     "malicious:attacks.mbox benign:benign.mbox")
+    raise ValueError(expected)
 
 
 def _corpora_doc() -> dict:

@@ -24,6 +24,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from features.context import load_org
 from features.profile import CommunicationProfile
+from pipelines.errors import UserError, check_output_file, resolve_model
 from pipelines.readers import RawMessage, ReadArchives
 from features.text import MINILM_BACKENDS
 from pipelines.schema import VERDICT_SCHEMA
@@ -182,20 +183,49 @@ def sent_since(message: RawMessage, since: datetime) -> bool:
 
 
 def summarize(output: str, seconds: float, metrics: Optional[dict] = None) -> dict:
-    """Read the written rows back and count them (a batch at a time): the one-screen summary."""
+    """Read the written rows back and count them (a batch at a time): the one-screen summary,
+    with the error rows counted by kind (``error_kinds``: "parse error: not an email" -> n)."""
     counts: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
     if is_jsonl(output):
         with open(output, encoding="utf-8") as fh:
-            counts.update(json.loads(line)["verdict"] for line in fh if line.strip())
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    counts[row["verdict"]] += 1
+                    if row.get("error"):
+                        kinds[error_kind(row["error"])] += 1
     else:
         import pyarrow.parquet as pq
-        for batch in pq.ParquetFile(output).iter_batches(columns=["verdict"]):
+        for batch in pq.ParquetFile(output).iter_batches(columns=["verdict", "error"]):
             counts.update(batch.column(0).to_pylist())
+            kinds.update(error_kind(e) for e in batch.column(1).to_pylist() if e)
     n = sum(counts.values())
     return {"messages": n, "verdicts": {v: counts.get(v, 0) for v in
                                         ("malicious", "suspicious", "benign", "error")},
+            "error_kinds": dict(kinds.most_common()),
             "seconds": round(seconds, 2), "msgs_per_s": round(n / seconds, 1) if seconds else None,
             "output": output, "metrics": metrics or {}}
+
+
+def error_kind(error: str) -> str:
+    """An error row's reason without its details: "parse error: not an email"."""
+    return ":".join(error.split(":")[:2]).strip()
+
+
+def error_note(summary: dict) -> Optional[str]:
+    """One line for stderr when some messages could not be scored: how many, the commonest
+    reasons, and where the rows saying why are. (The job still succeeds: an error row is the
+    designed outcome for such a message; see DESIGN.md.)"""
+    n = summary["verdicts"]["error"]
+    if not n:
+        return None
+    kinds = summary.get("error_kinds") or {}
+    top = ", ".join(f"{k} ({c})" for k, c in list(kinds.items())[:3])
+    more = f", {len(kinds) - 3} other kinds" if len(kinds) > 3 else ""
+    return (f"sedetect score: {n} of {summary['messages']} messages could not be scored: "
+            f"{top}{more}; their rows in {summary['output']} have verdict 'error' and say why "
+            "in the 'error' column")
 
 
 def stage_times(metrics: dict, messages: int) -> dict:
@@ -284,16 +314,29 @@ def record_signature_matches(result) -> dict:
     return counts
 
 
+def check_inputs(reader: ReadArchives) -> None:
+    """Refuse an input folder that holds no message: most often the wrong folder, which would
+    otherwise give an empty output and a zero exit."""
+    if reader.empty:
+        raise UserError(f"no messages found under {reader.empty[0]}: a folder is searched "
+                        "recursively for *.eml files and Maildirs (cur/, new/); give such a "
+                        "folder, or an mbox, mbox.gz or Parquet file")
+
+
 def run(argv: Optional[list[str]] = None) -> dict:
     parser = argparse.ArgumentParser(prog="sedetect score", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_score_arguments(parser)
     args, beam_args = parser.parse_known_args(argv)
-    return score(args.inputs, args.output, model_uri=args.model_uri, config=args.config,
-                 profile_path=args.profile, no_profile=args.no_profile,
-                 no_signatures=args.no_signatures,
-                 chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
-                 options=scoring_options(args, beam_args), summary_json=args.summary_json)
+    summary = score(args.inputs, args.output, model_uri=args.model_uri, config=args.config,
+                    profile_path=args.profile, no_profile=args.no_profile,
+                    no_signatures=args.no_signatures,
+                    chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
+                    options=scoring_options(args, beam_args), summary_json=args.summary_json)
+    note = error_note(summary)
+    if note:
+        print(note, file=sys.stderr)
+    return summary
 
 
 def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
@@ -303,15 +346,18 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
           no_signatures: bool = False, since: Optional[datetime] = None,
           options: ScoringOptions = ScoringOptions(),
           summary_json: Optional[str] = None) -> dict:
-    from detectors.registry import resolve_bundle
     t0 = time.perf_counter()
+    # Everything a person can get wrong is checked before the job starts (pipelines/errors.py).
     reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
+    check_inputs(reader)
+    check_output_file(output, inputs)
+    if summary_json:
+        check_output_file(summary_json, inputs, "--summary-json", "summary.json")
     org = load_org(config)
-    bundle, version = resolve_bundle(model_uri)
+    bundle, version = resolve_model(model_uri)
     profile = load_profile(profile_path, no_profile)
     signature_bytes = load_signature_bytes(no_signatures)
     out_dir = Path(output).resolve().parent
-    out_dir.mkdir(parents=True, exist_ok=True)
     # Shards beside the output: the same file system, so the merged file moves into place.
     folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
     jsonl = is_jsonl(output)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
+from pathlib import Path
+
+from pipelines.errors import UserError, one_line
 
 COMMANDS = {
     "score": ("pipelines.batch", "score mail archives into verdict rows (Parquet or JSONL)"),
@@ -28,13 +32,39 @@ USAGE = "usage: sedetect COMMAND [ARGS]\n\ncommands:\n" + "\n".join(
     "(default ~/.local/share/sedetect)."
 
 
+# Our own code: its warnings and log records are for the user; the libraries' are not.
+OWN_PACKAGES = ("features", "detectors", "labeling", "pipelines", "sedetect")
+_ROOT = Path(__file__).resolve().parent.parent
+_OWN_FILES = tuple(str(_ROOT / name) + os.sep for name in OWN_PACKAGES)
+
+
 def _quiet_imports() -> None:
-    # Offline by construction: no telemetry, no model hub.
+    """Offline by construction (no telemetry, no model hub), and quiet where the user did nothing
+    wrong: libraries' warnings and log records below ERROR (Beam's import-time GCP notices, MLflow's
+    hints) are not shown; ours are. ``python -W ...`` or PYTHONWARNINGS shows every warning."""
     for key, value in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "1"),
                        ("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1")):
         os.environ.setdefault(key, value)
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Logging and warnings as the CLI shows them (also called in the streaming job's child
+    processes, before they import Beam)."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(logging.ERROR)   # Beam's import-time GCP warnings
+    logging.getLogger().setLevel(logging.ERROR)
+    for name in OWN_PACKAGES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if not sys.warnoptions:
+        warnings.showwarning = _show_own_warnings
+
+
+_show_warning = warnings.showwarning
+
+
+def _show_own_warnings(message, category, filename, lineno, file=None, line=None) -> None:
+    if str(filename).startswith(_OWN_FILES):
+        _show_warning(message, category, filename, lineno, file, line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(COMMANDS[command][0])
     try:
         rc = module.run(rest)
+    except UserError as exc:
+        print(f"sedetect {command}: error: {exc}", file=sys.stderr)
+        return 2
     except (FileNotFoundError, ValueError) as exc:
-        print(f"sedetect {command}: {exc}", file=sys.stderr)
+        print(f"sedetect {command}: {one_line(exc)}", file=sys.stderr)
         return 1
     return rc if isinstance(rc, int) else 0
 

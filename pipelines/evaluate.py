@@ -27,6 +27,7 @@ from detectors.metrics import (LABEL_CODES, evaluate_scores, fpr_key, plot_pr, p
                                plot_roc_curves, plot_score_histogram, write_html_report)
 from features.signals import CONCEPTS
 from labeling.sources import LabelledSource, add_source_arguments, gather_sources
+from pipelines.errors import UserError, resolve_model
 
 ROW_COLUMNS = ["message_key", "source", "verdict", "score", *CONCEPTS, "model_version", "error"]
 SPEC = re.compile(r"^(?:(?:malicious|benign|spam):.+|[^-].*\.csv)$")
@@ -221,12 +222,13 @@ def evaluate(sources: list[LabelledSource], report_dir: str, model_uri: Optional
              config: Optional[str] = None, profile_path: Optional[str] = None,
              no_profile: bool = False, beam_args: Optional[list[str]] = None,
              quiet: bool = False) -> dict:
-    from detectors.registry import resolve_bundle
     from pipelines.batch import score
     t0 = time.perf_counter()
     out = Path(report_dir)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"-o {report_dir} is a file: the report needs a folder; name a new one")
     (out / "rows").mkdir(parents=True, exist_ok=True)
-    bundle, version = resolve_bundle(model_uri)
+    bundle, version = resolve_model(model_uri)
     thresholds = {k: float(v) for k, v in bundle.thresholds.items()}
     uri = _pinned(model_uri, version)
     from features.context import load_org
@@ -312,7 +314,10 @@ def run(argv: Optional[list[str]] = None) -> dict:
         if not SPEC.match(tok):
             raise ValueError(f"expected LABEL:PATH[:NAME] or a .csv manifest, got {tok!r} (give "
                              "Beam options as --name=value)")
-    sources = gather_sources(labelled, args.corpora)
+    try:
+        sources = gather_sources(labelled, args.corpora)
+    except (ValueError, FileNotFoundError) as exc:      # a wrong spec, manifest or folder
+        raise UserError(str(exc)) from None
     return evaluate(sources, args.output, model_uri=args.model_uri, config=args.config,
                     profile_path=args.profile, no_profile=args.no_profile, beam_args=beam_args)
 

@@ -6,13 +6,13 @@ read -> ParseMessages -> CombineGlobally(profile) -> one JSON file. The profile 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Optional
 
 import apache_beam as beam
 
 from features.profile import CommunicationProfile
-from pipelines.batch import beam_options
+from pipelines.batch import beam_options, check_inputs
+from pipelines.errors import check_output_file
 from pipelines.readers import ReadArchives
 from pipelines.transforms import ParseMessages, is_error_row
 
@@ -37,7 +37,8 @@ class ProfileCombineFn(beam.CombineFn):
 
 def build_profile(inputs: list[str], output: str, beam_args: Optional[list[str]] = None) -> dict:
     reader = ReadArchives(inputs)                  # plans the reads: a missing path fails here
-    Path(output).resolve().parent.mkdir(parents=True, exist_ok=True)
+    check_inputs(reader)
+    check_output_file(output, inputs, example="profile.json")
     with beam.Pipeline(options=beam_options(beam_args or [])) as p:
         _ = (p
              | "ReadArchives" >> reader

@@ -49,6 +49,7 @@ __all__ = [
     "read_mbox_gz",
     "read_parquet",
     "plan_inputs",
+    "plan_input",
     "read_task",
     "iter_messages",
     "ReadArchives",
@@ -254,28 +255,33 @@ def plan_inputs(paths: Iterable[str], chunk_bytes: int = DEFAULT_CHUNK_BYTES) ->
         paths = [paths]
     tasks: list[ReadTask] = []
     for p in paths:
-        p = os.fspath(p)
-        if isinstance(p, bytes):
-            p = os.fsdecode(p)
-        fmt = detect_format(p)
-        if fmt == "eml":
-            tasks.append(ReadTask("eml", p))
-        elif fmt == "eml_dir":
-            found = _eml_dir_tasks(p)
-            if not found:
-                _log.warning("no .eml files found under %s", p)
-            tasks.extend(found)
-        elif fmt == "maildir":
-            tasks.extend(ReadTask("maildir", f) for f in _maildir_files(p))
-        elif fmt == "mbox":
-            try:
-                chunks = plan_mbox_chunks(p, chunk_bytes)
-            except OSError:
-                chunks = [(0, -1)]  # unreadable: the read reports it
-            tasks.extend(ReadTask("mbox", p, s, e) for s, e in chunks)
-        else:  # mbox_gz, parquet: not splittable
-            tasks.append(ReadTask(fmt, p))
+        found = plan_input(p, chunk_bytes)
+        if not found and os.path.isdir(p):
+            _log.warning("no .eml files found under %s", os.fsdecode(p))
+        tasks.extend(found)
     return tasks
+
+
+def plan_input(path, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> list[ReadTask]:
+    """The read tasks of one input path (see :func:`plan_inputs`); an empty list for a folder
+    with no messages in it, or an empty mbox."""
+    p = os.fspath(path)
+    if isinstance(p, bytes):
+        p = os.fsdecode(p)
+    fmt = detect_format(p)
+    if fmt == "eml":
+        return [ReadTask("eml", p)]
+    if fmt == "eml_dir":
+        return _eml_dir_tasks(p)
+    if fmt == "maildir":
+        return [ReadTask("maildir", f) for f in _maildir_files(p)]
+    if fmt == "mbox":
+        try:
+            chunks = plan_mbox_chunks(p, chunk_bytes)
+        except OSError:
+            chunks = [(0, -1)]  # unreadable: the read reports it
+        return [ReadTask("mbox", p, s, e) for s, e in chunks]
+    return [ReadTask(fmt, p)]  # mbox_gz, parquet: not splittable
 
 
 # ---------------------------------------------------------------------------
@@ -643,7 +649,8 @@ class ReadArchives(beam.PTransform):
     """PBegin -> PCollection[RawMessage] for the given input paths.
 
     Plans the reads when constructed (a missing path raises FileNotFoundError
-    before the pipeline starts), then spreads the tasks over workers.
+    before the pipeline starts; ``empty`` lists the input folders that hold no
+    message, for the job to refuse), then spreads the tasks over workers.
     """
 
     def __init__(self, paths: Iterable[str], chunk_bytes: int = DEFAULT_CHUNK_BYTES):
@@ -652,7 +659,13 @@ class ReadArchives(beam.PTransform):
             paths = [paths]
         self.paths = [os.fspath(p) for p in paths]
         self.chunk_bytes = chunk_bytes
-        self.tasks = plan_inputs(self.paths, chunk_bytes)
+        self.tasks: list[ReadTask] = []
+        self.empty: list[str] = []      # input folders holding no message (an empty mbox
+        for p in self.paths:            # file is no mistake: a day without mail)
+            found = plan_input(p, chunk_bytes)
+            if not found and os.path.isdir(p):
+                self.empty.append(p)
+            self.tasks.extend(found)
 
     def expand(self, pbegin):
         return (

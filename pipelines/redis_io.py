@@ -32,6 +32,7 @@ from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTr
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.core import RestrictionProvider
 
+from pipelines.errors import UserError
 from pipelines.readers import RawMessage
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,39 @@ def connect(url: str):
         url, socket_connect_timeout=5, health_check_interval=10,
         retry=Retry(ExponentialBackoff(cap=2.0, base=0.1), 8),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError])
+
+
+def check_reachable(url: str) -> None:
+    """Refuse, at start, a Redis that is not there: one quick PING, no retries (``connect``'s
+    retries are for a server that restarts under a running job, not for a wrong URL)."""
+    import redis
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10,
+                                      retry=None)
+    except ValueError as exc:            # not a redis:// (rediss://, unix://) URL
+        raise UserError(f"--redis {url}: {exc}; give redis://HOST:PORT/DB") from None
+    try:
+        client.ping()
+    except redis.AuthenticationError as exc:
+        raise UserError(f"Redis at {url} refused the login ({_why(exc)}): give the password in "
+                        "the URL, redis://:PASSWORD@HOST:PORT/DB") from None
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise UserError(f"cannot reach Redis at {url} ({_why(exc)}): start redis-server there "
+                        "or correct --redis") from None
+    except redis.exceptions.InvalidResponse as exc:
+        raise UserError(f"{url} does not answer as a Redis server ({_why(exc)}): correct "
+                        "--redis") from None
+    except redis.ResponseError as exc:
+        if "NOAUTH" not in str(exc) and "WRONGPASS" not in str(exc):
+            raise
+        raise UserError(f"Redis at {url} refused the login ({_why(exc)}): give the password in "
+                        "the URL, redis://:PASSWORD@HOST:PORT/DB") from None
+    finally:
+        client.close()
+
+
+def _why(exc: Exception) -> str:
+    return str(exc).strip().rstrip(".")
 
 
 def ensure_group(client, stream: str, group: str) -> None:

@@ -23,6 +23,10 @@ from pipelines.schema import error_row, message_key, verdict_row
 if TYPE_CHECKING:
     from features.text import TextEncoder
 
+NO_HEADERS = "no-headers"      # the parser's defect: no RFC 5322 header block at all
+NOT_AN_EMAIL = ("parse error: not an email: no RFC 5322 header block (the first line is neither "
+                "a 'Name: value' header nor an mbox 'From ' line)")
+
 
 @dataclass(frozen=True)
 class ScoringOptions:
@@ -55,6 +59,10 @@ def parse_item(source: str, raw: bytes, read_error: Optional[str] = None,
         msg = parse_message(raw, limits=limits)
     except ParseError as exc:
         return error_row(source, raw, f"parse error: {exc}")
+    if NO_HEADERS in msg.defects:
+        # The parser reads on around a missing header block (features/parsing.py), but a verdict
+        # on such input would pass off a text file (a README given as an archive) as benign mail.
+        return error_row(source, raw, NOT_AN_EMAIL)
     hit = limits_hit(msg.defects)
     return Item(message_key(raw), source, msg,
                 limits=tuple(limit_reason(name, limits, len(raw)) for name in hit))

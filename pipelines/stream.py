@@ -22,7 +22,7 @@ import signal
 import socket
 import threading
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Optional
 
 import apache_beam as beam
@@ -30,8 +30,10 @@ import apache_beam as beam
 from features.context import load_org
 from pipelines.batch import (_counters, add_scoring_options, beam_options, load_profile,
                              load_signature_bytes, record_signature_matches, scoring_options)
+from pipelines.errors import resolve_model
 from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream,
-                                adopt_pending, connect, consumer_names, ensure_group)
+                                adopt_pending, check_reachable, connect, consumer_names,
+                                ensure_group)
 from pipelines.scoring import ScoringOptions
 from pipelines.transforms import ScoreArchive
 
@@ -143,6 +145,8 @@ def stream(spec: StreamSpec, out_stream: str, model_uri: Optional[str] = None,
     and loads its model while the current one is still scoring, so a restart costs no latency.
     Without it the runs share this process (quicker to start; for tests and short drains)."""
     STOP.clear()
+    check_reachable(spec.url)             # a wrong URL or a stopped server: refuse at once
+    resolve_model(model_uri)              # a wrong model: refuse now, not at every restart
     client = connect(spec.url)
     ensure_group(client, spec.stream, spec.group)
     client.close()
@@ -201,8 +205,9 @@ class _Run:
         self.go = ctx.Event()
         if not background:
             self.go.set()
-        self.proc = ctx.Process(target=_run_child,
-                                args=(self.spec, job, self.ready, self.go, background),
+        from pipelines.stream_child import main
+        self.proc = ctx.Process(target=main,
+                                args=(asdict(self.spec), job, self.ready, self.go, background),
                                 name=f"sedetect-stream-{generation}")
         self.proc.start()
         self.ready_at: Optional[float] = None

@@ -14,7 +14,7 @@ import time
 from typing import Iterable, Optional
 
 from pipelines.readers import RawMessage, iter_messages
-from pipelines.redis_io import RAW_FIELD, connect
+from pipelines.redis_io import RAW_FIELD, check_reachable, connect
 
 
 def send(client, stream: str, messages: Iterable[RawMessage], rate: Optional[float] = None,
@@ -62,6 +62,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
                         help="trim the input stream to about this many entries (entries trimmed "
                              "before they are scored get error verdicts)")
     args = parser.parse_args(argv)
+    check_reachable(args.redis)
     client = connect(args.redis)
     summary = send(client, args.in_stream, iter_messages(args.files), args.rate, args.maxlen)
     client.close()
