@@ -27,6 +27,7 @@ setup(
         "email-validator>=2.2",
         "authres>=1.2",
         "pydantic>=2",
+        "confusable-homoglyphs>=3.3",
         "tldextract>=5.1",
         "pyarrow>=15",
         "mlflow>=3.17",

@@ -171,7 +171,7 @@ class ModelBundle:
 
     @property
     def identity_names(self) -> list[str]:
-        return list(getattr(self.combiner, "identity_names", []))
+        return list(getattr(self.combiner, "identity_names", None) or [])
 
     @property
     def caps_wording(self) -> bool:
@@ -385,7 +385,7 @@ class ModelBundle:
     def to_files(self) -> dict[str, bytes]:
         doc = {
             "format_version": FORMAT_VERSION,
-            "concepts": {c: {"feature_names": m.feature_names, "params": m.get_params(),
+            "concepts": {c: {"feature_names": m.feature_names, "params": m.stored_params(),
                              "base_rate": m.base_rate_} for c, m in self.models.items()},
             "combiner": self.combiner.to_dict(),
             "thresholds": self.thresholds,

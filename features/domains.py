@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import codecs
 import ipaddress
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 from typing import Iterable, Optional
 
 import tldextract
@@ -18,23 +20,10 @@ import tldextract
 # controls mail for x.blogspot.com is blogspot.com, and free-hosting lists name those hosts.
 _PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
 
-# Confusable characters -> the Latin letter they imitate (after NFKC and casefold).
-_CONFUSABLES: dict[str, str] = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ɡ": "g", "ү": "y", "ս": "u", "ь": "b", "г": "r",
-    "п": "n", "ш": "w", "ѡ": "w", "ԍ": "g", "ᴠ": "v",
-    # Greek
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "γ": "y", "ω": "w", "ϳ": "j", "ς": "c", "μ": "u",
-    # Armenian and other Latin look-alikes
-    "օ": "o", "ց": "g", "հ": "h", "ɑ": "a", "ı": "i", "ȷ": "j", "ł": "l", "ƚ": "l", "ɩ": "i",
-    "ɵ": "o", "ø": "o", "đ": "d", "ħ": "h",
-    # digits
-    "0": "o", "1": "l",
-}
-_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+# Confusable characters: Unicode's confusables data (UTS #39, confusables.txt), as the
+# confusable_homoglyphs package ships it (confusables.json, offline), loaded on first use. See
+# confusable_prototypes() for how the standard's mapping is read back from that file.
+_CONFUSABLES_PACKAGE = "confusable_homoglyphs"
 # Characters that render as nothing (or as a blank) and are slipped into words and names to break
 # matching: soft hyphen, zero-width and bidi controls, invisible operators, Mongolian vowel
 # separator, Hangul fillers, variation selectors, Unicode tag characters.
@@ -127,16 +116,105 @@ def split_registrable(domain: str) -> tuple[str, str]:
     return label, suffix
 
 
+# confusables.txt lines that confusable_homoglyphs' parser skips (their comment column does not fit
+# its pattern); part of the standard all the same.
+_UNPARSED_LINES = {"\u2028": " ", "\u2029": " ", "\u3164": "\u1160",
+                   "\U0001f16d": "\u33c4\t\u20dd"}
+
+
+@lru_cache(maxsize=None)
+def confusable_prototypes() -> dict[str, str]:
+    """UTS #39's confusables mapping: each confusable character -> its prototype, the string that
+    every character confusable with it maps to (Cyrillic а -> a, 1 -> l, m -> rn, 0 -> O).
+
+    Read once from the confusables.json that confusable_homoglyphs ships (built from Unicode's
+    confusables.txt). That file lists, for each character of a confusables.txt line, the other
+    one: a source character has exactly one entry, its prototype; a prototype has one entry per
+    source mapped to it. So a character with one entry is a source when its partner has several;
+    when both have one, the line's two characters appear nowhere else, and the source is the one
+    met first (the file keeps the order of confusables.txt, which names the source first). Either
+    way the classes of confusable characters are the standard's; the order only picks the
+    standard's representative."""
+    data = json.loads(resources.files(_CONFUSABLES_PACKAGE).joinpath("confusables.json")
+                      .read_text(encoding="utf-8"))
+
+    def bare(c: str) -> str:        # the file wraps right-to-left characters in LRM marks
+        return c.replace("\u200e", "")
+
+    first_seen: dict[str, int] = {}
+    for i, key in enumerate(data):
+        first_seen.setdefault(bare(key), i)
+    table: dict[str, str] = {}
+    for key, entries in data.items():
+        src = bare(key)
+        if len(entries) != 1 or len(src) != 1:
+            continue                                 # a prototype (of several sources, or "rn")
+        proto = bare(entries[0]["c"])
+        if len(data.get(entries[0]["c"], ())) > 1 or first_seen[src] < first_seen[proto]:
+            table[src] = proto
+    for src, proto in _UNPARSED_LINES.items():
+        table.setdefault(src, proto)
+    return table
+
+
+# Project additions to the standard's mapping, each kept because a test needs it:
+# Greek small epsilon read as e (UTS #39 maps it to ꞓ, Latin c with bar), as the hand-made table
+# before it did: "immεdiately" must read as "immediately" (tests/test_evasion.py
+# test_lookalike_letters_inside_words).
+_PROJECT_CONFUSABLES = {"\u03b5": "e"}
+
+
+@lru_cache(maxsize=None)
+def _prototype_table() -> dict[int, str]:
+    return str.maketrans(confusable_prototypes() | _PROJECT_CONFUSABLES)
+
+
+def _uts39_skeleton(s: str) -> str:
+    """The skeleton of UTS #39 section 4: NFD, each character replaced by its prototype, NFD."""
+    return unicodedata.normalize(
+        "NFD", unicodedata.normalize("NFD", s).translate(_prototype_table()))
+
+
+def _fold(s: str) -> str:
+    """``s`` (NFKC, case-folded, no invisible characters) as skeleton() gives it, before the rn/vv
+    step: the UTS #39 skeleton, then, for this project, diacritics dropped (an é looks like an e)
+    and case folded again, since the standard's prototypes keep case (0 -> O) and a prototype's
+    lower-case form may be in another class (the lower case of a Greek capital Gamma's prototype
+    is confusable with y)."""
+    t = _COMBINING_RE.sub("", _uts39_skeleton(s))
+    folded = t.casefold()
+    if folded != t:
+        t = _COMBINING_RE.sub("", _uts39_skeleton(folded))
+    return unicodedata.normalize("NFC", t)
+
+
+@lru_cache(maxsize=None)
+def _ascii_table() -> dict[int, str]:
+    """_fold on ASCII, character by character (the common case: 0 -> o, 1 -> l, m -> rn)."""
+    out: dict[int, str] = {}
+    for i in range(128):
+        c = chr(i)
+        if c.casefold() == c and _fold(c) != c:
+            out[i] = _fold(c)
+    return out
+
+
 @lru_cache(maxsize=16384)
 def skeleton(s: str) -> str:
-    """Confusables skeleton: strings that render alike (pаypal, paypa1, rnicrosoft) map to one form."""
+    """Confusables skeleton: strings that render alike (pаypal, paypa1, rnicrosoft) map to one form.
+
+    The UTS #39 skeleton (section 4) over Unicode's confusables data, taken case-insensitively,
+    as domains and names are compared: NFKC and case-folded first, invisible characters dropped,
+    diacritics dropped and case folded again after the prototype mapping (_fold). Then the
+    standard's rn for m is written m again, so that Latin words keep their spelling, and vv is read
+    as w: a project addition (the standard has no vv/w pair) for vvellsfargo-style lookalikes,
+    which tests/test_concepts.py test_skeleton_and_edit_distance and the lookalike index tests
+    need; so is ε read as e (_PROJECT_CONFUSABLES)."""
     t = unicodedata.normalize("NFKC", s or "").casefold()
-    t = _INVISIBLE_RE.sub("", t)
-    t = t.translate(_CONFUSABLE_TABLE)
-    if not t.isascii():
-        # Latin letters with diacritics (é, ë) look like their base letter.
-        t = _COMBINING_RE.sub("", unicodedata.normalize("NFD", t))
-        t = unicodedata.normalize("NFC", t).translate(_CONFUSABLE_TABLE)
+    if t.isascii():
+        t = t.translate(_ascii_table())
+    else:
+        t = _fold(_INVISIBLE_RE.sub("", t))
     return t.replace("rn", "m").replace("vv", "w")
 
 
@@ -147,13 +225,34 @@ def strip_invisible(text: str) -> str:
     return INVISIBLE_RE.sub("", text)
 
 
+@lru_cache(maxsize=None)
+def _letter_table() -> dict[int, str]:
+    """Non-ASCII letters -> the one ASCII letter UTS #39 confuses them with (Cyrillic а -> a,
+    Greek Ο -> O, ł -> l, diacritics of the prototype dropped), and the digits 0 and 1 -> o and l.
+    ASCII letters are left as written; so are letters whose prototype is no ASCII letter
+    (Cyrillic в -> small capital B)."""
+    out: dict[int, str] = {}
+    for src, proto in (confusable_prototypes() | _PROJECT_CONFUSABLES).items():
+        digit = src.isascii() and src.isdigit()
+        if not digit and (src.isascii() or not src.isalpha()):
+            continue
+        base = _COMBINING_RE.sub("", unicodedata.normalize("NFD", proto))
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            if digit:
+                base = base.lower()          # a digit in a word of letters: pаssw0rd
+            elif base == "l" and src.isupper():
+                base = "I"                   # the standard's l stands for I too (I -> l)
+            out[ord(src)] = base
+    return out
+
+
 def _fold_word(m: re.Match[str]) -> str:
     word = m.group(0)
-    return word.translate(_CONFUSABLE_TABLE) if _LATIN_RE.search(word) else word
+    return word.translate(_letter_table()) if _LATIN_RE.search(word) else word
 
 
 def fold_mixed_script(text: str) -> str:
-    """Latin words with Cyrillic/Greek look-alike letters spelled in Latin ("pаssword" ->
+    """Latin words with Cyrillic/Greek look-alike letters (UTS #39) spelled in Latin ("pаssword" ->
     "password"); words wholly in Cyrillic or Greek are left alone (real Russian or Greek text)."""
     if not text or text.isascii():
         return text
@@ -470,3 +569,10 @@ def host_matches(host: str, domains: Iterable[str]) -> Optional[str]:
         if cand in listed:
             return cand
     return None
+
+
+def __getattr__(name: str):
+    # _CONFUSABLES: the prototype mapping, loaded on first use (tests build homoglyphs from it).
+    if name == "_CONFUSABLES":
+        return confusable_prototypes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
