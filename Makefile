@@ -38,6 +38,7 @@ demo: $(STAMP)
 	SEDETECT_HOME=$${SEDETECT_HOME:-$(CURDIR)/.sedetect-home} $(VENV)/bin/sedetect demo -o verdicts.parquet
 
 test: install
+	$(VENV)/bin/lint-imports --no-cache   # layers and no import cycles (.importlinter)
 	$(PY) -m pytest -q tests
 
 bench: $(STAMP)

@@ -14,7 +14,7 @@ setup(
     packages=["features", "detectors", "labeling", "labeling.console", "pipelines", "configs"],
     package_data={
         "configs": ["*.yaml"],
-        "features": ["data/identity/*"],
+        "features": ["data/*.yaml", "data/identity/*"],
         "detectors": ["default_bundle/*", "fast_bundle/*", "default_report/*"],
         "labeling": ["fixtures/*", "data/*", "data/lookalikes/*", "data/synthetic/*.yaml",
                      "data/synthetic/kinds/*.yaml"],

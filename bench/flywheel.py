@@ -34,7 +34,7 @@ from detectors.signatures import SignatureIndex, indicators_of      # noqa: E402
 from features.parsing import ParseError, parse_message               # noqa: E402
 from labeling.sources import shared_corpora                          # noqa: E402
 from pipelines.readers import iter_messages                          # noqa: E402
-from pipelines.schema import message_key                             # noqa: E402
+from detectors.verdicts import message_key                             # noqa: E402
 from pipelines.train import SignalTable, fit_bundle, score_table     # noqa: E402
 
 PHISHING = ("phishing_pot_2022_2024", "nazario_phishing_2004_2006")

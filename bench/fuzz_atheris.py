@@ -29,7 +29,7 @@ import atheris  # noqa: E402  (after the path set-up; atheris instruments what i
 
 with atheris.instrument_imports(include=["features"]):
     from features.parsing import ParseError, parse_message
-    from features.signals import evaluate
+    from features.catalogue import evaluate
 from tests import hostile  # noqa: E402
 
 DEFAULT_CORPUS = REPO / "bench-out" / "fuzz-corpus"

@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from pipelines.local_redis import LocalRedis          # noqa: E402
 from pipelines.redis_io import RAW_FIELD, connect     # noqa: E402
-from pipelines.schema import message_key              # noqa: E402
+from detectors.verdicts import message_key              # noqa: E402
 from pipelines.stream import group_info                # noqa: E402
 
 IN, OUT, GROUP, CONSUMER = "bench:in", "bench:verdicts", "sedetect", "bench"

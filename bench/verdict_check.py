@@ -28,7 +28,7 @@ def score_corpora(corpora: Path, store: str | None, cascade: bool = True,
     from features.text import TextEncoder
     from labeling.sources import shared_corpora
     from pipelines.readers import iter_messages
-    from pipelines.scoring import Scorer, ScoringOptions, extract_item, parse_item
+    from detectors.scoring import Scorer, ScoringOptions, extract_item, parse_item
 
     encoder = TextEncoder(cache_size=10**7, backend=backend)
     if store:

@@ -21,7 +21,7 @@ import numpy as np
 from detectors.combiner import Combiner, IdentityCombiner, combiner_from_dict, logit, sigmoid
 from detectors.concept_model import ConceptModel
 from detectors.text_head import TextHead
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.identity import wording_only
 from features.signals import CONCEPTS, ConceptEvidence
 

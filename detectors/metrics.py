@@ -413,3 +413,20 @@ def write_html_report(folder, report: dict, images: Sequence[str], title: str) -
     out = folder / "index.html"
     out.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return out
+
+
+IMAGES = ("roc.png", "pr.png", "concepts_roc.png", "scores.png")
+
+
+def write_plots(folder: Path, scores, labels, concept_curves: dict, thresholds,
+                title: str) -> list[str]:
+    """The report's images in ``folder``: ROC, precision-recall, per-concept ROC (when given) and
+    the score histogram; the names of those written."""
+    plot_roc(scores, labels, folder / "roc.png", f"ROC - {title}")
+    plot_pr(scores, labels, folder / "pr.png", f"Precision-recall - {title}")
+    if concept_curves:           # (the held-out report has the combined score only)
+        plot_roc_curves(concept_curves, folder / "concepts_roc.png",
+                        f"ROC per concept - {title}")
+    plot_score_histogram(scores, labels, thresholds, folder / "scores.png",
+                         f"Score distribution - {title}")
+    return [name for name in IMAGES if (folder / name).is_file()]

@@ -68,7 +68,7 @@ def _pyfunc_class():
             self.bundle = ModelBundle.load(context.artifacts["bundle"])
 
         def predict(self, context, model_input, params=None):
-            from pipelines.scoring import score_raw_messages
+            from detectors.scoring import score_raw_messages
             rows = score_raw_messages(list(model_input["raw"]), self.bundle)
             return pd.DataFrame(rows)
 

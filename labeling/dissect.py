@@ -15,7 +15,7 @@ import numpy as np
 
 from detectors.bundle import CONCEPTS, evidence_matrix, rule_offsets, with_text_scores
 from detectors.signatures import COMMON_DOMAINS, SignatureIndex, indicators_of
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.context import Context, load_org
 from features.domains import lookalike_of, registrable_domain
 from features.message import ParsedMessage
@@ -27,8 +27,8 @@ def dissect(raw: bytes, model_uri: Optional[str] = None, bundle=None, version: s
             encoder=None) -> dict:
     """The dissection as a plain dict (JSON-ready)."""
     from detectors.registry import resolve_bundle
-    from pipelines.scoring import Item, Scorer, extract_item
-    from pipelines.schema import message_key
+    from detectors.scoring import Item, Scorer, extract_item
+    from detectors.verdicts import message_key
     if bundle is None:
         bundle, version = resolve_bundle(model_uri)
     try:

@@ -12,7 +12,7 @@ message-wise, "this is an attack"; a BENIGN vote says "this concept looks like o
 is weaker message-wise evidence (a BEC with no link is still an attack). ``weak_labels`` combines
 the votes with a plain majority vote, the simplest label model.
 
-LFs read the parsed message and the signal evidence (``features.signals.evaluate``) and reuse the
+LFs read the parsed message and the signal evidence (``features.catalogue.evaluate``) and reuse the
 signals' detection wherever one exists. They never read what follows the collector rather than the
 attack: dates, List-*/X-* headers, Received, Return-Path or the recipients (see
 ../shared/corpora/README.md); ``ParsedMessage.headers`` is not read at all. Authentication results
@@ -27,12 +27,9 @@ analysis table of every LF on labelled archives.
 """
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import logging
 import re
-import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -673,14 +670,14 @@ def apply(messages: Iterable[tuple[ParsedMessage, Optional[EvidenceMap]]], ctx: 
           lfs: Optional[Sequence[LF]] = None) -> np.ndarray:
     """The label matrix L (messages x LFs, int8, values -1/0/1) of ``(message, evidence)`` pairs.
 
-    ``evidence`` is ``features.signals.evaluate(msg, ctx)``; pass None to have it computed here.
+    ``evidence`` is ``features.catalogue.evaluate(msg, ctx)``; pass None to have it computed here.
     An LF that raises abstains on that message (logged: a bug in the LF, not in the message); one
     that returns anything but -1, 0 or 1 is a bug and raises ValueError."""
     lfs = list(labeling_functions() if lfs is None else lfs)
     rows: list[list[int]] = []
     for msg, evidence in messages:
         if evidence is None:
-            from features.signals import evaluate
+            from features.catalogue import evaluate
             evidence = evaluate(msg, ctx)
         row = []
         for lf in lfs:
@@ -814,30 +811,8 @@ def weak_labels(L: np.ndarray, lfs: Optional[Sequence[LF]] = None, min_votes: in
 
 
 # ------------------------------------------------------------------------------------------
-# CLI
+# Analysis over a label matrix (pipelines/heuristics_job.py builds it from labelled archives)
 GOLD = {"malicious": ATTACK, "benign": BENIGN, "spam": ABSTAIN}   # spam: neither, not scored
-
-
-def _label_task(args) -> tuple[np.ndarray, list[str], int]:
-    path, limit, org = args
-    from features.parsing import ParseError, parse_message
-    from features.signals import evaluate
-    from pipelines.readers import iter_messages
-    from pipelines.schema import message_key
-    ctx = Context(org)
-    pairs, keys, errors = [], [], 0
-    for rm in itertools.islice(iter_messages([path]), limit):
-        if rm.error:
-            errors += 1
-            continue
-        try:
-            msg = parse_message(rm.raw)
-        except ParseError:
-            errors += 1
-            continue
-        pairs.append((msg, evaluate(msg, ctx)))
-        keys.append(message_key(rm.raw))
-    return apply(pairs, ctx), keys, errors
 
 
 @dataclass
@@ -849,35 +824,6 @@ class LabelledMatrix:
     sources: np.ndarray    # source name per row
     unreadable: int = 0    # messages that could not be read or parsed
     duplicates: int = 0    # exact duplicates dropped
-
-
-def label_sources(sources, org, limit: Optional[int] = None, workers: int = 1) -> LabelledMatrix:
-    """Read, parse, evaluate and label the first ``limit`` messages of each labelled source."""
-    jobs = [(s.path, limit, org) for s in sources]
-    if workers > 1 and len(jobs) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                 mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_label_task, jobs))
-    else:
-        results = [_label_task(j) for j in jobs]
-    n_lfs = len(labeling_functions())
-    mats, gold, names, seen, dup = [], [], [], set(), 0
-    for src, (m, keys, _) in zip(sources, results):
-        keep = []
-        for i, k in enumerate(keys):
-            if k in seen:
-                dup += 1
-            else:
-                seen.add(k)
-                keep.append(i)
-        mats.append(m[keep])
-        gold += [GOLD[src.label]] * len(keep)
-        names += [src.name] * len(keep)
-    L = np.vstack(mats).astype(np.int8) if mats else np.zeros((0, n_lfs), np.int8)
-    return LabelledMatrix(L, np.asarray(gold, dtype=np.int8), np.asarray(names, dtype=object),
-                          sum(r[2] for r in results), dup)
 
 
 def per_source(lm: LabelledMatrix, lfs: Optional[Sequence[LF]] = None) -> dict[str, dict]:
@@ -922,55 +868,3 @@ def format_summary(s: dict) -> str:
                      f"attack recall {_pct(s['weak_label_recall_attack'])}%, "
                      f"benign recall {_pct(s['weak_label_recall_benign'])}%")
     return "\n".join(lines)
-
-
-def run(argv: Optional[list[str]] = None) -> dict:
-    """``sedetect heuristics``: apply every labelling function to labelled archives and print the
-    analysis (coverage, overlaps, conflicts, accuracy where the label is known)."""
-    import os
-
-    from features.context import load_org
-    from labeling.sources import add_source_arguments, gather_sources
-
-    parser = argparse.ArgumentParser(
-        prog="sedetect heuristics",
-        description="Analyse the labelling functions (cold-start weak labellers) on labelled mail: "
-                    "coverage, overlaps, conflicts and, on malicious/benign sources, accuracy.")
-    add_source_arguments(parser)   # spam is counted but has no gold label
-    parser.add_argument("--limit", type=int, default=None,
-                        help="read at most N messages of each source")
-    parser.add_argument("--config", help="organisation config (YAML); the default one otherwise")
-    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8))
-    parser.add_argument("--json", action="store_true", help="print the records as JSON")
-    args = parser.parse_args(argv)
-    if args.limit is not None and args.limit < 1:
-        raise ValueError("--limit must be at least 1")
-
-    sources = gather_sources(args.labelled, args.corpora)
-    org = load_org(args.config)
-    lm = label_sources(sources, org, args.limit, args.workers)
-    lfs = labeling_functions()
-    records = analyze(lm.L, lm.gold, lfs)
-    summ = summary(lm.L, lfs, lm.gold) | {"unreadable": lm.unreadable, "duplicates": lm.duplicates}
-    by_source = per_source(lm, lfs)
-    result = {"labeling_functions": records, "summary": summ, "sources": by_source}
-    if args.json:
-        print(json.dumps(result, indent=1))
-        return result
-    print(format_table(records))
-    print()
-    print(format_summary(summ))
-    print("majority vote per source (attack / benign / no label %):")
-    gold_word = {ATTACK: "malicious", BENIGN: "benign", ABSTAIN: "no gold"}
-    width = max([len(n) for n in by_source] + [6])
-    for name, r in by_source.items():
-        print(f"  {name:<{width}} {gold_word[r['gold']]:<9} {r['messages']:>6}  "
-              f"{_pct(r['attack']):>5} / {_pct(r['benign']):>5} / {_pct(r['unlabelled']):>5}")
-    if lm.unreadable or lm.duplicates:
-        print(f"{lm.unreadable} messages could not be read or parsed; "
-              f"{lm.duplicates} exact duplicates counted once")
-    return result
-
-
-if __name__ == "__main__":
-    run(sys.argv[1:])

@@ -12,9 +12,8 @@ from email.generator import BytesGenerator
 from email.message import EmailMessage, Message
 from email.utils import parseaddr
 from io import BytesIO
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
-from pipelines.readers import iter_messages
 
 
 @dataclass(frozen=True)
@@ -134,15 +133,3 @@ def _fix_address(value: str) -> str:
     """Mail clients write inline forward headers as 'Name [mailto:a@b]' or 'Name <a@b>'."""
     value = re.sub(r"\[mailto:([^\]]+)\]", r"<\1>", value)
     return value.replace('"', "").strip()
-
-
-def iter_reports(paths: Iterable[str]) -> Iterator[Report]:
-    """Every report in an abuse mailbox (mbox, Maildir, .eml files), unwrapped."""
-    for message in iter_messages(paths):
-        yield unwrap(message.raw)
-
-
-def read_submission_files(paths: Iterable[str]) -> Iterator[Report]:
-    """Messages an analyst submits directly, as they are."""
-    for message in iter_messages(paths):
-        yield Report(message.raw, None, "")

@@ -5,11 +5,10 @@ A set of word bigrams seen in benign mail is kept as a hashed bit set (2^23 bits
 gzipped in labeling/data/); a phrase is a run of consecutive words whose every bigram is absent
 from it. Hash collisions can only hide a distinctive phrase, never invent one.
 
-    python -m labeling.phrases --corpora ../shared/corpora     # rebuild from the benign corpora
+    python -m pipelines.phrases_job --corpora ../shared/corpora   # rebuild from the benign corpora
 """
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import re
@@ -93,30 +92,15 @@ def distinctive_phrases(text: str, benign: Optional[BenignBigrams] = None, min_w
     return out[:limit]
 
 
-def build(paths: Iterable[str]) -> BenignBigrams:
+def build(raws: Iterable[bytes]) -> BenignBigrams:
+    """The bigram table of these raw benign messages (subject and body); unparseable ones are
+    skipped. Reading the corpora is pipelines/phrases_job.py's part."""
     from features.parsing import ParseError, parse_message
-    from pipelines.readers import iter_messages
     table = BenignBigrams()
-    for m in iter_messages(paths):
+    for raw in raws:
         try:
-            msg = parse_message(m.raw)
+            msg = parse_message(raw)
         except ParseError:
             continue
         table.add(f"{msg.subject}\n{msg.text}")
     return table
-
-
-def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpora", required=True, help="the shared corpora folder")
-    args = ap.parse_args(argv)
-    from labeling.sources import shared_corpora
-    benign = [s.path for s in shared_corpora(args.corpora) if s.label == "benign"]
-    table = build(benign)
-    table.save()
-    print(f"{DATA}: {len(benign)} benign sources, {table.fill():.1%} of bits set")
-
-
-if __name__ == "__main__":
-    main()

@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
-from pipelines.schema import message_key
+from detectors.verdicts import message_key
+from features.signals import CONCEPTS
 
 STATES = ("submitted", "accepted", "rejected", "incorporated")
 LABELS = ("malicious", "benign")
-CONCEPTS = ("impersonation", "trust", "payload", "goal")
 TRANSITIONS = {"submitted": {"accepted", "rejected"}, "accepted": {"incorporated"},
                "rejected": set(), "incorporated": set()}
 MAX_RAW_BYTES = 25 << 20

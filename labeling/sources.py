@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Optional
 
@@ -188,3 +189,12 @@ def add_source_arguments(parser) -> None:
     parser.add_argument("labelled", nargs="*", metavar="LABEL:PATH[:NAME] | MANIFEST.csv",
                         help="labelled archives (label: malicious, benign or spam)")
     parser.add_argument("--corpora", help="folder of the shared corpora (../shared/corpora)")
+
+
+def message_year(date: str) -> int:
+    """The year of a Date header (0 when unreadable): what a source split by year goes by; never
+    a model feature."""
+    try:
+        return parsedate_to_datetime(date).year if date else 0
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0

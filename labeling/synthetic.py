@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, Optional
 
+from features.signals import CONCEPTS
 from labeling import synthetic_mime as _mime
 from labeling.synthetic_attacks import (  # noqa: F401
     _attack_typos, _CALLBACK, _DOCS, _GIFT_BRANDS, _html_smuggle, _instruction_pdf, _login_form_html,
@@ -95,7 +96,7 @@ from labeling.synthetic_values import (  # noqa: F401
     _biz_domain, _BIZ_WORDS, _btc, _chance, _CITIES, _cutoff, _day, _DAYS, _digits, _hex, _HK_BANKS, _HOMOGLYPHS,
     _HOSTING_COS, _HYPHEN_WORDS, _iban, _IBAN_BBAN, _invoice_no, _ip, _ipv6, _local, _lookalike, _money, _MONTHS,
     _name, _NAMES, _PAYEES, _Person, _phone, _pick, _po_no, _private_ip, _PROJECTS, _role_box, _scam_domain,
-    _SCAM_WORDS, _staff, _STAFF_TITLES, _typos, _TZ, _tz, _US_BANKS, _uuid, _vip, _VIP_TITLES, _weighted, CONCEPTS,
+    _SCAM_WORDS, _staff, _STAFF_TITLES, _typos, _TZ, _tz, _US_BANKS, _uuid, _vip, _VIP_TITLES, _weighted,
     FREE_HOSTS, FREEMAIL, LANGS, ORG, ORG_DOMAINS, ORG_NAMES, SHORTENERS, VENDORS, VIPS)
 
 GENERATOR_VERSION = 2      # bump when the output for a given seed changes (cached synthetic sources key on it)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from email.headerregistry import Address
 from typing import Optional
 
+from features.signals import CONCEPTS
 from labeling.synthetic_data import load
 from labeling.synthetic_mime import (_B, _C, _finish, _fmt_to, _KV_LABELS, _link, _office, _OFFICE_TYPES, _pdf, _quote,
                                      _quote_style, _sig_lines, _T)
@@ -18,7 +19,7 @@ from labeling.synthetic_parties import _b64_email, _person_local, _RIGHTS, _Vend
 from labeling.synthetic_transport import _ESPS, _message_id, _Sender, _sender
 from labeling.synthetic_values import (_addr_style, _alnum, _chance, _CITIES, _cutoff, _day, _DAYS, _digits, _hex,
                                        _invoice_no, _local, _money, _MONTHS, _name, _Person, _phone, _pick, _po_no,
-                                       _PROJECTS, _role_box, _staff, _STAFF_TITLES, _uuid, _vip, _weighted, CONCEPTS,
+                                       _PROJECTS, _role_box, _staff, _STAFF_TITLES, _uuid, _vip, _weighted,
                                        FREEMAIL, ORG, ORG_NAMES, VENDORS)
 
 _BRAND_DATA, _ORGS = load("brands"), load("organisations")

@@ -21,10 +21,11 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from typing import Iterable, Optional
 
+from features.signals import CONCEPTS
 from labeling.synthetic_data import kind_templates, load
 from labeling.synthetic_transport import _assemble_headers, _Sender
 from labeling.synthetic_values import (_alnum, _attribution_date, _chance, _digits, _hex, _PAYEES, _Person, _phone,
-                                       _pick, _typos, _tz, _uuid, _weighted, CONCEPTS, LANGS, ORG_NAMES)
+                                       _pick, _typos, _tz, _uuid, _weighted, LANGS, ORG_NAMES)
 
 _PHRASES, _PLATFORMS = load("phrases"), load("mail_platforms")
 

@@ -23,7 +23,6 @@ ORG_DOMAINS = ("example.com", "example.org")
 ORG_NAMES = ["Example Corp", "Example", "Example Group", "Example Inc."]
 VIPS = [("Jane Doe", "jane.doe", "Chief Executive Officer"), ("John Smith", "john.smith", "CFO")]
 VENDORS = [("Acme Supplies", "acme-supplies.com"), ("Globex", "globex.com")]
-CONCEPTS = ("impersonation", "trust", "payload", "goal")
 LANGS = ("de", "fr", "pt", "nl")
 
 

@@ -27,8 +27,8 @@ from features.profile import CommunicationProfile
 from pipelines.errors import UserError, check_output_file, resolve_model
 from pipelines.readers import RawMessage, ReadArchives
 from features.text import MINILM_BACKENDS
-from pipelines.schema import VERDICT_SCHEMA
-from pipelines.scoring import ScoringOptions
+from detectors.verdicts import VERDICT_SCHEMA
+from detectors.scoring import ScoringOptions
 from pipelines.transforms import NAMESPACE, SIGNATURES_NAMESPACE, ScoreArchive, ShowProgress
 
 

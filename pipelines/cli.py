@@ -17,11 +17,11 @@ COMMANDS = {
     "train": ("pipelines.train", "train concept models and combiner on labelled mail; register in MLflow"),
     "profile": ("pipelines.profile_job", "profile build ARCHIVE...: learn who writes to whom"),
     "evaluate": ("pipelines.evaluate", "score labelled mail; report ROC, detection at 1%/0.1% FP, per source and concept"),
-    "heuristics": ("labeling.heuristics", "labelling functions: coverage, overlap, conflicts, accuracy"),
+    "heuristics": ("pipelines.heuristics_job", "labelling functions: coverage, overlap, conflicts, accuracy"),
     "synth": ("labeling.synthetic", "generate synthetic attacks and benign look-alikes (mbox + manifest)"),
-    "miss": ("labeling.misses", "submit|list|show|accept|reject: analysts' missed attacks and false positives"),
+    "miss": ("pipelines.miss_job", "submit|list|show|accept|reject: analysts' missed attacks and false positives"),
     "rescore": ("pipelines.rescore", "retro-hunt: re-score past mail (--since DATE) and list what is now flagged"),
-    "console": ("labeling.console.server", "serve the analyst console and HTTP API (token sign-in)"),
+    "console": ("pipelines.console_job", "serve the analyst console and HTTP API (token sign-in)"),
     "demo": ("pipelines.demo", "score a generated demo archive with the champion model"),
 }
 

@@ -23,15 +23,15 @@ from typing import Mapping, Optional
 
 import numpy as np
 
-from detectors.metrics import (LABEL_CODES, evaluate_scores, fpr_key, plot_pr, plot_roc,
-                               plot_roc_curves, plot_score_histogram, write_html_report)
+from detectors.metrics import (LABEL_CODES, evaluate_scores, fpr_key, write_html_report,
+                               write_plots)
 from features.signals import CONCEPTS
-from labeling.sources import LabelledSource, add_source_arguments, gather_sources
+from labeling.sources import (LabelledSource, add_source_arguments, gather_sources,
+                              message_year)
 from pipelines.errors import UserError, resolve_model
 
 ROW_COLUMNS = ["message_key", "source", "verdict", "score", *CONCEPTS, "model_version", "error"]
 SPEC = re.compile(r"^(?:(?:malicious|benign|spam):.+|[^-].*\.csv)$")
-IMAGES = ("roc.png", "pr.png", "concepts_roc.png", "scores.png")
 CAVEAT = ("Sources the model was trained on give in-sample figures, which flatter it; the "
           "held-out-source figures from `sedetect train` are the honest ones.")
 
@@ -90,10 +90,9 @@ def identity_pass(path: str, org, limits=None) -> dict[str, tuple[int, tuple[str
     straight from the archive: what splits a source by year and says how often each identity
     signal fires. Only the identity signals run; nothing is scored."""
     from features.context import Context
-    from features.signals import identity_signals
+    from features.catalogue import identity_signals
     from pipelines.readers import plan_inputs, read_task
-    from pipelines.scoring import parse_item
-    from pipelines.train import _year
+    from detectors.scoring import parse_item
     ctx = Context(org)
     sigs = identity_signals()
     out: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -110,13 +109,13 @@ def identity_pass(path: str, org, limits=None) -> dict[str, tuple[int, tuple[str
                     e = None
                 if e is not None and e.value > 0:
                     fired.append(sig.name)
-            out[item.key] = (_year(item.msg.date), tuple(fired))
+            out[item.key] = (message_year(item.msg.date), tuple(fired))
     return out
 
 
 def identity_rates(rows: list[dict], seen: dict[str, tuple[int, tuple[str, ...]]]) -> dict:
     """Share of a source's scored messages on which each identity signal fired."""
-    from features.signals import identity_signals
+    from features.catalogue import identity_signals
     keys = [r["message_key"] for r in rows if _scored(r)]
     n = max(len(keys), 1)
     return {s.name: round(sum(s.name in seen.get(k, (0, ()))[1] for k in keys) / n, 4)
@@ -152,18 +151,6 @@ def _pinned(model_uri: Optional[str], version: str) -> Optional[str]:
         return model_uri
     name, _, number = version.partition("/")
     return f"models:/{name}/{number}" if number.isdigit() else model_uri
-
-
-def write_plots(folder: Path, scores, labels, concept_curves: dict, thresholds,
-                title: str) -> list[str]:
-    plot_roc(scores, labels, folder / "roc.png", f"ROC - {title}")
-    plot_pr(scores, labels, folder / "pr.png", f"Precision-recall - {title}")
-    if concept_curves:           # (the held-out report has the combined score only)
-        plot_roc_curves(concept_curves, folder / "concepts_roc.png",
-                        f"ROC per concept - {title}")
-    plot_score_histogram(scores, labels, thresholds, folder / "scores.png",
-                         f"Score distribution - {title}")
-    return [name for name in IMAGES if (folder / name).is_file()]
 
 
 def _pct(x, digits: int = 1) -> str:

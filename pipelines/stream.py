@@ -34,7 +34,7 @@ from pipelines.errors import resolve_model
 from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream,
                                 adopt_pending, check_reachable, connect, consumer_names,
                                 ensure_group)
-from pipelines.scoring import ScoringOptions
+from detectors.scoring import ScoringOptions
 from pipelines.transforms import ScoreArchive
 
 log = logging.getLogger("sedetect.stream")
@@ -205,9 +205,10 @@ class _Run:
         self.go = ctx.Event()
         if not background:
             self.go.set()
-        from pipelines.stream_child import main
-        self.proc = ctx.Process(target=main,
-                                args=(asdict(self.spec), job, self.ready, self.go, background),
+        from pipelines.quiet_child import run_quietly
+        self.proc = ctx.Process(target=run_quietly,
+                                args=("pipelines.stream:_run_child_spec", asdict(self.spec), job,
+                                      self.ready, self.go, background),
                                 name=f"sedetect-stream-{generation}")
         self.proc.start()
         self.ready_at: Optional[float] = None
@@ -245,6 +246,11 @@ class _Run:
             self.proc.kill()
             self.proc.join()
         return self.proc.exitcode
+
+
+def _run_child_spec(spec: dict, job: dict, ready, go, background: bool = False) -> None:
+    """A run process's entry (through pipelines/quiet_child.py): the spec arrives as a plain dict."""
+    _run_child(StreamSpec(**spec), job, ready, go, background)
 
 
 def _run_child(spec: StreamSpec, job: dict, ready, go, background: bool = False) -> None:

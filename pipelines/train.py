@@ -17,7 +17,6 @@ import os
 import sys
 import tempfile
 import time
-from email.utils import parsedate_to_datetime
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,15 +32,15 @@ from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, i
 from detectors.text_head import TextHead
 from detectors.combiner import IdentityCombiner
 from detectors.concept_model import ConceptModel
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.context import Context, OrgConfig, load_org
 from features.signals import CONCEPTS
 from labeling.sources import (LabelledSource, add_source_arguments, flag_limits, gather_sources,
-                              synthetic_sources)
+                              message_year, synthetic_sources)
 from pipelines.readers import plan_inputs, read_task
 from features.text import (MINILM, MINILM_BACKENDS, STATIC, TextEncoder, embedding_text,
                            encode_cached, space_of)
-from pipelines.scoring import extract_item, parse_item
+from detectors.scoring import extract_item, parse_item
 
 MALICIOUS_FPR = 0.005     # verdict "malicious" at 0.5% false positives on benign training mail
 SUSPICIOUS_FPR = 0.02     # verdict "suspicious" at 2%
@@ -115,13 +114,6 @@ class SignalTable:
                        and z["fast_embeddings"].size else None)
 
 
-def _year(date: str) -> int:
-    try:
-        return parsedate_to_datetime(date).year if date else 0
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return 0
-
-
 def _extract_task(args) -> tuple:
     task, org = args
     ctx = Context(org)
@@ -136,7 +128,7 @@ def _extract_task(args) -> tuple:
         keys.append(item.key)
         evs.append(extract_item(item, ctx).evidence)
         texts.append(embedding_text(item.msg))
-        years.append(_year(item.msg.date))
+        years.append(message_year(item.msg.date))
     mats = {c: evidence_matrix(evs, c, names[c]) for c in CONCEPTS}
     offs = np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]) if evs \
         else np.zeros((0, len(CONCEPTS)))
@@ -524,8 +516,7 @@ def heldout_report(table: SignalTable, held_scores: np.ndarray, thresholds: dict
                    folder: Path) -> Path:
     """The evaluate command's report (metrics.json, ROC/PR/score plots, index.html) over the
     held-out scores of real sources: every message scored by a model that never saw its source."""
-    from detectors.metrics import evaluate_scores, write_html_report
-    from pipelines.evaluate import write_plots
+    from detectors.metrics import evaluate_scores, write_html_report, write_plots
     folder.mkdir(parents=True, exist_ok=True)
     real = ~np.isnan(held_scores) & _real(table.sources)
     scores, labels, sources = held_scores[real], table.labels[real], table.sources[real]

@@ -3,7 +3,7 @@
     raw messages ─> ParseMessages ─> ExtractConcepts ─> ScoreMessages ─> verdict rows
                        └─ a message that cannot be read or parsed becomes an error row here
 
-Each step only wires a pure function from pipelines/scoring.py; errors are counted with Beam
+Each step only wires a pure function from detectors/scoring.py; errors are counted with Beam
 Metrics and become error rows, so rows out == messages in. Error rows (dead letters) ride along
 the same single chain, passed through untouched by the later steps, rather than taking a side
 output that is flattened back in: the FnApiRunner does not fuse a Flatten, and the streaming job
@@ -26,7 +26,7 @@ from features.context import Context, OrgConfig
 from features.limits import Limits
 from features.profile import CommunicationProfile
 from pipelines.memory import trim_heap
-from pipelines.scoring import (Item, Scorer, ScoringOptions, extract_item, parse_item,
+from detectors.scoring import (Item, Scorer, ScoringOptions, extract_item, parse_item,
                               signal_errors)
 
 NAMESPACE = "sedetect"

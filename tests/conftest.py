@@ -51,7 +51,8 @@ def signal_table(messages, embeddings=None, space: str = "minilm"):
     from detectors.bundle import evidence_matrix, rule_offsets
     from features.context import Context, load_org
     from features.parsing import parse_message
-    from features.signals import CONCEPTS, evaluate, feature_names
+    from features.signals import CONCEPTS
+    from features.catalogue import evaluate, feature_names
     from pipelines.train import SignalTable
     ctx = Context(load_org())
     evs = [evaluate(parse_message(m.raw), ctx) for m in messages]

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from features.context import Context, load_org
 from features.parsing import ParseError, parse_message
-from features.signals import evaluate
+from features.catalogue import evaluate
 
 Mutation = Callable[[bytes, random.Random], bytes]
 

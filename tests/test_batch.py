@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.batch import score
-from pipelines.schema import VERDICT_SCHEMA
-from pipelines.scoring import ScoringOptions
+from detectors.verdicts import VERDICT_SCHEMA
+from detectors.scoring import ScoringOptions
 
 GARBAGE = b"\x00\x01\x02\xff\xfe" * 40
 
@@ -82,7 +82,7 @@ def test_shards_merge_into_one_file_and_leave_nothing_behind(tmp_path):
     """Rows are written a bundle at a time (no grouping of every row in memory) and joined
     afterwards, in shard order; an empty job still writes a file with the schema."""
     from pipelines.batch import merge_shards
-    from pipelines.schema import error_row
+    from detectors.verdicts import error_row
     rows = [error_row(f"s#{i}", b"x%d" % i, "parse error: test") for i in range(7)]
     for jsonl, name in ((False, "v.parquet"), (True, "v.jsonl")):
         folder = tmp_path / f"shards-{jsonl}"

@@ -5,7 +5,8 @@ import pytest
 from detectors.bundle import ModelBundle, threshold_at_fpr
 from features.context import Context, load_org
 from features.parsing import parse_message
-from features.signals import CONCEPTS, evaluate
+from features.signals import CONCEPTS
+from features.catalogue import evaluate
 from tests.conftest import signal_table
 
 

@@ -1,7 +1,7 @@
 """The learned cascade: a first stage over static vectors decides a message when every text score
 within a calibrated margin of its own gives one verdict; only the rest go on to MiniLM
 (pipelines/train.py ``cascade_margin``, detectors/bundle.py ``ModelBundle.first_stage``,
-pipelines/scoring.py ``Scorer.embeddings``)."""
+detectors/scoring.py ``Scorer.embeddings``)."""
 from __future__ import annotations
 
 import numpy as np
@@ -85,7 +85,7 @@ def test_first_stage_decides_only_where_the_margin_cannot_change_the_verdict(def
     from dataclasses import replace
     from features.context import Context, load_org
     from features.parsing import parse_message
-    from features.signals import evaluate
+    from features.catalogue import evaluate
     from labeling.synthetic import generate
     ctx = Context(load_org())
     ev = [evaluate(parse_message(m.raw), ctx) for m in generate(60, seed=5, attack_share=0.5)]

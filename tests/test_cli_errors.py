@@ -120,7 +120,7 @@ def test_first_run_prints_no_library_chatter(first_run):
 
 
 def test_parse_item_turns_headerless_text_into_an_error_row():
-    from pipelines.scoring import NOT_AN_EMAIL, Item, parse_item
+    from detectors.scoring import NOT_AN_EMAIL, Item, parse_item
     row = parse_item("notes.md", MARKDOWN)
     assert isinstance(row, dict) and row["verdict"] == "error" and row["error"] == NOT_AN_EMAIL
     assert isinstance(parse_item("m.eml", MESSAGES[0]), Item)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.context import Context, OrgConfig, load_org
 from features.domains import (edit_distance, is_ip_host, is_punycode, lookalike_of,
                               registrable_domain, skeleton)

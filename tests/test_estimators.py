@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle, identity_matrix
 from detectors.combiner import Combiner, IdentityCombiner
 from detectors.concept_model import STORED_PARAMS, ConceptModel
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.signals import CONCEPTS
 from tests.conftest import signal_table
 

@@ -14,8 +14,9 @@ import pytest
 
 from features.domains import to_unicode
 from features.parsing import parse_message
-from features.signals import Evidence, evaluate
-from pipelines.scoring import signal_errors
+from features.signals import Evidence
+from features.catalogue import evaluate
+from detectors.scoring import signal_errors
 from tests.hostile import context
 
 SENDER = "Account Team <notice@account-mailer.com>"

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from features.parsing import ParseError, parse_message
-from features.signals import evaluate
-from pipelines.scoring import signal_errors
+from features.catalogue import evaluate
+from detectors.scoring import signal_errors
 from tests import hostile
 
 BOUND_S = 5.0            # generous: ordinary mail takes milliseconds

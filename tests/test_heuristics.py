@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.context import Context, load_org
 from features.parsing import parse_message
 from features.profile import CommunicationProfile
 from labeling import heuristics as H
+from pipelines import heuristics_job
 from labeling.heuristics import ABSTAIN, ATTACK, BENIGN, LF
 from tests.builders import empty_msg
 
@@ -501,7 +502,7 @@ def tiny_mboxes(tmp_path):
 
 def test_cli_prints_the_analysis_table(tiny_mboxes, capsys):
     mal, ben, spam = tiny_mboxes
-    out = H.run([f"malicious:{mal}", f"benign:{ben}", f"spam:{spam}", "--workers", "1"])
+    out = heuristics_job.run([f"malicious:{mal}", f"benign:{ben}", f"spam:{spam}", "--workers", "1"])
     text = capsys.readouterr().out
     for name in NAMES:
         assert name in text
@@ -521,7 +522,7 @@ def test_cli_prints_the_analysis_table(tiny_mboxes, capsys):
 
 def test_cli_json_and_limit(tiny_mboxes, capsys):
     mal, ben, _ = tiny_mboxes
-    H.run([f"malicious:{mal}", f"benign:{ben}", "--limit", "1", "--json", "--workers", "2"])
+    heuristics_job.run([f"malicious:{mal}", f"benign:{ben}", "--limit", "1", "--json", "--workers", "2"])
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["messages"] == 2
     assert [r["name"] for r in data["labeling_functions"]] == NAMES
@@ -532,7 +533,7 @@ def test_cli_json_and_limit(tiny_mboxes, capsys):
 def test_cli_counts_exact_duplicates_once(tmp_path, capsys):
     mal = _mbox(tmp_path / "a.mbox", [PHISH, PHISH, BEC_GIFT])
     ben = _mbox(tmp_path / "b.mbox", [INTERNAL, PHISH])     # the same bytes again in another source
-    out = H.run([f"malicious:{mal}", f"benign:{ben}", "--workers", "1", "--json"])
+    out = heuristics_job.run([f"malicious:{mal}", f"benign:{ben}", "--workers", "1", "--json"])
     capsys.readouterr()
     assert out["summary"]["messages"] == 3 and out["summary"]["duplicates"] == 2
     assert out["sources"]["a"]["messages"] == 2 and out["sources"]["b"]["messages"] == 1
@@ -540,11 +541,11 @@ def test_cli_counts_exact_duplicates_once(tmp_path, capsys):
 
 def test_cli_errors(tmp_path):
     with pytest.raises(ValueError):
-        H.run([])
+        heuristics_job.run([])
     with pytest.raises(FileNotFoundError):
-        H.run([f"malicious:{tmp_path / 'missing.mbox'}"])
+        heuristics_job.run([f"malicious:{tmp_path / 'missing.mbox'}"])
     with pytest.raises(ValueError):
-        H.run([f"weird:{tmp_path}"])
+        heuristics_job.run([f"weird:{tmp_path}"])
     box = _mbox(tmp_path / "x.mbox", [TINY])
     with pytest.raises(ValueError):
-        H.run([f"malicious:{box}", f"benign:{box}"])
+        heuristics_job.run([f"malicious:{box}", f"benign:{box}"])

@@ -9,7 +9,7 @@ import pytest
 from features.context import Context, load_org
 from features.identity import identity_of, wording_only
 from features.parsing import parse_message
-from features.signals import evaluate, identity_signals
+from features.catalogue import evaluate, identity_signals
 
 ORG = load_org()
 CTX = Context(ORG)
@@ -220,7 +220,7 @@ def _phishing_with_auth(n: int) -> list[bytes]:
 
 
 def test_forged_pass_below_the_receivers_header_changes_no_verdict(default_bundle):
-    from pipelines.scoring import Item, Scorer, extract_item, message_key
+    from detectors.scoring import Item, Scorer, extract_item, message_key
     raws = _phishing_with_auth(200)
     assert len(raws) == 200
     forged = []

@@ -13,7 +13,7 @@ from email.policy import compat32
 import numpy as np
 import pytest
 
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.context import Context, load_org
 from features.parsing import parse_message
 from features.signals import CONCEPTS

@@ -15,12 +15,12 @@ from dataclasses import fields
 import pytest
 import yaml
 
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.archives import is_zip, list_zip
 from features.context import DEFAULT_CONFIG, Context, OrgConfig, load_org
 from features.limits import Limits, limit_reason
 from features.parsing import parse_message
-from pipelines.scoring import extract_item, parse_item, score_raw_messages
+from detectors.scoring import extract_item, parse_item, score_raw_messages
 
 BOUND = 30.0           # seconds any one hostile message may take, generously (2 shared cores)
 MiB = 1 << 20

@@ -225,7 +225,7 @@ def encoder():
 
 
 def _score(raws, bundle, signatures):
-    from pipelines.scoring import score_raw_messages
+    from detectors.scoring import score_raw_messages
     return score_raw_messages(raws, bundle, signatures=signatures, model_version="test")
 
 
@@ -344,7 +344,7 @@ def test_cli_submit_accept_list_show_json(tmp_path, home):
 # -- incorporate: retrain with the misses, gated, then marked with the model version --------------
 
 def test_misses_caught_gate_names_what_the_model_still_misses(default_bundle):
-    from labeling.misses import misses_caught_gate
+    from pipelines.miss_job import misses_caught_gate
     from labeling.queue import Submission
     subs = [Submission(1, "k", "c", "malicious", None, [], "", "ana", None, "cli", 0.0,
                        "accepted", None),
@@ -358,7 +358,7 @@ def test_misses_caught_gate_names_what_the_model_still_misses(default_bundle):
 def test_incorporate_retrains_registers_and_marks(tmp_path, home, encoder):
     from detectors.registry import bootstrap, champion_version
     from features.context import load_org
-    from labeling.misses import incorporate
+    from pipelines.miss_job import incorporate
     from labeling.sources import LabelledSource
     from labeling.synthetic import generate_kind, write_mbox
     bootstrap()

@@ -68,7 +68,7 @@ def test_bundle_keeps_its_space(static_bundle, default_bundle):
 
 
 def test_scorer_reads_static_vectors_and_never_runs_minilm(static_bundle, synthetic_messages):
-    from pipelines.scoring import Scorer, extract_item, parse_item
+    from detectors.scoring import Scorer, extract_item, parse_item
     from features.context import Context, load_org
     scorer = Scorer(static_bundle)
     assert scorer.encoder is None and scorer.text_encoder.backend == "static"
@@ -88,7 +88,7 @@ def test_scorer_reads_static_vectors_and_never_runs_minilm(static_bundle, synthe
 
 
 def test_scorer_refuses_a_static_encoder_for_minilm_work(static_bundle, static_home):
-    from pipelines.scoring import Scorer
+    from detectors.scoring import Scorer
     with pytest.raises(ValueError, match="MiniLM"):
         Scorer(static_bundle, encoder=TextEncoder(backend="static"))
 
@@ -98,7 +98,7 @@ def test_signatures_still_match_with_a_static_model(static_bundle, tmp_path, sta
     a signature could still change, and catches the near-duplicates."""
     from labeling.misses import accept, load_signatures
     from labeling.queue import MissQueue
-    from pipelines.scoring import score_raw_messages
+    from detectors.scoring import score_raw_messages
     q = MissQueue(tmp_path / "misses.db")
     s = q.submit(lure(), "malicious", "ana")
     minilm = TextEncoder()

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from pipelines.redis_io import STOP, StreamSpec, connect, ensure_group
-from pipelines.schema import COLUMNS, message_key
+from detectors.verdicts import COLUMNS, message_key
 from pipelines.stream import group_info, stream
 from pipelines.stream_send import send
 from pipelines.readers import RawMessage

@@ -1,6 +1,6 @@
 """The composite transforms of pipelines/transforms.py run the Beam way: each inside a
 TestPipeline on the DirectRunner, its output checked with ``assert_that`` against what the plain
-functions they wire (pipelines/scoring.py) give for the same messages, outside Beam.
+functions they wire (detectors/scoring.py) give for the same messages, outside Beam.
 
     ParseMessages, ExtractConcepts (with and without the profile side input), ScoreMessages,
     ScoreArchive (the three chained, with its counters)
@@ -28,8 +28,8 @@ from features.parsing import parse_message
 from features.profile import CommunicationProfile
 from features.signals import CONCEPTS
 from pipelines.readers import RawMessage
-from pipelines.schema import COLUMNS, VERDICTS, message_key
-from pipelines.scoring import NOT_AN_EMAIL, Item, Scorer, ScoringOptions, extract_item, parse_item
+from detectors.verdicts import COLUMNS, VERDICTS, message_key
+from detectors.scoring import NOT_AN_EMAIL, Item, Scorer, ScoringOptions, extract_item, parse_item
 from pipelines.transforms import (NAMESPACE, ExtractConcepts, ParseMessages, ScoreArchive,
                                   ScoreMessages, is_error_row)
 

@@ -15,7 +15,7 @@ from typing import Optional
 from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from labeling.console.app import Analyst, Queue
+from labeling.console.auth import Analyst, Queue
 from labeling.misses import accept, load_signatures
 
 router = APIRouter(prefix="/api")

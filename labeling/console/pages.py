@@ -18,8 +18,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from labeling.console.app import (SESSION_COOKIE, SESSION_SECONDS, Queue, Session,
-                                  bearer_analyst)
+from labeling.console.auth import (SESSION_COOKIE, SESSION_SECONDS, Queue, Session,
+                                   bearer_analyst)
 from labeling.queue import CONCEPTS, LABELS, STATES
 
 router = APIRouter()

@@ -13,12 +13,12 @@ import numpy as np
 
 from detectors.bundle import MessageEvidence, ModelBundle
 from detectors.signatures import SignatureIndex, apply_match, indicators_of
-from features import signals as sigreg
+from features import catalogue as sigreg
 from features.context import Context, load_org
 from features.limits import Limits, limit_reason, limits_hit
 from features.message import ParsedMessage
 from features.parsing import ParseError, parse_message
-from pipelines.schema import error_row, message_key, verdict_row
+from detectors.verdicts import error_row, message_key, verdict_row
 
 if TYPE_CHECKING:
     from features.text import TextEncoder
