@@ -160,8 +160,10 @@ def confusable_prototypes() -> dict[str, str]:
 # Project additions to the standard's mapping, each kept because a test needs it:
 # Greek small epsilon read as e (UTS #39 maps it to ꞓ, Latin c with bar), as the hand-made table
 # before it did: "immεdiately" must read as "immediately" (tests/test_evasion.py
-# test_lookalike_letters_inside_words).
-_PROJECT_CONFUSABLES = {"\u03b5": "e"}
+# test_lookalike_letters_inside_words). Cyrillic palochka read as l (UTS #39 maps it to i): it is
+# drawn as a bare vertical stroke, like l and I, and "deӏl.com" must read as dell.com
+# (tests/test_concepts.py test_palochka_reads_as_l).
+_PROJECT_CONFUSABLES = {"\u03b5": "e", "\u04cf": "l"}
 
 
 @lru_cache(maxsize=None)

@@ -667,3 +667,10 @@ def test_links_quoted_in_a_reply_are_the_quoted_writers():
     assert ev("payload.link_count", added).value == 1.0
     no_reply = make_msg(**dict(reply, in_reply_to=""))       # a fake thread: quotes are its own
     assert ev("payload.free_hosting_link", no_reply).value == 1.0
+
+
+def test_palochka_reads_as_l():
+    """Cyrillic palochka is drawn as a bare stroke: deӏl.com is dell.com's lookalike."""
+    assert skeleton("de\u04cfl.com") == skeleton("dell.com") == "dell.com"
+    assert skeleton("paypa\u04cf.com") == "paypal.com"
+    assert lookalike_of("de\u04cfl.com", ["dell.com"]) == "dell.com"
