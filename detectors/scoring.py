@@ -15,6 +15,7 @@ from detectors.bundle import MessageEvidence, ModelBundle
 from detectors.signatures import SignatureIndex, apply_match, indicators_of
 from features import catalogue as sigreg
 from features.context import Context, load_org
+from features.fingerprints import fingerprint
 from features.limits import Limits, limit_reason, limits_hit
 from features.message import ParsedMessage
 from features.parsing import ParseError, parse_message
@@ -48,6 +49,7 @@ class Item:
     msg: ParsedMessage
     evidence: MessageEvidence = field(default_factory=dict)
     limits: tuple[str, ...] = ()
+    fingerprint: Optional[dict] = None    # for signature matching (features/fingerprints.py)
 
 
 def parse_item(source: str, raw: bytes, read_error: Optional[str] = None,
@@ -68,14 +70,16 @@ def parse_item(source: str, raw: bytes, read_error: Optional[str] = None,
                 limits=tuple(limit_reason(name, limits, len(raw)) for name in hit))
 
 
-def extract_item(item: Item, ctx: Context) -> Item:
-    """The item with its signals, run within the organisation's time budget per message."""
+def extract_item(item: Item, ctx: Context, fingerprints: bool = False) -> Item:
+    """The item with its signals, run within the organisation's time budget per message, and,
+    when analysts' signatures will be matched, its fingerprint."""
     limits = ctx.org.limits
     evidence = sigreg.evaluate(item.msg, ctx, deadline=time.monotonic() + limits.seconds)
     reasons = item.limits
     if any(sigreg.OUT_OF_TIME in cev for cev in evidence.values()):
         reasons = tuple(dict.fromkeys(reasons + (limit_reason("seconds", limits),)))
-    return replace(item, evidence=evidence, limits=reasons)
+    return replace(item, evidence=evidence, limits=reasons,
+                   fingerprint=fingerprint(item.msg, ctx) if fingerprints else None)
 
 
 def signal_errors(evidence: MessageEvidence) -> list[str]:
@@ -236,16 +240,14 @@ class Scorer:
         return rows
 
     def matches(self, items: Sequence[Item], embeddings: Optional[np.ndarray]) -> list:
-        """The best signature match per message; messages left unembedded match none (the
-        cascade embedded every message whose verdict a signature could change)."""
+        """The best signature match per message: by fingerprints (every message extracted with
+        them) and by embedding where the message has one (the cascade embedded every message whose
+        verdict a signature could change)."""
         if self.signatures is None:
             return [None] * len(items)
-        idx = np.flatnonzero(~np.isnan(embeddings).any(axis=1))
-        out: list = [None] * len(items)
-        found = self.signatures.match(embeddings[idx], [indicators_of(items[i].msg) for i in idx])
-        for i, m in zip(idx, found):
-            out[i] = m
-        return out
+        with self._timed("signatures"):
+            return self.signatures.match(
+                embeddings, [indicators_of(it.msg) | (it.fingerprint or {}) for it in items])
 
 
 def _from(msg: ParsedMessage) -> str:
@@ -267,7 +269,7 @@ def score_raw_messages(raws: Iterable[bytes], bundle: ModelBundle,
             out.append(parsed | {"model_version": version})
         else:
             out.append(None)
-            items.append((i, extract_item(parsed, ctx)))
+            items.append((i, extract_item(parsed, ctx, fingerprints=signatures is not None)))
     scorer = Scorer(bundle, signatures=signatures)
     for (i, _), row in zip(items, scorer.rows([it for _, it in items], version)):
         out[i] = row

@@ -1,13 +1,26 @@
-"""Miss signatures: an accepted miss is caught again at once, before any retraining.
+"""Miss signatures: an accepted report changes verdicts at once, before any retraining.
 
-A signature is the embedding of the miss's subject and current-thread text plus its indicators
-(sender and reply-to domains, link domains, attachment hashes). Scoring compares every message
-with every signature (one matrix product: thousands of signatures cost milliseconds per batch) and
-a message matches when its text is a near-duplicate of the miss, or a close relative that also
-shares a specific indicator, or carries the same attachment. A match on an analyst's missed
-attack ("block") lifts the verdict to malicious; a match on a reported false positive ("allow")
-lowers it to benign. Either way the verdict row names the signature and its similarity, and the
-first reason says which submission matched.
+A block signature (an analyst's missed attack) catches the rest of its campaign; an allow signature
+(a reported false alarm) clears the rest of that sender's family of honest mail. A signature keeps
+the MiniLM embedding of the message's subject and current-thread text, its indicators (sender and
+reply-to domains, link domains, attachment hashes) and its fingerprints (features/fingerprints.py):
+a MinHash of the visible text's word shingles, the HTML skeleton, kit marks (where forms post,
+the shape of foreign link paths), who provably sent it and whether its identity was broken.
+
+Block: a message matches when its text is a near-duplicate of the miss (embedding cosine, or
+shingle Jaccard, which survives a replaced opening, invisible padding and a new subject), a close
+relative that also shares a specific indicator, the same attachment, or the same kit (a kit mark
+and the same HTML skeleton or half the shingles). Wording never blocks a sender whose identity is
+proven and coherent unless it is the reported sender itself: a phishing kit copies real templates.
+Allow: a message is cleared only when it comes from the same provable sender (the authenticated
+organisational domain, or the exact From address without trusted authentication), its identity is
+not broken (no unbacked brand claim, no lookalike, no foreign action link), and it is of the same
+family (embedding, shingles or HTML skeleton). The same template from any other sender is not.
+
+Either way the verdict row names the signature and its similarity, and the first reason says which
+submission matched and by which fingerprint. Block candidates by text come from an LSH index over
+the MinHash bands and one matrix product over the embeddings; allow candidates from the sender key:
+the cost grows with the candidates, not with the number of signatures.
 """
 from __future__ import annotations
 
@@ -26,6 +39,11 @@ from features.message import ParsedMessage
 # phishing campaign.
 NEAR_DUPLICATE = 0.92
 RELATED = 0.80            # enough together with a shared specific indicator
+# Shingle Jaccard (MinHash estimate) at which two texts are one campaign, or one family of a
+# sender's notices; a kit mark with this much shared text (or the same HTML skeleton) is the kit.
+SAME_TEXT = 0.5
+SAME_KIT_TEXT = 0.3
+_BANDS, _ROWS = 16, 4     # LSH over 64 MinHash values: candidates from Jaccard ~0.5 up
 # Domains shared by unrelated mail: sharing them says nothing about a campaign.
 COMMON_DOMAINS = frozenset({
     "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
@@ -66,15 +84,16 @@ class Match:
     signature_id: str
     submission_id: int
     kind: str                 # block | allow
-    similarity: float         # cosine of the texts' embeddings
+    similarity: float         # embeddings cosine, or a fingerprint's closeness on that scale
     shared: tuple[str, ...]   # the indicators both carry
+    how: str = "text"         # the fingerprint that matched, in words
 
     def reason(self) -> str:
         what = ("near-duplicate of reported miss" if self.kind == "block"
                 else "matches reported false positive")
         extra = f"; shares {', '.join(self.shared[:3])}" if self.shared else ""
-        return (f"signature: {what} #{self.submission_id} ({self.signature_id}, similarity "
-                f"{self.similarity:.2f}{extra})")
+        return (f"signature: {what} #{self.submission_id} ({self.signature_id}, {self.how}, "
+                f"similarity {self.similarity:.2f}{extra})")
 
 
 class SignatureIndex:
@@ -93,40 +112,110 @@ class SignatureIndex:
         self.indicators = list(indicators)
         self.near_duplicate = near_duplicate
         self.related = related
-        self._hashes = {}
+        self._hashes: dict[str, int] = {}
+        self._bands: dict[tuple, list[int]] = {}        # (band, values) -> block signatures
+        self._kits: dict[str, list[int]] = {}           # kit mark -> block signatures
+        self._senders: dict[str, list[int]] = {}        # sender key -> allow signatures
+        self._minhash: dict[int, np.ndarray] = {}
         for j, ind in enumerate(self.indicators):
             for h in ind.get("attachment_sha256", ()):
                 self._hashes.setdefault(h, j)
+            mh = ind.get("minhash")
+            if mh:
+                self._minhash[j] = np.asarray(mh, dtype=np.uint32)
+            if self.kinds[j] == "block":
+                if j in self._minhash:
+                    for key in _band_keys(self._minhash[j]):
+                        self._bands.setdefault(key, []).append(j)
+                for mark in ind.get("kit", ()):
+                    self._kits.setdefault(mark, []).append(j)
+            elif ind.get("sender_key"):
+                self._senders.setdefault(ind["sender_key"], []).append(j)
+        self._legacy_allow = [j for j, k in enumerate(self.kinds)
+                              if k == "allow" and not self.indicators[j].get("sender_key")]
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def match(self, embeddings: np.ndarray, indicators: Sequence[dict]) -> list[Optional[Match]]:
-        """The strongest match per message, or None. Allow signatures win ties over block ones
-        only when strictly more similar: an analyst's block is not undone by a look-alike."""
+    def match(self, embeddings: Optional[np.ndarray],
+              indicators: Sequence[dict]) -> list[Optional[Match]]:
+        """The strongest match per message, or None. ``indicators`` are each message's
+        ``indicators_of`` merged with its fingerprint (features/fingerprints.py); an embedding row
+        of NaN (the cascade skipped the encoder) matches by fingerprints only. Allow signatures
+        win ties over block ones only when strictly more similar: an analyst's block is not undone
+        by a look-alike."""
         n = len(indicators)
         if not self.ids or n == 0:
             return [None] * n
-        sims = np.asarray(embeddings, dtype=np.float32) @ self.embeddings.T     # (n, m)
+        sims = None
+        if embeddings is not None and len(embeddings):
+            E = np.nan_to_num(np.asarray(embeddings, dtype=np.float32), nan=0.0)
+            sims = E @ self.embeddings.T                          # (n, m)
         out: list[Optional[Match]] = []
         for i in range(n):
-            row = sims[i]
-            best: Optional[Match] = None
-            for j in np.flatnonzero(row >= self.related):
-                shared = shared_indicators(indicators[i], self.indicators[j])
-                if row[j] >= self.near_duplicate or shared:
-                    best = _stronger(best, self._match(j, float(row[j]), shared))
-            for h in indicators[i].get("attachment_sha256", ()):   # the same attachment
-                j = self._hashes.get(h)
-                if j is not None:
-                    best = _stronger(best, self._match(j, max(float(row[j]), self.near_duplicate),
-                                                       [f"attachment {h[:16]}"]))
-            out.append(best)
+            row = sims[i] if sims is not None else None
+            out.append(self._best(row, indicators[i]))
         return out
 
-    def _match(self, j: int, sim: float, shared: list[str]) -> Match:
+    def _best(self, row: Optional[np.ndarray], ind: dict) -> Optional[Match]:
+        best: Optional[Match] = None
+        mh = np.asarray(ind["minhash"], dtype=np.uint32) if ind.get("minhash") else None
+        proven_other = ind.get("sender_key", "").startswith("org:") and \
+            not ind.get("identity_broken")
+        # -- block: wording (embedding, shingles), unless a proven coherent sender other than the
+        #    reported one wrote it; attachment and kit always
+        def wording_may_block(j: int) -> bool:
+            return not proven_other or self.indicators[j].get("sender_key") == ind.get("sender_key")
+        if row is not None:
+            for j in np.flatnonzero(row >= self.related):
+                if self.kinds[j] != "block" or not wording_may_block(j):
+                    continue
+                shared = shared_indicators(ind, self.indicators[j])
+                if row[j] >= self.near_duplicate or shared:
+                    best = _stronger(best, self._match(j, float(row[j]), shared, "text embedding"))
+        if mh is not None:
+            for j in {j for key in _band_keys(mh) for j in self._bands.get(key, ())}:
+                jac = _jaccard(mh, self._minhash[j])
+                if jac >= SAME_TEXT and wording_may_block(j):
+                    best = _stronger(best, self._match(j, _on_cosine_scale(jac), [],
+                                                       f"text fingerprint, Jaccard {jac:.2f}"))
+        for mark in ind.get("kit", ()):
+            for j in self._kits.get(mark, ()):
+                same_layout = bool(ind.get("skeleton")) and \
+                    ind.get("skeleton") == self.indicators[j].get("skeleton")
+                jac = _jaccard(mh, self._minhash.get(j))
+                if same_layout or jac >= SAME_KIT_TEXT:
+                    best = _stronger(best, self._match(j, _on_cosine_scale(max(jac, SAME_TEXT)), [],
+                                                       f"kit: {mark}"))
+        for h in ind.get("attachment_sha256", ()):                 # the same attachment
+            j = self._hashes.get(h)
+            if j is not None and self.kinds[j] == "block":
+                sim = max(float(row[j]) if row is not None else 0.0, self.near_duplicate)
+                best = _stronger(best, self._match(j, sim, [f"attachment {h[:16]}"], "attachment"))
+        # -- allow: the same provable sender, identity unbroken, the same family
+        if not ind.get("identity_broken"):
+            for j in self._senders.get(ind.get("sender_key", ""), ()):
+                sig = self.indicators[j]
+                jac = _jaccard(mh, self._minhash.get(j))
+                cos = float(row[j]) if row is not None else 0.0
+                layout = bool(ind.get("skeleton")) and ind.get("skeleton") == sig.get("skeleton")
+                if jac >= SAME_TEXT or cos >= self.related or layout:
+                    how = (f"same sender {ind['sender_key'][ind['sender_key'].index(':') + 1:]}, "
+                           + ("same HTML layout" if layout and jac < SAME_TEXT and
+                              cos < self.related else "same family of text"))
+                    sim = max(cos, _on_cosine_scale(jac), self.related if layout else 0.0)
+                    best = _stronger(best, self._match(j, sim, [], how))
+            if row is not None:          # allow signatures made before fingerprints existed
+                for j in self._legacy_allow:
+                    shared = shared_indicators(ind, self.indicators[j])
+                    if row[j] >= self.related and any(x.startswith("sender") for x in shared):
+                        best = _stronger(best, self._match(j, float(row[j]), shared,
+                                                           "text embedding and sender"))
+        return best
+
+    def _match(self, j: int, sim: float, shared: list[str], how: str) -> Match:
         return Match(self.ids[j], self.submission_ids[j], self.kinds[j], min(sim, 1.0),
-                     tuple(shared))
+                     tuple(shared), how)
 
     # -- storage: plain arrays and JSON, no pickle ----------------------------------------------
 
@@ -154,6 +243,22 @@ class SignatureIndex:
                if rows else np.zeros((0, 384), dtype=np.float32))
         return cls([r["id"] for r in rows], [r["submission_id"] for r in rows],
                    [r["kind"] for r in rows], emb, [json.loads(r["indicators"]) for r in rows])
+
+
+def _band_keys(mh: np.ndarray) -> list[tuple]:
+    return [(b, mh[b * _ROWS:(b + 1) * _ROWS].tobytes()) for b in range(_BANDS)]
+
+
+def _jaccard(a: Optional[np.ndarray], b: Optional[np.ndarray]) -> float:
+    if a is None or b is None or len(a) != len(b):
+        return 0.0
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def _on_cosine_scale(jaccard: float) -> float:
+    """A shingle Jaccard as a similarity on the embeddings' scale, so that one number orders
+    matches and sets the lifted score: half the shingles reads as RELATED, all as 1."""
+    return RELATED + (1 - RELATED) * min(1.0, max(0.0, (jaccard - SAME_TEXT) / (1 - SAME_TEXT)))
 
 
 def _stronger(a: Optional[Match], b: Match) -> Match:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 from detectors.signatures import SignatureIndex, indicators_of
+from features.context import Context, load_org
+from features.fingerprints import fingerprint
 from labeling.queue import MissQueue, Submission
 
 
@@ -13,15 +15,19 @@ def open_queue(path: Optional[str] = None) -> MissQueue:
     return MissQueue(path) if path else MissQueue.default()
 
 
-def accept(queue: MissQueue, sid: int, actor: str, note: str = "", encoder=None) -> Submission:
+def accept(queue: MissQueue, sid: int, actor: str, note: str = "", encoder=None,
+           ctx: Optional[Context] = None) -> Submission:
     """Accept a submission and turn it into a signature (block for a missed attack, allow for a
     false positive) that the next batch job or stream run uses, before any retraining."""
     sub = queue.decide(sid, "accepted", actor, note)
-    make_signature(queue, sub, encoder)
+    make_signature(queue, sub, encoder, ctx)
     return queue.get(sid)
 
 
-def make_signature(queue: MissQueue, sub: Submission, encoder=None) -> Optional[str]:
+def make_signature(queue: MissQueue, sub: Submission, encoder=None,
+                   ctx: Optional[Context] = None) -> Optional[str]:
+    """The submission's signature: its embedding, indicators and fingerprints (who provably sent
+    it, with the organisation's config: ``ctx``, the default config when None)."""
     from features.parsing import ParseError, parse_message
     from features.text import TextEncoder, embedding_text
     try:
@@ -31,7 +37,8 @@ def make_signature(queue: MissQueue, sub: Submission, encoder=None) -> Optional[
         return None
     vec = (encoder or TextEncoder()).encode([embedding_text(msg)])[0]
     kind = "block" if sub.label == "malicious" else "allow"
-    return queue.add_signature(sub.id, kind, vec.astype("float32").tobytes(), indicators_of(msg))
+    marks = indicators_of(msg) | fingerprint(msg, ctx or Context(load_org()))
+    return queue.add_signature(sub.id, kind, vec.astype("float32").tobytes(), marks)
 
 
 def load_signatures(queue: Optional[MissQueue] = None) -> Optional[SignatureIndex]:

@@ -83,8 +83,9 @@ def is_error_row(element: Any) -> bool:
 
 
 class _ExtractFn(beam.DoFn):
-    def __init__(self, org: OrgConfig):
+    def __init__(self, org: OrgConfig, fingerprints: bool = False):
         self.org = org
+        self.fingerprints = fingerprints
         self.signal_errors = Metrics.counter(NAMESPACE, "signal_errors")
         self.us = _StageTimer("features")
 
@@ -93,7 +94,7 @@ class _ExtractFn(beam.DoFn):
             yield item
             return
         t = time.perf_counter_ns()
-        out = extract_item(item, Context(self.org, profile))
+        out = extract_item(item, Context(self.org, profile), self.fingerprints)
         self.us.add(t)
         errors = signal_errors(out.evidence)
         if errors:
@@ -102,19 +103,22 @@ class _ExtractFn(beam.DoFn):
 
 
 class ExtractConcepts(beam.PTransform):
-    """Item -> Item with the four concepts' signals (error rows pass through). ``profile`` is an optional PCollection holding
-    one CommunicationProfile, used as a side input; without it behavioural signals abstain."""
+    """Item -> Item with the four concepts' signals (error rows pass through). ``profile`` is an
+    optional PCollection holding one CommunicationProfile, used as a side input; without it
+    behavioural signals abstain. With ``fingerprints`` (the job has analysts' signatures) each item
+    also carries what signature matching reads (features/fingerprints.py)."""
 
-    def __init__(self, org: OrgConfig, profile=None):
+    def __init__(self, org: OrgConfig, profile=None, fingerprints: bool = False):
         super().__init__()
         self.org = org
         self.profile = profile
+        self.fingerprints = fingerprints
 
     def expand(self, pcoll):
+        fn = _ExtractFn(self.org, self.fingerprints)
         if self.profile is None:
-            return pcoll | "Signals" >> beam.ParDo(_ExtractFn(self.org))
-        return pcoll | "Signals" >> beam.ParDo(
-            _ExtractFn(self.org), profile=beam.pvalue.AsSingleton(self.profile))
+            return pcoll | "Signals" >> beam.ParDo(fn)
+        return pcoll | "Signals" >> beam.ParDo(fn, profile=beam.pvalue.AsSingleton(self.profile))
 
 
 class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
@@ -204,7 +208,8 @@ class ScoreArchive(beam.PTransform):
     def expand(self, raw_messages):
         return (raw_messages
                 | "ParseMessages" >> ParseMessages(self.org.limits)
-                | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile)
+                | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile,
+                                                       bool(self.signature_bytes))
                 | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version,
                                                    self.signature_bytes, self.options)
                 | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))

@@ -1,0 +1,191 @@
+"""Signatures scoped by identity and fingerprints that survive rewording (detectors/signatures.py,
+features/fingerprints.py), on real parsed messages: a false-alarm report clears its own sender's
+family and nothing else; a missed campaign is caught again after its opening, subject and padding
+change; an attacker copying a reported vendor's template inherits nothing."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import numpy as np
+import pytest
+
+from detectors.signatures import SignatureIndex, indicators_of
+from features.context import Context, load_org
+from features.fingerprints import fingerprint
+from features.parsing import parse_message
+
+CTX = Context(load_org())
+
+NOTICE = """Dear {name},
+
+Our records show that invoice {inv} for your payroll service, amounting to {amount}, is now
+{days} days past due. Payroll runs for your company will continue as scheduled, but late fees
+apply to balances that remain open after the grace period described in your service agreement.
+
+You can review the invoice, download a PDF copy and pay by bank transfer or card from the
+billing section of your account. If you have already paid, please disregard this reminder;
+payments can take up to three business days to appear on your statement.
+
+Questions about this invoice can be sent to our accounts receivable team, who are available
+Monday to Friday from 8am to 6pm Eastern time.
+
+Thank you for your business,
+Accounts Receivable
+"""
+
+
+def _raw(sender: str, subject: str, body: str, auth_domain: str | None = None,
+         html: str | None = None) -> bytes:
+    m = EmailMessage()
+    if auth_domain:
+        m["Authentication-Results"] = (f"mx.example.com; dkim=pass header.d={auth_domain}; "
+                                       f"spf=pass smtp.mailfrom={auth_domain}; "
+                                       f"dmarc=pass header.from={auth_domain}")
+    m["From"] = sender
+    m["To"] = "ap@example.com"
+    m["Subject"] = subject
+    m["Message-ID"] = f"<{abs(hash((sender, subject, body)))}@x>"
+    m.set_content(body)
+    if html:
+        m.add_alternative(html, subtype="html")
+    return m.as_bytes()
+
+
+def _notice(i: int, sender: str = "Acme Payroll <billing@acmepayroll.com>",
+            auth: str | None = "acmepayroll.com", link: str = "https://acmepayroll.com/billing") -> bytes:
+    body = NOTICE.format(name=["Dana", "Lee", "Sam", "Alex"][i % 4], inv=f"INV-{1000 + i}",
+                         amount=f"${120 + 37 * i}.00", days=15 + i) + f"\nPay online: {link}\n"
+    return _raw(sender, f"Invoice INV-{1000 + i} is past due", body, auth)
+
+
+def _marks(raw: bytes) -> dict:
+    msg = parse_message(raw)
+    return indicators_of(msg) | fingerprint(msg, CTX)
+
+
+def _index(kind: str, raws: list[bytes]) -> SignatureIndex:
+    n = len(raws)
+    return SignatureIndex([f"sig-{i}" for i in range(n)], list(range(n)), [kind] * n,
+                          np.zeros((n, 384), dtype=np.float32), [_marks(r) for r in raws])
+
+
+def _match(index: SignatureIndex, raw: bytes):
+    return index.match(None, [_marks(raw)])[0]
+
+
+# -- false alarms: scoped by who provably sent them --------------------------------------------
+
+def test_allow_clears_the_rest_of_the_senders_family():
+    index = _index("allow", [_notice(0), _notice(1)])
+    for i in range(2, 6):
+        m = _match(index, _notice(i))
+        assert m is not None and m.kind == "allow", i
+        assert "same sender acmepayroll.com" in m.reason()
+
+
+def test_allow_does_not_clear_the_same_template_from_another_sender():
+    index = _index("allow", [_notice(0), _notice(1)])
+    other = _notice(2, "Globex Billing <billing@globex.com>", "globex.com", "https://globex.com/pay")
+    assert _match(index, other) is None
+    freemail = _notice(3, "Acme Payroll <acmepayroll.billing@gmail.com>", "gmail.com")
+    assert _match(index, freemail) is None
+
+
+def test_allow_is_not_inherited_by_a_lookalike_or_a_foreign_payment_link():
+    index = _index("allow", [_notice(0), _notice(1)])
+    lookalike = _notice(2, "Acme Payroll <billing@acmepayrol1.com>", "acmepayrol1.com",
+                        "https://acmepayrol1.com/billing")
+    assert _match(index, lookalike) is None
+    # The reported sender's own domain (say, a compromised account) linking its payment page to
+    # an unrelated host: the identity is broken, the allow does not apply.
+    foreign = _notice(3, link="https://pay-portal.example-invoices.top/login")
+    fp = _marks(foreign)
+    assert fp["identity_broken"], fp
+    assert _match(index, foreign) is None
+
+
+def test_without_trusted_authentication_the_key_is_the_exact_address():
+    index = _index("allow", [_notice(0, auth=None), _notice(1, auth=None)])
+    assert _marks(_notice(0, auth=None))["sender_key"] == "from:billing@acmepayroll.com"
+    assert _match(index, _notice(2, auth=None)) is not None
+    other_box = _notice(3, "Acme Payroll <accounts@acmepayroll.com>", None)
+    assert _match(index, other_box) is None
+
+
+# -- missed campaigns: fingerprints that survive rewording -------------------------------------
+
+LURE = """Hello,
+
+Your mailbox storage is almost full and incoming messages are being held on the server. To keep
+receiving mail you must confirm your account details within 24 hours, otherwise the held messages
+will be deleted and your address will be suspended from the mail service permanently.
+
+Review the held messages and confirm your account here: {link}
+
+This is an automated message from the mail administration team. Do not reply to this message,
+replies are not monitored. We apologise for any inconvenience this may cause.
+"""
+
+
+def _lure(opening: str = "", subject: str = "Action required: mailbox full", pad: str = "",
+          sender: str = "Mail Admin <admin@mailbox-quota.top>") -> bytes:
+    body = pad + opening + LURE.format(link="https://mailbox-quota.top/verify/8f3a9c2e")
+    return _raw(sender, subject, body)
+
+
+def test_block_catches_a_rewritten_campaign():
+    index = _index("block", [_lure(), _lure(subject="Mailbox full")])
+    rewritten = _lure(opening="Dear user, this is an important notice about your account "
+                              "from the IT service desk, please read it carefully today.\n\n",
+                      subject="Important: your messages are on hold",
+                      pad="\u200b" * 40 + "\u2060" * 40)
+    m = _match(index, rewritten)
+    assert m is not None and m.kind == "block"
+    assert "text fingerprint" in m.reason() or "kit" in m.reason()
+
+
+def test_block_catches_a_kit_whose_wording_changed():
+    page = ("<html><body><table><tr><td><img src='logo.png'></td></tr><tr><td><h2>{t}</h2>"
+            "<p>{p}</p><form action='https://collector.badhost.top/gate/77/post.php' method='post'>"
+            "<input name='u'><input name='p' type='password'><button>{b}</button></form>"
+            "</td></tr></table></body></html>")
+    first = _raw("IT <it@quota-alerts.top>", "Verify", "verify", html=page.format(
+        t="Verify your account", p="Sign in to keep your mailbox", b="Sign in"))
+    again = _raw("Support <help@secure-notices.top>", "Docs", "docs", html=page.format(
+        t="Shared document", p="Enter your password to view the file", b="Open"))
+    m = _match(_index("block", [first]), again)
+    assert m is not None and m.kind == "block" and "kit: " in m.reason()
+    assert "collector.badhost.top/gate/{n}/post.php" in m.reason()
+
+
+def test_wording_alone_never_blocks_a_proven_coherent_sender():
+    """A phishing kit copies a real template: blocking its wording must not block the real
+    service's own mail, authenticated and coherent."""
+    phish = _notice(0, "Acme Payroll <billing@acme-payroll-billing.top>", None,
+                    "https://acme-payroll-billing.top/pay")
+    index = _index("block", [phish])
+    real = _notice(1)
+    assert _marks(real)["sender_key"] == "org:acmepayroll.com" and not _marks(real)["identity_broken"]
+    assert _match(index, real) is None
+    # The same wording from an unproven sender is still caught.
+    again = _notice(2, "Acme Payroll <billing@acme-payroll-billing.top>", None,
+                    "https://acme-payroll-billing.top/pay")
+    assert _match(index, again) is not None
+
+
+def test_block_wins_over_an_allow_from_a_lookalike():
+    allow = _index("allow", [_notice(0)])
+    block = _index("block", [_notice(1, "Acme Payroll <billing@acmepayrol1.com>", "acmepayrol1.com",
+                                     "https://acmepayrol1.com/billing")])
+    both = SignatureIndex(allow.ids + ["sig-b"], [0, 1], ["allow", "block"],
+                          np.zeros((2, 384), dtype=np.float32),
+                          allow.indicators + block.indicators)
+    m = _match(both, _notice(2, "Acme Payroll <billing@acmepayrol1.com>", "acmepayrol1.com",
+                             "https://acmepayrol1.com/billing"))
+    assert m is not None and m.kind == "block"
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_empty_and_tiny_texts_have_no_text_fingerprint(n):
+    raw = _raw("a@b.com", "hi", "hello" * n)
+    assert _marks(raw)["minhash"] is None
