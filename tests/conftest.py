@@ -99,7 +99,7 @@ def console(tmp_path_factory):
     from pipelines.local_redis import free_port
     home = tmp_path_factory.mktemp("console-home")
     tokens = home / "tokens"
-    tokens.write_text(f"# analysts\nana:{ANA}\nlead:{LEAD}\n")
+    tokens.write_text(f"# analysts\nana:{ANA}\nlead:{LEAD}:lead\n")
     port = free_port()
     env = os.environ | {"SEDETECT_HOME": str(home), "SEDETECT_CONSOLE_TOKENS": str(tokens)}
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "console", "--port", str(port),

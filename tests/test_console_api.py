@@ -63,3 +63,27 @@ def test_multipart_upload_and_limits(console):
     assert call(console, "POST", "/api/misses", ANA, b"x" * (2 << 20))[0] == 413
     assert call(console, "POST", "/api/misses", ANA, b"   ")[0] == 422
     assert call(console, "GET", "/api/misses/99999", ANA)[0] == 404
+
+
+def test_only_a_lead_accepts_a_false_alarm_report(console):
+    """An allow signature clears a sender's mail at once: an analyst's token cannot make one."""
+    status, rec = call(console, "POST", "/api/misses?label=benign&note=vendor%20receipt", ANA,
+                       lure(user="fa"), {"Content-Type": "message/rfc822"})
+    assert status == 201
+    status, err = call(console, "POST", f"/api/misses/{rec['id']}/accept", ANA)
+    assert status == 403 and "only a lead" in err["detail"]
+    status, got = call(console, "GET", f"/api/misses/{rec['id']}", ANA)
+    assert got["state"] == "submitted" and got.get("signature") is None
+    status, acc = call(console, "POST", f"/api/misses/{rec['id']}/accept", LEAD)
+    assert status == 200 and acc["signature"]["kind"] == "allow"
+
+
+def test_token_file_roles(tmp_path):
+    from labeling.console import load_roles, load_tokens
+    f = tmp_path / "tokens"
+    f.write_text(f"ana:{ANA}\nlead:{LEAD}:lead\n")
+    assert load_tokens(str(f)) == {ANA: "ana", LEAD: "lead"}
+    assert load_roles(str(f)) == {"ana": "analyst", "lead": "lead"}
+    f.write_text(f"boss:{LEAD}:admin\n")
+    with pytest.raises(ValueError, match="role must be one of analyst, lead"):
+        load_roles(str(f))

@@ -15,7 +15,7 @@ from typing import Optional
 from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from labeling.console.auth import Analyst, Queue
+from labeling.console.auth import Analyst, Queue, require_role_for
 from labeling.misses import accept, load_signatures
 
 router = APIRouter(prefix="/api")
@@ -93,6 +93,7 @@ def dissection(sid: int, request: Request, who: str = Analyst, queue=Queue) -> d
 def accept_miss(sid: int, request: Request, who: str = Analyst, queue=Queue,
                 note: str = "") -> dict:
     settings = request.app.state.settings
+    require_role_for(settings, who, queue.get(sid).label)
     with settings.model_lock:
         return _record(accept(queue, sid, who, note, settings.encoder()), queue)
 

@@ -12,15 +12,19 @@ from fastapi.staticfiles import StaticFiles
 from detectors.registry import sedetect_home
 from labeling.console.api import router as api_router
 from labeling.console.pages import router as pages_router
-from labeling.console.auth import Settings, load_tokens
+from labeling.console.auth import Settings, load_roles, load_tokens
 from labeling.queue import MissQueue, QueueError
 
 
 def create_app(queue_path: Optional[str] = None, tokens: Optional[dict[str, str]] = None,
-               model_uri: Optional[str] = None, max_upload_bytes: int = 25 << 20) -> FastAPI:
+               model_uri: Optional[str] = None, max_upload_bytes: int = 25 << 20,
+               roles: Optional[dict[str, str]] = None) -> FastAPI:
+    """The console over the miss queue at ``queue_path``; ``tokens`` (token -> analyst) and
+    ``roles`` (analyst -> role) from the SEDETECT_CONSOLE_TOKENS file when not given."""
+    if tokens is None:
+        tokens, roles = load_tokens(), load_roles()
     settings = Settings(Path(queue_path) if queue_path else sedetect_home() / "misses.db",
-                        tokens if tokens is not None else load_tokens(), model_uri,
-                        max_upload_bytes)
+                        tokens, model_uri, max_upload_bytes, roles)
     MissQueue(settings.queue_path).close()          # create it (and fail early if we cannot)
     app = FastAPI(title="sedetect console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings

@@ -1,7 +1,8 @@
 """The console's sign-in and per-request dependencies, shared by its API and its pages.
 
-Analysts are configured by the operator as a file of ``name:token`` lines (``--tokens FILE``, or
-the file that ``SEDETECT_CONSOLE_TOKENS`` names). Every API call carries
+Analysts are configured by the operator as a file of ``name:token[:role]`` lines (``--tokens
+FILE``, or the file that ``SEDETECT_CONSOLE_TOKENS`` names); the role is analyst unless the line
+says lead, and only a lead may accept a false-alarm report. Every API call carries
 ``Authorization: Bearer TOKEN``; pages take a session cookie set at sign-in (or the same bearer
 header, for scripts). The token names the analyst, and whatever they submit or decide is recorded
 under that name, so one analyst's token cannot act as another. Forms carry a per-session CSRF
@@ -24,24 +25,52 @@ from fastapi import Depends, HTTPException, Request
 from labeling.queue import MissQueue
 
 
-def load_tokens(path: Optional[str] = None) -> dict[str, str]:
-    """token -> analyst name, from a file of ``name:token`` lines (# comments allowed)."""
+ROLES = ("analyst", "lead")
+# Only a lead may accept a false-alarm report: its allow signature clears a sender's mail at once,
+# the one decision an attacker who got hold of an analyst's token would most want to make.
+MAY_ACCEPT_BENIGN = frozenset({"lead"})
+
+
+def _token_lines(path: Optional[str]):
     path = path or os.environ.get("SEDETECT_CONSOLE_TOKENS")
     if not path:
         raise ValueError("no analysts configured: pass --tokens FILE or set "
-                         "SEDETECT_CONSOLE_TOKENS to a file of name:token lines")
-    tokens: dict[str, str] = {}
+                         "SEDETECT_CONSOLE_TOKENS to a file of name:token[:role] lines")
+    found = False
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        name, sep, token = line.partition(":")
+        name, sep, rest = line.partition(":")
+        token, _, role = rest.partition(":")
+        role = role.strip() or "analyst"
         if not sep or not name.strip() or len(token.strip()) < 16:
-            raise ValueError(f"{path}:{n}: expected name:token with a token of 16+ characters")
-        tokens[token.strip()] = name.strip()
-    if not tokens:
+            raise ValueError(f"{path}:{n}: expected name:token[:role] with a token of 16+ "
+                             "characters")
+        if role not in ROLES:
+            raise ValueError(f"{path}:{n}: role must be one of {', '.join(ROLES)}, not {role!r}")
+        found = True
+        yield name.strip(), token.strip(), role
+    if not found:
         raise ValueError(f"{path}: no name:token lines")
-    return tokens
+
+
+def load_tokens(path: Optional[str] = None) -> dict[str, str]:
+    """token -> analyst name, from a file of ``name:token[:role]`` lines (# comments allowed)."""
+    return {token: name for name, token, _ in _token_lines(path)}
+
+
+def load_roles(path: Optional[str] = None) -> dict[str, str]:
+    """analyst name -> role (analyst unless the line says lead), from the same file."""
+    return {name: role for name, _, role in _token_lines(path)}
+
+
+def require_role_for(settings: "Settings", analyst: str, label: str) -> None:
+    """403 unless the analyst may accept a submission of this label."""
+    if label == "benign" and settings.roles.get(analyst, "analyst") not in MAY_ACCEPT_BENIGN:
+        raise HTTPException(403, "only a lead may accept a false-alarm report (its allow "
+                                 "signature clears the sender's mail): give the analyst the lead "
+                                 "role in the tokens file, name:token:lead")
 
 
 SESSION_COOKIE = "sedetect_session"
@@ -57,9 +86,10 @@ class Session:
 
 class Settings:
     def __init__(self, queue_path: Path, tokens: dict[str, str], model_uri: Optional[str] = None,
-                 max_upload_bytes: int = 25 << 20):
+                 max_upload_bytes: int = 25 << 20, roles: Optional[dict[str, str]] = None):
         self.queue_path = queue_path
         self.tokens = tokens
+        self.roles = roles or {}                  # analyst name -> role; "analyst" when absent
         self.model_uri = model_uri
         self.max_upload_bytes = max_upload_bytes
         self._encoder = None

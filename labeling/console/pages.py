@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from labeling.console.auth import (SESSION_COOKIE, SESSION_SECONDS, Queue, Session,
-                                   bearer_analyst)
+                                   bearer_analyst, require_role_for)
 from labeling.queue import CONCEPTS, LABELS, STATES
 
 router = APIRouter()
@@ -105,6 +105,7 @@ async def decide(sid: int, request: Request, queue=Queue):
     settings = request.app.state.settings
     if decision == "accept":
         from labeling.misses import accept
+        require_role_for(settings, session.analyst, queue.get(sid).label)
 
         def do():
             with settings.model_lock:
