@@ -29,6 +29,10 @@ NOT_AN_EMAIL = ("parse error: not an email: no RFC 5322 header block (the first 
                 "a 'Name: value' header nor an mbox 'From ' line)")
 
 
+# Scorer.stats key of an allow signature's clearing of a message the model called malicious.
+OVERRIDE_PREFIX = "allow_overrode_malicious:"
+
+
 @dataclass(frozen=True)
 class ScoringOptions:
     """How the scorer trades speed for exactness; the same for every job (batch, stream)."""
@@ -230,6 +234,9 @@ class Scorer:
             return [row for it in items for row in self.rows([it], model_version)]
         rows = []
         for it, r, match in zip(items, results, matches):
+            if match is not None and match.kind == "allow" and r.verdict == "malicious":
+                # an allow clearing what the model calls an attack: counted for the analysts
+                self.stats[OVERRIDE_PREFIX + match.signature_id] += 1
             score, verdict, reasons = apply_match(r.score, r.verdict, r.reasons, match,
                                                   self.bundle.thresholds)
             rows.append(verdict_row(

@@ -52,7 +52,11 @@ def load_signatures(queue: Optional[MissQueue] = None) -> Optional[SignatureInde
     return index if len(index) else None
 
 
-def record_matches(counts: dict[str, int], queue: Optional[MissQueue] = None) -> None:
-    """Add a scoring job's signature match counts to the queue (the analyst's 'matched since')."""
-    if counts:
-        (queue or MissQueue.default()).count_matches(counts)
+def record_matches(counts: dict[str, int], queue: Optional[MissQueue] = None,
+                   overrides: Optional[dict[str, int]] = None) -> None:
+    """Add a scoring job's signature match counts to the queue (the analyst's 'matched since'),
+    and the allow signatures' clearing of messages the model called malicious."""
+    if counts or overrides:
+        q = queue or MissQueue.default()
+        q.count_matches(counts)
+        q.count_overrides(overrides or {})

@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS signatures (
     created_at    REAL NOT NULL,
     active        INTEGER NOT NULL DEFAULT 1,
     matches       INTEGER NOT NULL DEFAULT 0,
-    last_match_at REAL
+    last_match_at REAL,
+    overrides     INTEGER NOT NULL DEFAULT 0    -- allow: messages the model called malicious
 );
 """
 
@@ -146,6 +147,10 @@ class MissQueue:
         with self._write() as db:
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
+            columns = {r[1] for r in db.execute("PRAGMA table_info(signatures)")}
+            if "overrides" not in columns:          # a queue made before signature review
+                db.execute("ALTER TABLE signatures ADD COLUMN overrides INTEGER NOT NULL "
+                           "DEFAULT 0")
 
     @classmethod
     def default(cls) -> "MissQueue":
@@ -241,6 +246,32 @@ class MissQueue:
             for sig_id, n in counts.items():
                 db.execute("UPDATE signatures SET matches = matches + ?, last_match_at = ? "
                            "WHERE id = ?", (int(n), now, sig_id))
+
+    def count_overrides(self, counts: dict[str, int]) -> None:
+        """Add what a scoring job counted (allow signature id -> messages it cleared that the model
+        called malicious) to each signature's total: the analysts' warning that an allow may be
+        clearing attacks."""
+        if not counts:
+            return
+        with self._write() as db:
+            for sig_id, n in counts.items():
+                db.execute("UPDATE signatures SET overrides = overrides + ? WHERE id = ?",
+                           (int(n), sig_id))
+
+    def signature_review(self) -> list[dict]:
+        """Every signature with what an analyst reviews: kind, submission, who accepted it and
+        when, its age in days, matches, the last match, and (allow) how many messages it cleared
+        that the model called malicious."""
+        now = time.time()
+        rows = self.db.execute(
+            "SELECT s.*, m.decided_by, m.label, m.attack_type, m.note FROM signatures s "
+            "JOIN submissions m ON m.id = s.submission_id ORDER BY s.created_at DESC")
+        return [{"id": r["id"], "submission_id": r["submission_id"], "kind": r["kind"],
+                 "active": bool(r["active"]), "accepted_by": r["decided_by"] or "",
+                 "created_at": r["created_at"], "age_days": (now - r["created_at"]) / 86400,
+                 "matches": r["matches"], "last_match_at": r["last_match_at"],
+                 "overrides": r["overrides"], "attack_type": r["attack_type"] or "",
+                 "flagged": r["kind"] == "allow" and r["overrides"] > 0} for r in rows]
 
     def log_event(self, sid: int, actor: str, event: str, detail: str = "") -> None:
         with self._write():

@@ -28,7 +28,7 @@ from pipelines.errors import UserError, check_output_file, resolve_model
 from pipelines.readers import RawMessage, ReadArchives
 from features.text import MINILM_BACKENDS
 from detectors.verdicts import VERDICT_SCHEMA
-from detectors.scoring import ScoringOptions
+from detectors.scoring import OVERRIDE_PREFIX, ScoringOptions
 from pipelines.transforms import NAMESPACE, SIGNATURES_NAMESPACE, ScoreArchive, ShowProgress
 
 
@@ -307,10 +307,14 @@ def load_signature_bytes(disabled: bool = False) -> Optional[bytes]:
 
 
 def record_signature_matches(result) -> dict:
-    """After a job: add each signature's matches (Beam counters) to the miss queue."""
+    """After a job: add each signature's matches (Beam counters) to the miss queue, and each
+    allow signature's clearing of messages the model called malicious."""
     from labeling.misses import record_matches
     counts = _counters(result, SIGNATURES_NAMESPACE) if result is not None else {}
-    record_matches(counts)
+    scoring = _counters(result) if result is not None else {}
+    overrides = {k[len(OVERRIDE_PREFIX):]: v for k, v in scoring.items()
+                 if k.startswith(OVERRIDE_PREFIX)}
+    record_matches(counts, overrides=overrides)
     return counts
 
 

@@ -87,3 +87,13 @@ def test_token_file_roles(tmp_path):
     f.write_text(f"boss:{LEAD}:admin\n")
     with pytest.raises(ValueError, match="role must be one of analyst, lead"):
         load_roles(str(f))
+
+
+def test_signatures_page_lists_hits_age_and_who(console):
+    status, rec = call(console, "POST", "/api/misses?label=malicious", ANA, lure(user="sp"),
+                       {"Content-Type": "message/rfc822"})
+    status, acc = call(console, "POST", f"/api/misses/{rec['id']}/accept", LEAD)
+    req = urllib.request.Request(console + "/signatures", headers={"Authorization": f"Bearer {ANA}"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        page = resp.read().decode()
+    assert acc["signature"]["id"] in page and "lead" in page and f"#{rec['id']}" in page

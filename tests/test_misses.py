@@ -10,6 +10,7 @@ import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+import numpy as np
 import pytest
 
 from labeling.intake import unwrap
@@ -422,3 +423,18 @@ def test_cli_abuse_mailbox_unwraps_each_report(tmp_path, home):
         ("abuse-mailbox", "dana@example.com", "submitted")]
     q = MissQueue(home / "misses.db")
     assert parse_message(q.raw(recs[0]["id"])).from_.address == "helpdesk@quota-alerts.top"
+
+
+def test_allow_signature_that_clears_attacks_is_flagged_for_review(queue):
+    """An allow signature clearing messages the model called malicious is counted per signature
+    and flagged in the review list (the console's Signatures page reads it)."""
+    s = queue.submit(invoice(3), "benign", "ana")
+    queue.decide(s.id, "accepted", "lead")
+    sig = queue.add_signature(s.id, "allow", np.zeros(384, dtype=np.float32).tobytes(), {})
+    from labeling.misses import record_matches
+    record_matches({sig: 5}, queue, overrides={sig: 2})
+    review = {r["id"]: r for r in queue.signature_review()}
+    r = review[sig]
+    assert (r["kind"], r["matches"], r["overrides"], r["flagged"], r["accepted_by"]) == \
+        ("allow", 5, 2, True, "lead")
+    assert 0 <= r["age_days"] < 1

@@ -192,6 +192,16 @@ def message_view(raw: bytes) -> dict:
 
 # -- the model ----------------------------------------------------------------------------------
 
+@router.get("/signatures", response_class=HTMLResponse)
+def signatures_page(request: Request, queue=Queue):
+    """Every signature with its hits, its age and who accepted it; an allow signature that has
+    cleared messages the model called malicious is flagged first, for review."""
+    session = page_session(request)
+    sigs = sorted(queue.signature_review(), key=lambda r: (not r["flagged"], -r["created_at"]))
+    return render(request, "signatures.html", session, sigs=sigs,
+                  flagged=sum(r["flagged"] for r in sigs))
+
+
 @router.get("/model", response_class=HTMLResponse)
 def model_page(request: Request, queue=Queue):
     from detectors.registry import model_history, report_images, sedetect_home
