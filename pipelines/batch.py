@@ -17,14 +17,16 @@ import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import (PipelineOptions, SetupOptions,
+                                                  StandardOptions, WorkerOptions)
 
 from features.context import load_org
 from features.profile import CommunicationProfile
 from pipelines.errors import UserError, check_output_file, resolve_model
+from pipelines import storage
 from pipelines.readers import RawMessage, ReadArchives
 from features.text import MINILM_BACKENDS
 from detectors.verdicts import VERDICT_SCHEMA
@@ -117,6 +119,20 @@ def is_jsonl(output: str) -> bool:
     return output.endswith(".jsonl") or output.endswith(".json")
 
 
+def remote_shard_prefix(output: str) -> str:
+    """Where the shards of a remote output go: the output without its extension (Beam's sink
+    adds ``-SSSSS-of-NNNNN`` and the extension), beside where the one file would be."""
+    for ext in (".parquet", ".jsonl", ".json"):
+        if output.endswith(ext):
+            return output[: -len(ext)]
+    return output
+
+
+def shard_pattern(prefix: str, jsonl: bool) -> str:
+    """The glob matching every shard the sink writes under ``prefix``."""
+    return f"{prefix}-*-of-*{'.jsonl' if jsonl else '.parquet'}"
+
+
 def build(p: beam.Pipeline, reader: ReadArchives, shards: str, jsonl: bool, org,
           bundle_bytes: bytes, model_version: str,
           profile: Optional[CommunicationProfile] = None,
@@ -182,30 +198,45 @@ def sent_since(message: RawMessage, since: datetime) -> bool:
     return when >= since
 
 
-def summarize(output: str, seconds: float, metrics: Optional[dict] = None) -> dict:
+def summarize(output: str, seconds: float, metrics: Optional[dict] = None,
+              files: Optional[list[str]] = None) -> dict:
     """Read the written rows back and count them (a batch at a time): the one-screen summary,
-    with the error rows counted by kind (``error_kinds``: "parse error: not an email" -> n)."""
+    with the error rows counted by kind (``error_kinds``: "parse error: not an email" -> n).
+    ``files``: the shards to read instead of ``output`` (a remote output is not merged)."""
     counts: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
-    if is_jsonl(output):
-        with open(output, encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    row = json.loads(line)
-                    counts[row["verdict"]] += 1
-                    if row.get("error"):
-                        kinds[error_kind(row["error"])] += 1
-    else:
-        import pyarrow.parquet as pq
-        for batch in pq.ParquetFile(output).iter_batches(columns=["verdict", "error"]):
-            counts.update(batch.column(0).to_pylist())
-            kinds.update(error_kind(e) for e in batch.column(1).to_pylist() if e)
+    for path in files if files is not None else [output]:
+        _count_rows(path, is_jsonl(output), counts, kinds)
     n = sum(counts.values())
     return {"messages": n, "verdicts": {v: counts.get(v, 0) for v in
                                         ("malicious", "suspicious", "benign", "error")},
             "error_kinds": dict(kinds.most_common()),
             "seconds": round(seconds, 2), "msgs_per_s": round(n / seconds, 1) if seconds else None,
             "output": output, "metrics": metrics or {}}
+
+
+def _count_rows(path: str, jsonl: bool, counts: Counter, kinds: Counter) -> None:
+    """Add one written file's verdicts and error kinds to the counters."""
+    for row in iter_rows(path, jsonl, columns=["verdict", "error"]):
+        counts[row["verdict"]] += 1
+        if row.get("error"):
+            kinds[error_kind(row["error"])] += 1
+
+
+def iter_rows(path: str, jsonl: bool, columns: Optional[list[str]] = None) -> Iterator[dict]:
+    """The verdict rows of one written file (local, or remote through Beam's FileSystems), a
+    Parquet batch or a line at a time; ``columns`` limits what Parquet reads."""
+    remote = storage.is_remote(path)
+    if jsonl:
+        with (storage.text_reader(path) if remote else open(path, encoding="utf-8")) as fh:
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
+        return
+    import pyarrow.parquet as pq
+    with (storage.open_read(path) if remote else open(path, "rb")) as fh:
+        for batch in pq.ParquetFile(fh).iter_batches(columns=columns):
+            yield from batch.to_pylist()
 
 
 def error_kind(error: str) -> str:
@@ -254,6 +285,9 @@ def print_summary(summary: dict, model_version: str, stream=sys.stdout) -> None:
         *(f"  {name:<11}{v[name]:>8}  {100 * v[name] / n:5.1f}%" for name in v),
         f"  output     {summary['output']}",
     ]
+    if summary.get("shards") is not None:
+        lines.append(f"  written as {len(summary['shards'])} shard files, not merged into one "
+                     "(remote storage: joining them would pull every row through this machine)")
     m = summary.get("metrics") or {}
     if any(m.get(k) for k in ("read_errors", "parse_errors", "signal_errors")):
         lines.append(f"  errors: read {m.get('read_errors', 0)}, parse {m.get('parse_errors', 0)}, "
@@ -318,6 +352,83 @@ def record_signature_matches(result) -> dict:
     return counts
 
 
+# Runners whose workers never see this machine's disk: every input and the output must be remote.
+REMOTE_ONLY_RUNNERS = ("DataflowRunner", "TestDataflowRunner")
+
+
+# Runners that lose rows of this job: Beam 2.77's DaskRunner gathers a DoFn's outputs before
+# calling finish_bundle, so what a DoFn emits there is dropped (RunInference's last batch: 72 of
+# 200 rows lost, measured), and its file sinks write empty files. Refused rather than run.
+LOSSY_RUNNERS = ("DaskRunner",)
+
+
+def runner_name(opts: PipelineOptions) -> str:
+    """The runner's class name, also for a fully qualified one (``pkg.module.DaskRunner``)."""
+    runner = opts.view_as(StandardOptions).runner
+    return runner.rsplit(".", 1)[-1] if isinstance(runner, str) else type(runner).__name__
+
+
+def check_runner(opts: PipelineOptions, inputs: list[str], output: str) -> None:
+    """Refuse, before any work, a runner known to lose rows (LOSSY_RUNNERS), and a Dataflow job
+    that could not run: a local input or output (its workers read and write only cloud storage),
+    or no way to put sedetect on the workers.
+    Flink and Spark clusters may mount a shared folder, so local paths stay allowed there."""
+    name = runner_name(opts)
+    if name in LOSSY_RUNNERS:
+        raise UserError(f"--runner {name}: Beam's Dask runner drops what a DoFn emits when a "
+                        "bundle finishes (the last batch of verdicts) and its file sinks write "
+                        "nothing, so rows would be lost; use --direct_running_mode "
+                        "multi_processing, FlinkRunner or SparkRunner")
+    if name not in REMOTE_ONLY_RUNNERS:
+        return
+    local = [p for p in [*inputs, output] if not storage.is_remote(str(p))]
+    if local:
+        raise UserError(f"--runner {name}: {local[0]} is on this machine, which the workers "
+                        "cannot read or write; copy the archive to gs://BUCKET/... and name a "
+                        "gs:// output")
+    setup = opts.view_as(SetupOptions)
+    if not (setup.setup_file or opts.view_as(WorkerOptions).sdk_container_image):
+        raise UserError(f"--runner {name}: the workers need the sedetect package; pass "
+                        "--setup_file ./setup.py (and --requirements_file requirements.txt) or "
+                        "--sdk_container_image IMAGE")
+
+
+def check_no_old_shards(output: str) -> None:
+    """Refuse a remote output whose shard names are taken: the new shards would be counted (and
+    read by others) together with the old ones, as a remote output is never merged into one
+    file that could replace the old."""
+    if not storage.is_remote(output):
+        return
+    old = storage.match(shard_pattern(remote_shard_prefix(output), is_jsonl(output)))
+    if old:
+        raise UserError(f"-o {output}: {len(old)} shard files of an earlier job are there "
+                        f"({old[0]}, ...); delete them or name another output")
+
+
+def build_only(inputs: list[str], output: str, beam_args: list[str],
+               model_uri: Optional[str] = None, config: Optional[str] = None,
+               chunk_bytes: int = 64 << 20,
+               options: ScoringOptions = ScoringOptions()) -> beam.Pipeline:
+    """The batch pipeline built onto the runner ``beam_args`` name and validated, not submitted:
+    a dry check, on a machine without the cluster, that a distributed runner's options hold
+    together and the graph (model bundle included, as bytes) is complete. Beam validates the
+    options when the Pipeline is made (no network: only a cloud client library, when installed,
+    looks at the bucket); an invalid set is a UserError with Beam's reasons."""
+    opts = beam_options(beam_args)
+    check_runner(opts, inputs, output)
+    storage.use_options(opts)
+    reader = ReadArchives(inputs, chunk_bytes)
+    check_inputs(reader)
+    bundle, version = resolve_model(model_uri)
+    try:
+        p = beam.Pipeline(options=opts)
+    except ValueError as exc:
+        raise UserError(f"--runner {runner_name(opts)}: {exc}") from None
+    build(p, reader, remote_shard_prefix(output), is_jsonl(output), load_org(config),
+          bundle.to_bytes(), version, options=options)
+    return p
+
+
 def check_inputs(reader: ReadArchives) -> None:
     """Refuse an input folder that holds no message: most often the wrong folder, which would
     otherwise give an empty output and a zero exit."""
@@ -352,35 +463,56 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
           summary_json: Optional[str] = None) -> dict:
     t0 = time.perf_counter()
     # Everything a person can get wrong is checked before the job starts (pipelines/errors.py).
+    opts = beam_options(beam_args or [])
+    check_runner(opts, inputs, output)
+    storage.use_options(opts)
     reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
     check_inputs(reader)
     check_output_file(output, inputs)
+    check_no_old_shards(output)
     if summary_json:
         check_output_file(summary_json, inputs, "--summary-json", "summary.json")
     org = load_org(config)
     bundle, version = resolve_model(model_uri)
     profile = load_profile(profile_path, no_profile)
     signature_bytes = load_signature_bytes(no_signatures)
-    out_dir = Path(output).resolve().parent
-    # Shards beside the output: the same file system, so the merged file moves into place.
-    folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
     jsonl = is_jsonl(output)
-    try:
-        with beam.Pipeline(options=beam_options(beam_args or [])) as p:
-            build(p, reader, str(folder / "part"), jsonl, org, bundle.to_bytes(), version,
+    shards: Optional[list[str]] = None
+    if storage.is_remote(output):
+        # Remote: the workers write the shards where the output goes; no merge (see
+        # print_summary). The summary reads the shards back through Beam's FileSystems.
+        prefix = remote_shard_prefix(output)
+        with beam.Pipeline(options=opts) as p:
+            build(p, reader, prefix, jsonl, org, bundle.to_bytes(), version,
                   profile, signature_bytes, since, options)
-        merge_shards(folder, output, jsonl)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shards = storage.match(shard_pattern(prefix, jsonl))
+        output = shard_pattern(prefix, jsonl)
+    else:
+        out_dir = Path(output).resolve().parent
+        # Shards beside the output: the same file system, so the merged file moves into place.
+        folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
+        try:
+            with beam.Pipeline(options=opts) as p:
+                build(p, reader, str(folder / "part"), jsonl, org, bundle.to_bytes(), version,
+                      profile, signature_bytes, since, options)
+            merge_shards(folder, output, jsonl)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     result = p.result if hasattr(p, "result") else None
-    summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {})
+    summary = summarize(output, time.perf_counter() - t0, _counters(result) if result else {},
+                        files=shards)
+    if shards is not None:
+        summary["shards"] = shards
     summary["model_version"] = version
     summary["profile"] = bool(profile)
     summary["signature_matches"] = record_signature_matches(result)
     summary["stages"] = stage_times(summary["metrics"], summary["messages"])
     summary["slowest"] = _slowest(result) if result is not None else {}
     if summary_json:
-        Path(summary_json).write_text(json.dumps(summary, indent=2))
+        if storage.is_remote(summary_json):
+            storage.write_text(summary_json, json.dumps(summary, indent=2))
+        else:
+            Path(summary_json).write_text(json.dumps(summary, indent=2))
     if not quiet:
         print_summary(summary, version)
     return summary

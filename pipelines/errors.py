@@ -37,7 +37,15 @@ def check_output_file(output: str, inputs: Iterable[str] = (), option: str = "-o
                       example: str = "verdicts.parquet") -> None:
     """Refuse, before any work, an output the job could not write at its end: a folder, a file
     inside something that is not a folder, a folder without write permission, or one of the
-    inputs. The output's folder is created when missing."""
+    inputs. The output's folder is created when missing. Remote storage (a path with a scheme)
+    cannot be probed without credentials the workers may hold and we do not: only the
+    output-is-an-input check applies there."""
+    from pipelines.storage import is_remote
+    if is_remote(output):
+        if output in {str(p) for p in inputs}:
+            raise UserError(f"{option} {output} is also an input: writing it would destroy the "
+                            "mail it reads; name another file")
+        return
     path = Path(output)
     if path.is_dir():
         raise UserError(f"{option} {output} is a folder: name a file, e.g. "
@@ -53,7 +61,7 @@ def check_output_file(output: str, inputs: Iterable[str] = (), option: str = "-o
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UserError(f"cannot write {output}: no write permission on the folder {folder}")
     for p in inputs:
-        if Path(p).resolve() == path.resolve():
+        if not is_remote(str(p)) and Path(p).resolve() == path.resolve():
             raise UserError(f"{option} {output} is also an input: writing it would destroy the "
                             "mail it reads; name another file")
 

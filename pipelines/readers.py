@@ -26,6 +26,12 @@ non-blank line is kept in its message instead of starting a bogus one.
 
 The pure-Python entry points are :func:`plan_inputs` / :func:`read_task` /
 :func:`iter_messages`; :class:`ReadArchives` is the Beam transform.
+
+A path with a URI scheme (``gs://``, ``s3://``, any FileSystem registered with Beam) is planned
+and read through Beam's ``FileSystems`` (pipelines/storage.py), so workers read the archive
+where it lies; local paths keep the local file API.  On such storage a folder is the prefix of
+its files (one listing plans it, :func:`plan_listing`); an empty ``new/`` cannot be seen there,
+so a folder with ``cur/`` or ``new/`` holding files is a Maildir.
 """
 from __future__ import annotations
 
@@ -39,6 +45,8 @@ from typing import Iterable, Iterator, Optional
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from pipelines import storage
+
 __all__ = [
     "RawMessage",
     "ReadTask",
@@ -50,6 +58,7 @@ __all__ = [
     "read_parquet",
     "plan_inputs",
     "plan_input",
+    "plan_listing",
     "read_task",
     "iter_messages",
     "ReadArchives",
@@ -123,12 +132,31 @@ def _is_maildir(path: str) -> bool:
     )
 
 
+def _open(path: str):
+    """A binary read handle: the local file API for a local path, Beam's FileSystems for a path
+    with a scheme. Raises OSError either way."""
+    if storage.is_remote(path):
+        return storage.open_read(path)
+    return open(path, "rb")
+
+
 def _head(path: str, n: int = 8) -> Optional[bytes]:
     try:
-        with open(path, "rb") as f:
-            return f.read(n)
+        with _open(path) as f:
+            return _read_exact(f, n)
     except OSError:
         return None
+
+
+def _read_exact(f, n: int) -> bytes:
+    """Up to ``n`` bytes, fewer only at end of file (a network stream may return short reads)."""
+    out = bytearray()
+    while len(out) < n:
+        data = f.read(n - len(out))
+        if not data:
+            break
+        out += data
+    return bytes(out)
 
 
 def detect_format(path: str) -> str:
@@ -141,15 +169,26 @@ def detect_format(path: str) -> str:
     read yields an error record.  Raises FileNotFoundError when the path does
     not exist.
     """
-    path = os.fspath(path)
+    path = storage.local_path(os.fspath(path))
+    if storage.is_remote(path):
+        listing = storage.list_files(path)
+        if listing:
+            return "maildir" if _listing_is_maildir(path, listing) else "eml_dir"
+        if not storage.exists(path):
+            raise FileNotFoundError(f"input path does not exist: {path}")
+        return _file_format(path, _head(path))
     try:
         st = os.stat(path)
     except FileNotFoundError:
         raise FileNotFoundError(f"input path does not exist: {path}") from None
     if stat.S_ISDIR(st.st_mode):
         return "maildir" if _is_maildir(path) else "eml_dir"
+    return _file_format(path, _head(path))
+
+
+def _file_format(path: str, head: Optional[bytes]) -> str:
+    """A file's format from its first bytes, else (unreadable, empty, damaged) from its name."""
     lower = path.lower()
-    head = _head(path)
     if head is not None:
         if head.startswith(_GZIP_MAGIC):
             return "mbox_gz"
@@ -176,7 +215,7 @@ def plan_mbox_chunks(path: str, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> list[
     """
     if chunk_bytes <= 0:
         raise ValueError(f"chunk_bytes must be positive, got {chunk_bytes}")
-    size = os.path.getsize(path)
+    size = storage.size(path) if storage.is_remote(path) else os.path.getsize(path)
     return [(s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
 
 
@@ -256,7 +295,7 @@ def plan_inputs(paths: Iterable[str], chunk_bytes: int = DEFAULT_CHUNK_BYTES) ->
     tasks: list[ReadTask] = []
     for p in paths:
         found = plan_input(p, chunk_bytes)
-        if not found and os.path.isdir(p):
+        if not found and _is_folder(os.fsdecode(os.fspath(p))):
             _log.warning("no .eml files found under %s", os.fsdecode(p))
         tasks.extend(found)
     return tasks
@@ -268,7 +307,16 @@ def plan_input(path, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> list[ReadTask]:
     p = os.fspath(path)
     if isinstance(p, bytes):
         p = os.fsdecode(p)
+    p = storage.local_path(p)
+    if storage.is_remote(p) and any(c in p for c in "*?["):
+        # a remote glob (no shell expands it): each matching file is one input
+        matched = storage.match(p)
+        if not matched:
+            raise FileNotFoundError(f"input path does not exist: no file matches {p}")
+        return [t for m in matched for t in plan_input(m, chunk_bytes)]
     fmt = detect_format(p)
+    if fmt in ("eml_dir", "maildir") and storage.is_remote(p):
+        return plan_listing(p, storage.list_files(p))
     if fmt == "eml":
         return [ReadTask("eml", p)]
     if fmt == "eml_dir":
@@ -282,6 +330,84 @@ def plan_input(path, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> list[ReadTask]:
             chunks = [(0, -1)]  # unreadable: the read reports it
         return [ReadTask("mbox", p, s, e) for s, e in chunks]
     return [ReadTask(fmt, p)]  # mbox_gz, parquet: not splittable
+
+
+def _is_folder(path: str) -> bool:
+    """A local folder, or a remote prefix with files under it."""
+    path = storage.local_path(path)
+    if storage.is_remote(path):
+        return bool(storage.list_files(path))
+    return os.path.isdir(path)
+
+
+def _children(root: str, files: list[str]) -> dict[str, tuple[set[str], list[str]]]:
+    """A listing as a tree: folder (relative, "" for root) -> (subfolder names, file names)."""
+    tree: dict[str, tuple[set[str], list[str]]] = {"": (set(), [])}
+    prefix = root.rstrip("/") + "/"
+    for f in files:
+        if not f.startswith(prefix):
+            continue
+        parts = f[len(prefix):].split("/")
+        folder = ""
+        for name in parts[:-1]:
+            tree[folder][0].add(name)
+            folder = f"{folder}/{name}" if folder else name
+            tree.setdefault(folder, (set(), []))
+        tree[folder][1].append(parts[-1])
+    return tree
+
+
+def _listing_is_maildir(root: str, files: list[str]) -> bool:
+    return _tree_is_maildir(_children(root, files), "")
+
+
+def _tree_is_maildir(tree: dict, rel: str) -> bool:
+    subs = tree.get(rel, (set(), []))[0]
+    return "cur" in subs or "new" in subs
+
+
+def plan_listing(root: str, files: list[str]) -> list[ReadTask]:
+    """Read tasks of a remote folder from one recursive listing of it (pure; see
+    :func:`plan_input`): the same rules as a local folder (Maildir at the root or met inside,
+    Maildir++ ``.Name`` subfolders, ``*.eml`` elsewhere, hidden names skipped, sorted by path),
+    except that a Maildir is a folder with ``cur/`` or ``new/`` holding files (an empty folder
+    does not exist on an object store)."""
+    root = root.rstrip("/")
+    tree = _children(root, files)
+
+    def path_of(rel: str, name: str) -> str:
+        return "/".join(x for x in (root, rel, name) if x)
+
+    def maildir_files(rel: str) -> list[str]:
+        subs = [(f"{rel}/{n}" if rel else n) for n in sorted(tree[rel][0]) if n.startswith(".")]
+        folders = [rel] + [sub for sub in subs if _tree_is_maildir(tree, sub)]
+        out: list[str] = []
+        for folder in folders:
+            for box in ("cur", "new"):
+                sub = f"{folder}/{box}" if folder else box
+                names = sorted(tree.get(sub, (set(), []))[1])
+                out.extend(path_of(sub, n) for n in names if not _is_hidden(n))
+        return out
+
+    if _tree_is_maildir(tree, ""):
+        return [ReadTask("maildir", f) for f in maildir_files("")]
+    tasks: list[ReadTask] = []
+
+    def walk(rel: str) -> None:
+        subs, names = tree[rel]
+        for d in sorted(subs):
+            if _is_hidden(d):
+                continue
+            sub = f"{rel}/{d}" if rel else d
+            if _tree_is_maildir(tree, sub):
+                tasks.extend(ReadTask("maildir", f) for f in maildir_files(sub))
+            else:
+                walk(sub)
+        tasks.extend(ReadTask("eml", path_of(rel, n)) for n in names
+                     if not _is_hidden(n) and n.lower().endswith(".eml"))
+
+    walk("")
+    return sorted(tasks, key=lambda t: t.path)
 
 
 # ---------------------------------------------------------------------------
@@ -486,13 +612,29 @@ def _gzip_blocks(f, block: Optional[int] = None, read_size: Optional[int] = None
 
 
 def _context_before(f, start: int) -> bytes:
-    """The 3 bytes before ``start`` (virtual newlines before the file start)."""
+    """The 3 bytes before ``start`` (virtual newlines before the file start); leaves ``f`` at
+    ``start``. A stream that cannot seek (some remote handles) is read up to there instead."""
     lo = max(0, start - 3)
-    f.seek(lo)
-    ctx = f.read(start - lo)
+    if _seekable(f):
+        f.seek(lo)
+    else:
+        skipped = 0
+        while skipped < lo:
+            data = f.read(min(_BLOCK, lo - skipped))
+            if not data:
+                break
+            skipped += len(data)
+    ctx = _read_exact(f, start - lo)
     if len(ctx) != start - lo:
         raise OSError(f"short read at offset {lo}")
     return (b"\n\n\n" + ctx)[-3:]
+
+
+def _seekable(f) -> bool:
+    try:
+        return bool(f.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def read_mbox_range(path: str, start: int = 0, end: Optional[int] = None) -> Iterator[RawMessage]:
@@ -504,14 +646,13 @@ def read_mbox_range(path: str, start: int = 0, end: Optional[int] = None) -> Ite
     if end is not None and end < 0:
         end = None
     try:
-        f = open(path, "rb")
+        f = _open(path)
     except OSError as e:
         yield RawMessage(path, b"", f"cannot read file: {e}")
         return
     with f:
         try:
             context = _context_before(f, start)
-            f.seek(start)
         except OSError as e:
             yield RawMessage(path, b"", f"cannot read file: {e}")
             return
@@ -528,7 +669,7 @@ def read_mbox_gz(path: str) -> Iterator[RawMessage]:
     yields one record with ``error="cannot read gzip: ..."``.
     """
     try:
-        f = open(path, "rb")
+        f = _open(path)
     except OSError as e:
         yield RawMessage(path, b"", f"cannot read file: {e}")
         return
@@ -544,7 +685,7 @@ def read_mbox_gz(path: str) -> Iterator[RawMessage]:
 
 def _read_whole(path: str) -> RawMessage:
     try:
-        with open(path, "rb") as f:
+        with _open(path) as f:
             return RawMessage(path, f.read())
     except OSError as e:
         return RawMessage(path, b"", f"cannot read file: {e}")
@@ -555,10 +696,15 @@ def read_parquet(path: str, column: str = "raw") -> Iterator[RawMessage]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    handle = None
     try:
-        pf = pq.ParquetFile(path)
+        # a remote file is handed to pyarrow as a seekable Python file object
+        handle = storage.open_read(path) if storage.is_remote(path) else None
+        pf = pq.ParquetFile(handle if handle is not None else path)
         schema = pf.schema_arrow
     except Exception as e:  # noqa: BLE001 - any failure becomes an error record
+        if handle is not None:
+            handle.close()
         yield RawMessage(path, b"", f"cannot read parquet: {type(e).__name__}: {e}")
         return
     try:
@@ -597,6 +743,8 @@ def read_parquet(path: str, column: str = "raw") -> Iterator[RawMessage]:
             )
     finally:
         pf.close()
+        if handle is not None:
+            handle.close()
 
 
 def read_task(task: ReadTask) -> Iterator[RawMessage]:
@@ -663,7 +811,7 @@ class ReadArchives(beam.PTransform):
         self.empty: list[str] = []      # input folders holding no message (an empty mbox
         for p in self.paths:            # file is no mistake: a day without mail)
             found = plan_input(p, chunk_bytes)
-            if not found and os.path.isdir(p):
+            if not found and _is_folder(p):
                 self.empty.append(p)
             self.tasks.extend(found)
 

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import argparse
 import heapq
-import json
 import sys
 from datetime import datetime, timezone
 from typing import Iterable, Optional
 
-from pipelines.batch import add_score_arguments, is_jsonl, score, scoring_options
+from pipelines.batch import add_score_arguments, is_jsonl, iter_rows, score, scoring_options
 
 
-def flagged_rows(output: str, top: int = 50) -> list[dict]:
-    """The malicious and suspicious rows of a verdict file, highest score first (read a batch at
-    a time, keeping only the top ones)."""
-    if is_jsonl(output):
-        with open(output, encoding="utf-8") as fh:
-            return _top_flagged((json.loads(line) for line in fh if line.strip()), top)
-    import pyarrow.parquet as pq
-    return _top_flagged((r for batch in pq.ParquetFile(output).iter_batches()
-                         for r in batch.to_pylist()), top)
+def flagged_rows(output: str, top: int = 50, files: Optional[list[str]] = None) -> list[dict]:
+    """The malicious and suspicious rows of a verdict file (or of ``files``: the shards of a
+    remote output), highest score first (read a batch at a time, keeping only the top ones)."""
+    jsonl = is_jsonl(output)
+    return _top_flagged((r for path in (files if files is not None else [output])
+                         for r in iter_rows(path, jsonl)), top)
 
 
 def _top_flagged(rows: Iterable[dict], top: int) -> list[dict]:
@@ -52,7 +48,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
                     chunk_bytes=args.chunk_mb << 20, beam_args=beam_args,
                     no_signatures=args.no_signatures, since=args.since,
                     options=scoring_options(args, beam_args))
-    hits = flagged_rows(args.output, args.top)
+    hits = flagged_rows(summary["output"], args.top, summary.get("shards"))
     print(f"\nnow flagged ({len(hits)} shown, highest score first):")
     for r in hits:
         why = r["reasons"][0] if r["reasons"] else ""

@@ -37,6 +37,7 @@ from features.context import Context, OrgConfig, load_org
 from features.signals import CONCEPTS
 from labeling.sources import (LabelledSource, add_source_arguments, flag_limits, gather_sources,
                               message_year, synthetic_sources)
+from pipelines import storage
 from pipelines.readers import plan_inputs, read_task
 from features.text import (MINILM, MINILM_BACKENDS, STATIC, TextEncoder, embedding_text,
                            encode_cached, space_of)
@@ -148,8 +149,8 @@ def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
     for src in sources:
         h.update(f"{src.name}|{src.label}|".encode())
         for task in plan_inputs([src.path], 16 << 20):
-            st = os.stat(task.path)
-            h.update(f"{task.path}|{st.st_size}|{st.st_mtime_ns}|{task.start}|{task.end}".encode())
+            size, mtime_ns = storage.stamp(task.path)
+            h.update(f"{task.path}|{size}|{mtime_ns}|{task.start}|{task.end}".encode())
     features_dir = Path(__file__).resolve().parent.parent / "features"
     for f in sorted([*features_dir.glob("*.py"), *features_dir.glob("data/**/*")]):
         if f.is_file():
