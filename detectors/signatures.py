@@ -14,8 +14,9 @@ and the same HTML skeleton or half the shingles). Wording never blocks a sender 
 proven and coherent unless it is the reported sender itself: a phishing kit copies real templates.
 Allow: a message is cleared only when it comes from the same provable sender (the authenticated
 organisational domain, or the exact From address without trusted authentication), its identity is
-not broken (no unbacked brand claim, no lookalike, no foreign action link), and it is of the same
-family (embedding, shingles or HTML skeleton). The same template from any other sender is not.
+not broken (no unbacked brand claim, no lookalike, no foreign action link), it is of the same
+family (embedding, shingles or HTML skeleton), and, when only the From address names the sender,
+it links nowhere the reported message did not. The same template from any other sender is not.
 
 Either way the verdict row names the signature and its similarity, and the first reason says which
 submission matched and by which fingerprint. Block candidates by text come from an LSH index over
@@ -196,6 +197,8 @@ class SignatureIndex:
         if not ind.get("identity_broken"):
             for j in self._senders.get(ind.get("sender_key", ""), ()):
                 sig = self.indicators[j]
+                if not _links_within(ind, sig):
+                    continue
                 jac = _jaccard(mh, self._minhash.get(j))
                 cos = float(row[j]) if row is not None else 0.0
                 layout = bool(ind.get("skeleton")) and ind.get("skeleton") == sig.get("skeleton")
@@ -245,6 +248,15 @@ class SignatureIndex:
                    [r["kind"] for r in rows], emb, [json.loads(r["indicators"]) for r in rows])
 
 
+def _links_within(ind: dict, sig: dict) -> bool:
+    """Without trusted authentication anyone can write the reported From address: an allow keyed
+    on it holds only while the message links nowhere the reported one did not (common sites aside).
+    An authenticated organisation's own mail is not held to that."""
+    if not str(sig.get("sender_key", "")).startswith("from:"):
+        return True
+    return not (set(ind.get("link_domains", ())) - set(sig.get("link_domains", ())) - COMMON_DOMAINS)
+
+
 def _band_keys(mh: np.ndarray) -> list[tuple]:
     return [(b, mh[b * _ROWS:(b + 1) * _ROWS].tobytes()) for b in range(_BANDS)]
 
@@ -264,7 +276,8 @@ def _on_cosine_scale(jaccard: float) -> float:
 def _stronger(a: Optional[Match], b: Match) -> Match:
     if a is None:
         return b
-    if b.similarity > a.similarity or (b.similarity == a.similarity and b.kind == "block"):
+    if b.similarity > a.similarity or (b.similarity == a.similarity and b.kind == "block"
+                                       and a.kind != "block"):
         return b
     return a
 

@@ -10,7 +10,8 @@ keeps:
 - the HTML skeleton: a hash of the sequence of tags (no text, no attributes), which a kit keeps
   when it changes every word;
 - kit marks: where its forms post to, and the shape of its link paths on hosts that are not the
-  sender's (host plus path with numbers and tokens masked: ``evil.example/{n}/login.php``).
+  sender's (host plus path with numbers and tokens masked: ``evil.example/{n}/login.php``, and a
+  specific path alone, since campaigns change hosts every wave).
 
 A report of a false alarm clears mail of the same family from the same sender only, so its key is
 who provably sent it: the authenticated organisational domain when the receiver's authentication
@@ -27,7 +28,7 @@ from typing import Optional
 import numpy as np
 
 from features.context import Context
-from features.domains import registrable_domain
+from features.domains import is_ip_host, registrable_domain
 from features.identity import Identity, identity_of
 from features.lexicon import normalize_text
 from features.message import ParsedMessage
@@ -92,26 +93,41 @@ def html_skeleton(msg: ParsedMessage) -> str:
     return hashlib.blake2b(" ".join(t.lower() for t in tags).encode(), digest_size=8).hexdigest()
 
 
-def _path_shape(url: str) -> str:
+def _path_shape(url: str) -> tuple[str, str]:
+    """(host, path) of a URL with numbers and long tokens masked; a bare IP host is "{ip}"
+    (kits hop between addresses, not between paths)."""
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
+    host = host.lower().rsplit("@", 1)[-1]
+    if is_ip_host(host.split(":", 1)[0]):
+        host = "{ip}"
     path = path.split("?", 1)[0].split("#", 1)[0]
-    return f"{host.lower()}/{_TOKEN_RE.sub('{n}', path)}"
+    return host, _TOKEN_RE.sub("{n}", path)
 
 
-def kit_marks(msg: ParsedMessage, ident: Identity) -> list[str]:
+def kit_marks(msg: ParsedMessage, ident: Identity, ctx: Context) -> list[str]:
     """Where the message's forms post to and the shape of its links on hosts that are not the
-    sender's own: what a phishing kit keeps when its wording changes."""
+    sender's own and not everyone's (popular sites, ESP trackers, shorteners): what a phishing kit
+    keeps when its wording changes. A specific path (two segments or more, 12+ characters) is
+    also a mark without its host: campaigns register a new host for every wave."""
     marks = set()
     for action in _FORM_RE.findall(msg.html[:200_000] if msg.html else ""):
         if "://" in action:
-            marks.add("form " + _path_shape(action))
-    own = ident.from_org
+            host, path = _path_shape(action)
+            marks.add(f"form {host}/{path}")
+    own, org = ident.from_org, ctx.org
+    common = org.popular_domains | org.neutral_link_hosts | org.url_shorteners
     for lk in msg.links[:200]:
-        if lk.host and registrable_domain(lk.host) != own and "/" in lk.url.split("://", 1)[-1]:
-            shape = _path_shape(lk.url)
-            if shape.count("/") >= 1 and len(shape.split("/", 1)[1]) >= 4:
-                marks.add("link " + shape)
+        if not lk.host or "/" not in lk.url.split("://", 1)[-1]:
+            continue
+        reg = registrable_domain(lk.host)
+        if reg == own or reg in common:
+            continue
+        host, path = _path_shape(lk.url)
+        if len(path) >= 4:
+            marks.add(f"link {host}/{path}")
+        if path.count("/") >= 1 and len(path) >= 12:
+            marks.add(f"path /{path}")
     return sorted(marks)[:20]
 
 
@@ -150,7 +166,7 @@ def fingerprint(msg: ParsedMessage, ctx: Context) -> dict:
     mh = text_minhash(msg)
     return {"minhash": mh.tolist() if mh is not None else None,
             "skeleton": html_skeleton(msg),
-            "kit": kit_marks(msg, ident),
+            "kit": kit_marks(msg, ident, ctx),
             "sender_key": sender_key(msg, ident),
             "identity_broken": identity_broken(ident)}
 

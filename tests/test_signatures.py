@@ -189,3 +189,22 @@ def test_block_wins_over_an_allow_from_a_lookalike():
 def test_empty_and_tiny_texts_have_no_text_fingerprint(n):
     raw = _raw("a@b.com", "hi", "hello" * n)
     assert _marks(raw)["minhash"] is None
+
+
+def test_an_unauthenticated_allow_does_not_cover_new_link_hosts():
+    """Without trusted authentication anyone can write the reported From address: a copy that
+    links somewhere the reported notices did not inherits nothing."""
+    index = _index("allow", [_notice(0, auth=None), _notice(1, auth=None)])
+    assert _match(index, _notice(2, auth=None)) is not None
+    spoof = _notice(3, auth=None, link="https://account-review-center.net/billing/statement")
+    assert _match(index, spoof) is None
+
+
+def test_kit_marks_survive_a_new_host_per_wave():
+    a = _lure(sender="Mail <admin@q1.top>").replace(b"mailbox-quota.top/verify", b"wave1-host.top/verify")
+    b = _lure(sender="Mail <admin@q2.top>").replace(b"mailbox-quota.top/verify", b"wave2-host.top/verify")
+    assert "path /verify/{n}" not in _marks(a)["kit"]          # too short to be specific
+    ip = _raw("x <a@b.top>", "s", "see http://10.1.2.3:1639/secure/ebay/index.htm now " * 3)
+    assert any(m.startswith("link {ip}") for m in _marks(ip)["kit"])
+    assert "path /secure/ebay/index.htm" in _marks(ip)["kit"]
+    assert _match(_index("block", [a]), b) is not None         # text and path shape
