@@ -496,9 +496,10 @@ class _Extractor(HTMLParser):
 
 
 def _collapse_lines(text: str) -> str:
+    """Whitespace collapsed within each line, empty lines dropped; map/filter keep the loop over
+    lines in C (it runs four times per document)."""
     text = text.replace(_LT, "<")
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
 def extract_html(html: str) -> HtmlContent:

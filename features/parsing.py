@@ -546,6 +546,10 @@ def _flatten_deep(raw: bytes, limit: int) -> Optional[bytes]:
     loses its Content-Type, transfer encoding and disposition, so the parser reads it as one text
     part: its parts are not taken apart, yet their words are still read.
     """
+    # Each declaration holds "content-type:" and counts at most twice (a digest): a message with
+    # few such fields cannot nest that deep, and counting them is ~20x cheaper than the regex.
+    if 2 * raw.lower().count(b"content-type:") <= limit:
+        return None
     declared = _CONTAINER_DECL.findall(raw)
     if len(declared) + sum(1 for digest in declared if digest) <= limit:
         return None                               # cannot nest that deep: almost all mail

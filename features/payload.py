@@ -95,15 +95,24 @@ def _attachments(msg: ParsedMessage) -> tuple[Attachment, ...]:
     return msg.attachments[:MAX_ATTACHMENTS]
 
 
+_LAST_LINKS: tuple[object, tuple[Link, ...]] = (None, ())   # (message, its links): signals ask
+
+
 def _links(msg: ParsedMessage) -> tuple[Link, ...]:
     """The links this sender put in the message. In a reply (In-Reply-To or References), a plain
     text link found only in the quoted history is the quoted writer's: a developer answering a bot's
     report quotes its links, and they say nothing about what the reply delivers."""
+    global _LAST_LINKS
     links = msg.links[:MAX_LINKS]
     if not (msg.quoted_text and (msg.in_reply_to or msg.references)):
         return links
-    return tuple(lk for lk in links if lk.in_html or lk.url in msg.current_text
-                 or lk.url not in msg.quoted_text)
+    hit = _LAST_LINKS
+    if hit[0] is msg:
+        return hit[1]
+    own = tuple(lk for lk in links if lk.in_html or lk.url in msg.current_text
+                or lk.url not in msg.quoted_text)
+    _LAST_LINKS = (msg, own)
+    return own
 
 
 def _count_attachments(msg: ParsedMessage, pred: Callable[[Attachment], bool]) -> Evidence:
@@ -255,11 +264,36 @@ def _target_host(target: str) -> tuple[str, str]:
 def link_hosts(lk: Link) -> list[tuple[str, str]]:
     """(host, raw host) of a link and of every address it redirects to: a host hidden behind a
     redirector is judged as if linked directly."""
+    return list(_link_hosts(lk))
+
+
+@lru_cache(maxsize=4096)
+def _link_hosts(lk: Link) -> tuple[tuple[str, str], ...]:
+    # Cached: five link signals and the identity ask for the same links' hosts.
     hosts = [(lk.host or "", lk.raw_host or "")]
     url = lk.url or ""
     if _may_redirect(url):
         hosts.extend(h for h in map(_target_host, redirect_targets(url)) if h[0] or h[1])
-    return hosts
+    return tuple(hosts)
+
+
+# Pure functions of a link host (and a frozenset of the org's lists, whose hash is cached), asked
+# for every link of every message: hosts repeat within a message and across a mailbox.
+@lru_cache(maxsize=8192)
+def _is_ip_host(host: str) -> bool:
+    return is_ip_host(host)
+
+
+def _host_matches(host: str, domains: frozenset[str]) -> Optional[str]:
+    """``host_matches``, cached for the org's (frozen, hashable) lists."""
+    if isinstance(domains, frozenset):
+        return _host_matches_cached(host, domains)
+    return host_matches(host, domains)
+
+
+@lru_cache(maxsize=16384)
+def _host_matches_cached(host: str, domains: frozenset[str]) -> Optional[str]:
+    return host_matches(host, domains)
 
 
 # -------------------------------------------------------------------------------- links
@@ -315,7 +349,7 @@ def _count_links(msg: ParsedMessage, pred: Callable[[str, str], bool]) -> Eviden
     """Links whose host, or a host they redirect to, satisfies ``pred(host, raw_host)``."""
     n, first = 0, ""
     for lk in _links(msg):
-        hit = next(((h, raw) for h, raw in link_hosts(lk) if pred(h, raw)), None)
+        hit = next(((h, raw) for h, raw in _link_hosts(lk) if pred(h, raw)), None)
         if hit is not None:
             n += 1
             first = first or hit[1] or hit[0]
@@ -324,7 +358,7 @@ def _count_links(msg: ParsedMessage, pred: Callable[[str, str], bool]) -> Eviden
 
 @signal("payload", "ip_host_link", 1.0, "A link points to a bare IP address ({detail})")
 def ip_host_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    return _count_links(msg, lambda host, raw: is_ip_host(raw or host))
+    return _count_links(msg, lambda host, raw: _is_ip_host(raw or host))
 
 
 @signal("payload", "punycode_link", 1.0, "A link points to an internationalised (IDN) host ({detail})")
@@ -335,14 +369,14 @@ def punycode_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 @signal("payload", "shortener_link", 1.0, "A link hides its destination behind a URL shortener ({detail})")
 def shortener_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.url_shorteners
-    return _count_links(msg, lambda host, raw: host_matches(host, lst) is not None)
+    return _count_links(msg, lambda host, raw: _host_matches(host, lst) is not None)
 
 
 @signal("payload", "free_hosting_link", 1.0,
         "A link points to a free hosting or file-sharing service ({detail})")
 def free_hosting_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.free_hosting
-    return _count_links(msg, lambda host, raw: host_matches(host, lst) is not None)
+    return _count_links(msg, lambda host, raw: _host_matches(host, lst) is not None)
 
 
 @signal("payload", "credential_words_near_link", 1.0,
@@ -381,7 +415,7 @@ def redirect_params(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
         n = redirect_param_count(lk.url or "")
         if n > best:
             best, where = n, lk.host
-            targets = [h for h, _ in link_hosts(lk)[1:] if h]
+            targets = [h for h, _ in _link_hosts(lk)[1:] if h]
             if targets:
                 where = f"{lk.host} -> {targets[-1]}"
     return Evidence(min(float(best), COUNT_CAP), where) if best else Evidence(0.0)
