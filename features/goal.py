@@ -14,7 +14,7 @@ from typing import Optional
 import yaml
 
 from features.context import Context
-from features.lexicon import theme_evidence, count_terms, find_terms, match_text, normalize_text
+from features.lexicon import match_text, normalize_text, theme_evidence
 from features.message import ParsedMessage
 from features.signals import Evidence, signal
 from features.trust import MAX_TEXT, readable
@@ -63,57 +63,57 @@ def _theme(msg: ParsedMessage, theme: str) -> Evidence:
     return theme_evidence(goal_text(msg), theme, COUNT_CAP)
 
 
-@signal("goal", "credentials", 1.0, "The message is after login credentials ({detail})")
+@signal("goal", "credentials", "The message is after login credentials ({detail})")
 def credentials(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "credentials")
 
 
-@signal("goal", "payment_change", 1.0, "The message asks to change where payments go ({detail})")
+@signal("goal", "payment_change", "The message asks to change where payments go ({detail})")
 def payment_change(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "payment_change")
 
 
-@signal("goal", "invoice", 1.0, "The message is about an invoice or payment due ({detail})")
+@signal("goal", "invoice", "The message is about an invoice or payment due ({detail})")
 def invoice(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "invoice")
 
 
-@signal("goal", "wire_transfer", 1.0, "The message asks for a bank or wire transfer ({detail})")
+@signal("goal", "wire_transfer", "The message asks for a bank or wire transfer ({detail})")
 def wire_transfer(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "wire_transfer")
 
 
-@signal("goal", "gift_cards", 1.0, "The message asks for gift cards ({detail})")
+@signal("goal", "gift_cards", "The message asks for gift cards ({detail})")
 def gift_cards(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "gift_cards")
 
 
-@signal("goal", "payroll", 1.0, "The message is about salary or direct deposit ({detail})")
+@signal("goal", "payroll", "The message is about salary or direct deposit ({detail})")
 def payroll(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "payroll")
 
 
-@signal("goal", "tax_data", 1.0, "The message is after tax forms or tax identities ({detail})")
+@signal("goal", "tax_data", "The message is after tax forms or tax identities ({detail})")
 def tax_data(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "tax_data")
 
 
-@signal("goal", "crypto", 1.0, "The message is about cryptocurrency ({detail})")
+@signal("goal", "crypto", "The message is about cryptocurrency ({detail})")
 def crypto(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "crypto")
 
 
-@signal("goal", "advance_fee", 1.0, "The message promises a windfall ({detail}), an advance-fee lure")
+@signal("goal", "advance_fee", "The message promises a windfall ({detail}), an advance-fee lure")
 def advance_fee(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "advance_fee")
 
 
-@signal("goal", "extortion", 1.0, "The message threatens or blackmails the reader ({detail})")
+@signal("goal", "extortion", "The message threatens or blackmails the reader ({detail})")
 def extortion(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "extortion")
 
 
-@signal("goal", "malware_exec", 1.0, "The message asks to open, enable or run something ({detail})")
+@signal("goal", "malware_exec", "The message asks to open, enable or run something ({detail})")
 def malware_exec(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "malware_exec")
 
@@ -130,7 +130,7 @@ def concrete_asks() -> dict[str, re.Pattern[str]]:
             for theme, pats in doc["asks"].items()}
 
 
-@signal("goal", "concrete_ask", 1.0, "The message asks for a specific act: {detail}")
+@signal("goal", "concrete_ask", "The message asks for a specific act: {detail}")
 def concrete_ask(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     """An ask, not a mention: the identity policy lets this convict a proven, coherent sender."""
     text = goal_text(msg)
@@ -167,7 +167,7 @@ def money_amounts(text: str, limit: int = 10) -> list[str]:
     return out
 
 
-@signal("goal", "money_amount", 1.0, "The message names sums of money ({detail})")
+@signal("goal", "money_amount", "The message names sums of money ({detail})")
 def money_amount(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     amounts = money_amounts(goal_text(msg), int(COUNT_CAP))
     if not amounts:
@@ -201,7 +201,7 @@ def ibans(text: str, limit: int = 5) -> list[str]:
     return out
 
 
-@signal("goal", "bank_details", 1.0, "The message carries bank account details ({detail})")
+@signal("goal", "bank_details", "The message carries bank account details ({detail})")
 def bank_details(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     text = goal_text(msg)
     found = ibans(text)
@@ -213,7 +213,7 @@ def bank_details(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(min(float(n), COUNT_CAP), detail)
 
 
-@signal("goal", "text_semantics", 1.0,
+@signal("goal", "text_semantics",
         "What the message asks for reads like known attacks (text model {detail})",
         model_filled=True)
 def text_semantics(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:

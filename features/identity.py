@@ -514,7 +514,7 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
 
 # --------------------------------------------------------------------------------------------
 # benign evidence (direction -1): can only lower the verdict's score
-@signal("impersonation", "identity_proven", 0.0,
+@signal("impersonation", "identity_proven",
         "Identity: the receiver's own authentication proves the sender ({detail})", direction=-1)
 def identity_proven(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     ident = identity_of(msg, ctx)
@@ -525,7 +525,7 @@ def identity_proven(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, f"{ident.proven_org}, {ident.how}")
 
 
-@signal("impersonation", "identity_coherent", 0.0,
+@signal("impersonation", "identity_coherent",
         "Identity is coherent: {detail}", direction=-1)
 def identity_coherent(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     ident = identity_of(msg, ctx)
@@ -534,7 +534,7 @@ def identity_coherent(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, ident.describe()) if ident.coherent else Evidence(0.0)
 
 
-@signal("impersonation", "identity_established", 0.0,
+@signal("impersonation", "identity_established",
         "The proven sender is known: {detail}", direction=-1)
 def identity_established(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     ident = identity_of(msg, ctx)
@@ -547,7 +547,7 @@ def identity_established(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
 
 # --------------------------------------------------------------------------------------------
 # malicious evidence (direction +1): can only raise it
-@signal("impersonation", "brand_claim_unbacked", 0.0,
+@signal("impersonation", "brand_claim_unbacked",
         "Claims to be {detail}", direction=1)
 def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     ident = identity_of(msg, ctx)
@@ -564,7 +564,7 @@ def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
     return Evidence(1.0, f"{', '.join(ident.unbacked)}, but is {by}")
 
 
-@signal("impersonation", "dmarc_enforced_fail", 0.0,
+@signal("impersonation", "dmarc_enforced_fail",
         "The sender's domain refuses this mail: {detail}", direction=1)
 def dmarc_enforced_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     """The receiver's own DMARC check failed under a policy the domain's owner enforces
@@ -582,7 +582,7 @@ def dmarc_enforced_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 _PASSING = ("pass", "bestguesspass")
 
 
-@signal("impersonation", "sender_unvouched", 0.0,
+@signal("impersonation", "sender_unvouched",
         "Nothing authenticates the sender: {detail}", direction=1)
 def sender_unvouched(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     """The receiver's DMARC check failed and neither SPF nor DKIM passed for any domain: no one
@@ -598,7 +598,7 @@ def sender_unvouched(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
                          f"{auth.spf or 'none'}, DKIM {auth.dkim or 'none'}")
 
 
-@signal("payload", "lookalike_link", 0.0,
+@signal("payload", "lookalike_link",
         "A link imitates the sender or the brand it claims: {detail}", direction=1)
 def lookalike_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     """Honest mail links to its own domain, not to one a typo away from it (maplehome-login.com
@@ -611,7 +611,7 @@ def lookalike_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, f"{ident.lookalike_links[0]} (sender {ident.proven_org or ident.from_org})")
 
 
-@signal("payload", "foreign_action_link", 0.0,
+@signal("payload", "foreign_action_link",
         "A sign-in, payment or document link points away from the sender ({detail})",
         direction=1)
 def foreign_action_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:

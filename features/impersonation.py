@@ -161,7 +161,7 @@ def _addr_domain(address: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # signals
-@signal("impersonation", "vip_display_name", 1.0,
+@signal("impersonation", "vip_display_name",
         "The display name claims to be {detail}, but the mail comes from outside the organisation")
 def vip_display_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -183,19 +183,19 @@ def _lookalike_evidence(msg: ParsedMessage, candidates: frozenset[str]) -> Optio
     return Evidence(1.0, f"{f.domain} looks like {target}")
 
 
-@signal("impersonation", "protected_domain_lookalike", 1.0,
+@signal("impersonation", "protected_domain_lookalike",
         "The sender domain imitates one of the organisation's own or vendor domains ({detail})")
 def protected_domain_lookalike(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _lookalike_evidence(msg, org_index(ctx.org).protected_and_vendors)
 
 
-@signal("impersonation", "vendor_lookalike", 1.0,
+@signal("impersonation", "vendor_lookalike",
         "The sender domain imitates a known supplier's domain ({detail}): possible vendor fraud")
 def vendor_lookalike(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _lookalike_evidence(msg, ctx.org.known_vendors)
 
 
-@signal("impersonation", "brand_in_display_name", 1.0,
+@signal("impersonation", "brand_in_display_name",
         "The sender name invokes {detail} but the mail does not come from that brand's domains")
 def brand_in_display_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -210,7 +210,7 @@ def brand_in_display_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidence
     return Evidence(float(len(foreign)), ", ".join(foreign))
 
 
-@signal("impersonation", "brand_domain_lookalike", 1.0,
+@signal("impersonation", "brand_domain_lookalike",
         "The sender domain imitates a brand's domain ({detail})")
 def brand_domain_lookalike(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -240,7 +240,7 @@ def brand_in_label(label: str, idx: "_OrgIndex") -> Optional[str]:
     return min(found)[1] if found else None
 
 
-@signal("impersonation", "freemail_with_org_name", 1.0,
+@signal("impersonation", "freemail_with_org_name",
         "A free webmail address uses the name of {detail}")
 def freemail_with_org_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -264,7 +264,7 @@ def freemail_with_org_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidenc
     return Evidence(0.0)
 
 
-@signal("impersonation", "display_name_has_address", 1.0,
+@signal("impersonation", "display_name_has_address",
         "The display name shows the address {detail}, which is not the real sender address")
 def display_name_has_address(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -281,7 +281,7 @@ def display_name_has_address(msg: ParsedMessage, ctx: Context) -> Optional[Evide
     return Evidence(0.0)
 
 
-@signal("impersonation", "reply_to_mismatch", 1.0,
+@signal("impersonation", "reply_to_mismatch",
         "Replies go to another domain ({detail}) than the one the mail claims to come from")
 def reply_to_mismatch(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -297,7 +297,7 @@ def reply_to_mismatch(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(float(len(bad)), bad[0])
 
 
-@signal("impersonation", "reply_to_freemail", 1.0,
+@signal("impersonation", "reply_to_freemail",
         "Replies go to a free webmail address ({detail}) while the sender is not on webmail")
 def reply_to_freemail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -311,8 +311,9 @@ def reply_to_freemail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(0.0)
 
 
-@signal("impersonation", "return_path_mismatch", 0.1,
-        "The bounce address (Return-Path) is on another domain ({detail})", learned=False)
+@signal("impersonation", "return_path_mismatch",
+        "The bounce address (Return-Path) is on another domain ({detail})", learned=False,
+        weight=0.1)
 def return_path_mismatch(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
     rp_dom = _addr_domain(msg.return_path or "")
@@ -333,20 +334,21 @@ def _auth(result: Optional[str], method: str) -> Optional[Evidence]:
     return Evidence(0.0)
 
 
-@signal("impersonation", "spf_fail", 0.6,
-        "The sending server is not authorised for the sender domain ({detail})", learned=False)
+@signal("impersonation", "spf_fail",
+        "The sending server is not authorised for the sender domain ({detail})", learned=False,
+        weight=0.6)
 def spf_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _auth(msg.auth.spf if msg.auth else None, "spf")
 
 
-@signal("impersonation", "dkim_fail", 0.6,
-        "The message signature does not verify ({detail})", learned=False)
+@signal("impersonation", "dkim_fail",
+        "The message signature does not verify ({detail})", learned=False, weight=0.6)
 def dkim_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _auth(msg.auth.dkim if msg.auth else None, "dkim")
 
 
-@signal("impersonation", "dmarc_fail", 1.2,
-        "The sender domain's own policy rejects this message ({detail})", learned=False)
+@signal("impersonation", "dmarc_fail",
+        "The sender domain's own policy rejects this message ({detail})", learned=False, weight=1.2)
 def dmarc_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _auth(msg.auth.dmarc if msg.auth else None, "dmarc")
 
@@ -387,7 +389,7 @@ def mixed_script_detail(name: str) -> Optional[str]:
     return None
 
 
-@signal("impersonation", "homoglyph_display_name", 1.0,
+@signal("impersonation", "homoglyph_display_name",
         "The display name uses look-alike or hidden characters ({detail})")
 def homoglyph_display_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -397,7 +399,7 @@ def homoglyph_display_name(msg: ParsedMessage, ctx: Context) -> Optional[Evidenc
     return Evidence(1.0, detail) if detail else Evidence(0.0)
 
 
-@signal("impersonation", "punycode_sender_domain", 1.0,
+@signal("impersonation", "punycode_sender_domain",
         "The sender domain is an internationalised (IDN) name ({detail})")
 def punycode_sender_domain(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     f = _from(msg)
@@ -413,8 +415,8 @@ def _profile(ctx: Context) -> Optional[CommunicationProfile]:
     return getattr(ctx, "profile", None)
 
 
-@signal("impersonation", "first_contact", 0.4,
-        "First message ever from this sender address ({detail})", learned=False)
+@signal("impersonation", "first_contact",
+        "First message ever from this sender address ({detail})", learned=False, weight=0.4)
 def first_contact(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     prof = _profile(ctx)
     f = _from(msg)
@@ -425,8 +427,9 @@ def first_contact(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, f.address)
 
 
-@signal("impersonation", "familiar_name_new_address", 1.5,
-        "The name {detail} is known, but from other addresses, never this one", learned=False)
+@signal("impersonation", "familiar_name_new_address",
+        "The name {detail} is known, but from other addresses, never this one", learned=False,
+        weight=1.5)
 def familiar_name_new_address(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     prof = _profile(ctx)
     f = _from(msg)
@@ -455,9 +458,9 @@ def _familiar(prof: CommunicationProfile) -> frozenset[str]:
     return fam
 
 
-@signal("impersonation", "familiar_domain_lookalike", 1.5,
+@signal("impersonation", "familiar_domain_lookalike",
         "The sender domain imitates a domain this organisation often corresponds with ({detail})",
-        learned=False)
+        learned=False, weight=1.5)
 def familiar_domain_lookalike(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     prof = _profile(ctx)
     f = _from(msg)

@@ -297,13 +297,13 @@ def _host_matches_cached(host: str, domains: frozenset[str]) -> Optional[str]:
 
 
 # -------------------------------------------------------------------------------- links
-@signal("payload", "link_count", 1.0, "The message carries {detail} links")
+@signal("payload", "link_count", "The message carries {detail} links")
 def link_count(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     n = len(_links(msg))
     return Evidence(min(float(n), LINK_CAP), str(n) if n else "")
 
 
-@signal("payload", "distinct_link_hosts", 1.0, "The links point to {detail} different hosts")
+@signal("payload", "distinct_link_hosts", "The links point to {detail} different hosts")
 def distinct_link_hosts(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     hosts = {(lk.host or "").lower() for lk in _links(msg) if lk.host}
     n = len(hosts)
@@ -327,7 +327,7 @@ def anchor_domain(anchor_text: str) -> Optional[str]:
     return None
 
 
-@signal("payload", "anchor_host_mismatch", 1.0,
+@signal("payload", "anchor_host_mismatch",
         "A link's visible text names one site but leads to another ({detail})")
 def anchor_host_mismatch(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     hits = []
@@ -356,30 +356,30 @@ def _count_links(msg: ParsedMessage, pred: Callable[[str, str], bool]) -> Eviden
     return Evidence(min(float(n), COUNT_CAP), first) if n else Evidence(0.0)
 
 
-@signal("payload", "ip_host_link", 1.0, "A link points to a bare IP address ({detail})")
+@signal("payload", "ip_host_link", "A link points to a bare IP address ({detail})")
 def ip_host_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_links(msg, lambda host, raw: _is_ip_host(raw or host))
 
 
-@signal("payload", "punycode_link", 1.0, "A link points to an internationalised (IDN) host ({detail})")
+@signal("payload", "punycode_link", "A link points to an internationalised (IDN) host ({detail})")
 def punycode_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_links(msg, lambda host, raw: is_punycode(raw or host) or is_punycode(host))
 
 
-@signal("payload", "shortener_link", 1.0, "A link hides its destination behind a URL shortener ({detail})")
+@signal("payload", "shortener_link", "A link hides its destination behind a URL shortener ({detail})")
 def shortener_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.url_shorteners
     return _count_links(msg, lambda host, raw: _host_matches(host, lst) is not None)
 
 
-@signal("payload", "free_hosting_link", 1.0,
+@signal("payload", "free_hosting_link",
         "A link points to a free hosting or file-sharing service ({detail})")
 def free_hosting_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.free_hosting
     return _count_links(msg, lambda host, raw: _host_matches(host, lst) is not None)
 
 
-@signal("payload", "credential_words_near_link", 1.0,
+@signal("payload", "credential_words_near_link",
         "The message asks for a login or account details next to a link ({detail} mentions)")
 def credential_words_near_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not msg.links:
@@ -407,7 +407,7 @@ def redirect_param_count(url: str) -> int:
     return n
 
 
-@signal("payload", "redirect_params", 1.0,
+@signal("payload", "redirect_params",
         "A link passes another address as a parameter ({detail}), typical of redirect chains")
 def redirect_params(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     best, where = 0, ""
@@ -422,7 +422,7 @@ def redirect_params(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 
 
 # -------------------------------------------------------------------------------- attachments
-@signal("payload", "html_attachment", 1.0, "An HTML or SVG file is attached ({detail})")
+@signal("payload", "html_attachment", "An HTML or SVG file is attached ({detail})")
 def html_attachment(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_attachments(msg, lambda a: extension(a.filename) in HTML_EXT or _ctype(a) in HTML_TYPES)
 
@@ -435,17 +435,17 @@ def is_macro_document(a: Attachment) -> bool:
     return ext in LEGACY_OFFICE_EXT and (ct.startswith("application/vnd.ms-") or ct == "application/msword")
 
 
-@signal("payload", "macro_document", 1.0, "A macro-capable Office document is attached ({detail})")
+@signal("payload", "macro_document", "A macro-capable Office document is attached ({detail})")
 def macro_document(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_attachments(msg, is_macro_document)
 
 
-@signal("payload", "archive_attachment", 1.0, "An archive or disk image is attached ({detail})")
+@signal("payload", "archive_attachment", "An archive or disk image is attached ({detail})")
 def archive_attachment(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_attachments(msg, is_archive)
 
 
-@signal("payload", "executable_attachment", 1.0, "An executable or script is attached ({detail})")
+@signal("payload", "executable_attachment", "An executable or script is attached ({detail})")
 def executable_attachment(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_attachments(msg, lambda a: extension(a.filename) in EXEC_EXT or _ctype(a) in EXEC_TYPES)
 
@@ -459,7 +459,7 @@ def has_double_extension(filename: str) -> bool:
     return f".{parts[-1]}" in DANGEROUS_LAST and parts[-2] in DECOY_EXT
 
 
-@signal("payload", "double_extension", 1.0,
+@signal("payload", "double_extension",
         "An attachment hides its real type behind a double extension ({detail})")
 def double_extension(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _count_attachments(msg, lambda a: has_double_extension(a.filename))
@@ -479,7 +479,7 @@ def password_nearby(text: str) -> Optional[str]:
     return None
 
 
-@signal("payload", "password_protected_archive", 1.0,
+@signal("payload", "password_protected_archive",
         "An archive is attached and the text gives its password ({detail}): it evades scanning")
 def password_protected_archive(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     archives = [a for a in _attachments(msg) if is_archive(a)]
@@ -499,7 +499,7 @@ REPORT_TYPES = frozenset({"message/delivery-status", "message/global-delivery-st
                           "message/disposition-notification"})
 
 
-@signal("payload", "delivery_report", 1.0,
+@signal("payload", "delivery_report",
         "The message is a machine-readable delivery or abuse report ({detail})")
 def delivery_report(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     kind = report_type(msg)
@@ -516,7 +516,7 @@ def report_type(msg: ParsedMessage) -> str:
     return ctype if ctype == "multipart/report" else ""
 
 
-@signal("payload", "image_only_body", 1.0,
+@signal("payload", "image_only_body",
         "The message is essentially a picture with almost no text ({detail} words)")
 def image_only_body(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not _has_image(msg):
@@ -525,7 +525,7 @@ def image_only_body(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, str(n)) if n < 15 else Evidence(0.0)
 
 
-@signal("payload", "hidden_text", 1.0,
+@signal("payload", "hidden_text",
         "Part of the HTML text is hidden from the reader ({detail}): padding that dilutes the lure")
 def hidden_text(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     view = html_view(msg)
@@ -538,7 +538,7 @@ def hidden_text(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(round(share, 3), f"{hidden} hidden words")
 
 
-@signal("payload", "qr_code_hint", 1.0, "The message carries an image and asks to scan a QR code")
+@signal("payload", "qr_code_hint", "The message carries an image and asks to scan a QR code")
 def qr_code_hint(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not _has_image(msg):
         return Evidence(0.0)
@@ -546,7 +546,7 @@ def qr_code_hint(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(min(float(n), COUNT_CAP)) if n else Evidence(0.0)
 
 
-@signal("payload", "reply_only", 1.0,
+@signal("payload", "reply_only",
         "Nothing to click or open: a short request whose payload is the reply itself")
 def reply_only(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if msg.links or msg.attachments:
@@ -571,7 +571,7 @@ def phone_numbers(text: str, limit: int = 10) -> list[str]:
     return out
 
 
-@signal("payload", "callback_number", 1.0,
+@signal("payload", "callback_number",
         "The message asks the reader to call a phone number ({detail})")
 def callback_number(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     text = signal_text(msg)
@@ -596,9 +596,9 @@ def hidden_executable(a: Attachment) -> Optional[str]:
 
 # Rule-only: archive contents were not read when the shipped models were trained, so they have no
 # column for it; it adds its fixed weight to the payload score, as a rule engine would.
-@signal("payload", "archive_hides_executable", 1.5,
+@signal("payload", "archive_hides_executable",
         "An attached archive hides an executable, script or macro document ({detail})",
-        learned=False)
+        learned=False, weight=1.5)
 def archive_hides_executable(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     for a in _attachments(msg):
         path = hidden_executable(a)

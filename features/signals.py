@@ -1,4 +1,5 @@
-"""Named detection signals: every piece of evidence has a name, a concept, a weight and a sentence.
+"""Named detection signals: every piece of evidence has a name, a concept and a sentence; rule-only
+signals also a weight.
 
 Modelled on Snorkel labelling functions and Rspamd symbols. A signal is one small function
 ``fn(msg, ctx) -> Evidence | None``: ``None`` means *abstain* (the signal cannot tell, e.g. no
@@ -35,7 +36,7 @@ class Evidence:
 class Signal:
     name: str          # "<concept>.<short_name>", unique
     concept: str
-    weight: float      # prior strength; for learned=False, the logit offset when it fires
+    weight: float      # rule-only signals (learned=False): the logit added when it fires; 0 else
     sentence: str      # one line for an analyst; "{detail}" is replaced by the evidence detail
     learned: bool
     fn: Callable[[ParsedMessage, "object"], Optional[Evidence]]
@@ -52,21 +53,31 @@ REGISTRY: dict[str, Signal] = {}   # every registered signal (features/catalogue
 SORTED: dict[Optional[str], list[Signal]] = {}     # concept -> signals in feature order (memo)
 
 
-def signal(concept: str, name: str, weight: float, sentence: str,
+def signal(concept: str, name: str, sentence: str, *, weight: Optional[float] = None,
            learned: bool = True, model_filled: bool = False,
            direction: int = 0) -> Callable[[Callable], Callable]:
-    """Register ``fn`` as the signal ``<concept>.<name>``; the function itself is returned unchanged."""
+    """Register ``fn`` as the signal ``<concept>.<name>``; the function itself is returned unchanged.
+
+    A learned signal's strength is its concept model's to learn, and identity evidence enters the
+    combiner with its ``direction``: neither declares a weight. A rule-only signal
+    (``learned=False``) must: it is the fixed logit it adds to its concept when it fires."""
     if concept not in CONCEPTS:
         raise ValueError(f"unknown concept {concept!r}")
     if direction not in (-1, 0, 1):
         raise ValueError(f"direction must be -1, 0 or 1, not {direction!r}")
+    rule = not learned and not direction
+    if rule and weight is None:
+        raise ValueError(f"rule-only signal {concept}.{name} needs a weight")
+    if not rule and weight is not None:
+        raise ValueError(f"signal {concept}.{name}: only rule-only signals (learned=False) take a "
+                         "weight; a learned one's strength is learned")
 
     def register(fn: Callable) -> Callable:
         full = f"{concept}.{name}"
         if full in REGISTRY and REGISTRY[full].fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"signal {full} registered twice")
-        REGISTRY[full] = Signal(full, concept, weight, sentence, learned and not direction, fn,
-                                 model_filled, direction)
+        REGISTRY[full] = Signal(full, concept, weight or 0.0, sentence, learned and not direction,
+                                fn, model_filled, direction)
         SORTED.clear()
         return fn
     return register

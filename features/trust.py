@@ -75,47 +75,47 @@ def _theme(msg: ParsedMessage, theme: str) -> Evidence:
     return theme_evidence(signal_text(msg), theme, COUNT_CAP)
 
 
-@signal("trust", "urgency", 1.0, "The message pushes for speed ({detail})")
+@signal("trust", "urgency", "The message pushes for speed ({detail})")
 def urgency(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "urgency")
 
 
-@signal("trust", "authority", 1.0, "The message leans on authority ({detail})")
+@signal("trust", "authority", "The message leans on authority ({detail})")
 def authority(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "authority")
 
 
-@signal("trust", "secrecy", 1.0, "The message asks for secrecy or discretion ({detail})")
+@signal("trust", "secrecy", "The message asks for secrecy or discretion ({detail})")
 def secrecy(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "secrecy")
 
 
-@signal("trust", "flattery", 1.0, "The message flatters or congratulates the reader ({detail})")
+@signal("trust", "flattery", "The message flatters or congratulates the reader ({detail})")
 def flattery(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "flattery")
 
 
-@signal("trust", "availability_opener", 1.0,
+@signal("trust", "availability_opener",
         "The message opens by checking the reader is available ({detail}), a classic BEC opener")
 def availability_opener(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "availability_opener")
 
 
-@signal("trust", "prior_relationship", 1.0,
+@signal("trust", "prior_relationship",
         "The message refers to an earlier exchange ({detail})")
 def prior_relationship(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "prior_relationship")
 
 
-@signal("trust", "out_of_office", 1.0,
+@signal("trust", "out_of_office",
         "The sender says they cannot be reached another way ({detail})")
 def out_of_office(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return _theme(msg, "out_of_office")
 
 
-@signal("trust", "fake_thread", 0.4,
+@signal("trust", "fake_thread",
         "The subject claims a reply or forward ({detail}) but the message belongs to no thread",
-        learned=False)
+        learned=False, weight=0.4)
 def fake_thread(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not has_reply_prefix(msg.subject):
         return Evidence(0.0)
@@ -124,7 +124,7 @@ def fake_thread(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, msg.subject.split(":", 1)[0].strip() + ":")
 
 
-@signal("trust", "reply_prefix_no_quote", 1.0,
+@signal("trust", "reply_prefix_no_quote",
         "The subject claims a reply or forward but no earlier message is quoted")
 def reply_prefix_no_quote(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not has_reply_prefix(msg.subject) or (msg.quoted_text or "").strip():
@@ -132,7 +132,7 @@ def reply_prefix_no_quote(msg: ParsedMessage, ctx: Context) -> Optional[Evidence
     return Evidence(1.0)
 
 
-@signal("trust", "short_request", 1.0,
+@signal("trust", "short_request",
         "A short message that asks for something ({detail} words)")
 def short_request(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     body = strip_invisible(msg.current_text or "")
@@ -142,13 +142,13 @@ def short_request(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, str(n))
 
 
-@signal("trust", "exclamations", 1.0, "The message uses many exclamation marks ({detail})")
+@signal("trust", "exclamations", "The message uses many exclamation marks ({detail})")
 def exclamations(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     n = signal_text(msg).count("!")
     return Evidence(min(float(n), COUNT_CAP), str(n) if n else "")
 
 
-@signal("trust", "all_caps_subject", 1.0, "The subject shouts in capitals ({detail})")
+@signal("trust", "all_caps_subject", "The subject shouts in capitals ({detail})")
 def all_caps_subject(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     letters = [ch for ch in (msg.subject or "")[:500] if ch.isalpha()]
     if len(letters) < 8:
@@ -160,7 +160,7 @@ def all_caps_subject(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(round(frac, 3), f"{frac:.0%} upper case")
 
 
-@signal("trust", "generic_greeting", 1.0,
+@signal("trust", "generic_greeting",
         "The message greets the reader generically ({detail}), not by name")
 def generic_greeting(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     head = readable((msg.current_text or "")[:2000])
@@ -168,7 +168,7 @@ def generic_greeting(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     return Evidence(1.0, found[0]) if found else Evidence(0.0)
 
 
-@signal("trust", "text_semantics", 1.0,
+@signal("trust", "text_semantics",
         "The wording reads like known social-engineering mail (text model {detail})",
         model_filled=True)
 def text_semantics(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:

@@ -456,11 +456,9 @@ def test_registry_complete_and_exercised():
     for s in registry:
         assert s.sentence.strip(), s.name
         assert s.concept in sigreg.CONCEPTS and s.name.startswith(s.concept + "."), s.name
-        if s.direction:                 # identity evidence: the combiner weighs it
-            assert s.weight == 0.0 and not s.learned, s.name
-        elif s.learned:
-            assert s.weight == 1.0, s.name
-        else:
+        if s.direction or s.learned:    # the combiner or the concept model weighs it
+            assert s.weight == 0.0, s.name
+        else:                           # rule-only: its fixed logit
             assert 0.0 < s.weight <= 1.5, s.name
     missing = {s.name for s in registry if not s.model_filled} - fired
     assert not missing, f"signals never fired by a test: {sorted(missing)}"
@@ -674,3 +672,12 @@ def test_palochka_reads_as_l():
     assert skeleton("de\u04cfl.com") == skeleton("dell.com") == "dell.com"
     assert skeleton("paypa\u04cf.com") == "paypal.com"
     assert lookalike_of("de\u04cfl.com", ["dell.com"]) == "dell.com"
+
+
+
+def test_only_rule_signals_declare_a_weight():
+    from features.signals import signal
+    with pytest.raises(ValueError, match="only rule-only signals"):
+        signal("payload", "x_weighted_learned", "x", weight=1.0)
+    with pytest.raises(ValueError, match="needs a weight"):
+        signal("payload", "x_rule_without_weight", "x", learned=False)
