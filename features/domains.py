@@ -293,6 +293,7 @@ def edit_distance(a: str, b: str, max_dist: Optional[int] = None) -> int:
     return prev[lb]
 
 
+@lru_cache(maxsize=8192)
 def is_ip_host(host: str) -> bool:
     """True for a literal IP host (also 0x7f.1, 3232235777 forms): links that avoid DNS names."""
     h = _clean_host(host)
@@ -560,7 +561,19 @@ def _lookalike_reference(domain: str, candidates: Iterable[str]) -> Optional[str
 def host_matches(host: str, domains: Iterable[str]) -> Optional[str]:
     """The listed domain that ``host`` is or is under (sites.google.com, x.blob.core.windows.net);
     the most specific one when several are listed. One set lookup per label of the host, so long
-    lists (thousands of free hosts) cost no more than short ones."""
+    lists (thousands of free hosts) cost no more than short ones. Cached for the org's frozen
+    lists: hosts repeat within a message and across a mailbox."""
+    if isinstance(domains, frozenset):
+        return _host_matches_frozen(host, domains)
+    return _host_matches(host, domains)
+
+
+@lru_cache(maxsize=16384)
+def _host_matches_frozen(host: str, domains: frozenset[str]) -> Optional[str]:
+    return _host_matches(host, domains)
+
+
+def _host_matches(host: str, domains: Iterable[str]) -> Optional[str]:
     h = _clean_host(host)
     if not h:
         return None

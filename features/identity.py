@@ -343,24 +343,6 @@ def _declared_org(display: str, links, ctx: Context, whole_words: bool = False) 
     return ""
 
 
-# Pure functions of a link host (and a frozenset of the org's lists, whose hash is cached), asked
-# for every link of every message: hosts repeat within a message and across a mailbox.
-@lru_cache(maxsize=8192)
-def _is_ip_host(host: str) -> bool:
-    return is_ip_host(host)
-
-
-def _host_matches(host: str, domains: frozenset[str]) -> Optional[str]:
-    """``host_matches``, cached for the org's (frozen, hashable) lists."""
-    if isinstance(domains, frozenset):
-        return _host_matches_cached(host, domains)
-    return host_matches(host, domains)
-
-
-@lru_cache(maxsize=16384)
-def _host_matches_cached(host: str, domains: frozenset[str]) -> Optional[str]:
-    return host_matches(host, domains)
-
 
 def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[str],
                 proven: bool = False) -> str:
@@ -368,12 +350,12 @@ def _link_class(host: str, raw: str, org: str, ctx: Context, watched: frozenset[
     lorg = registrable_domain(host)
     if proven and org and lorg == org:
         return "own"                    # Box's proven mail linking to box.com, a free file host
-    if _is_ip_host(host) or is_punycode(raw) or _host_matches(host, o.free_hosting) or \
-            _host_matches(host, o.url_shorteners):
+    if is_ip_host(host) or is_punycode(raw) or host_matches(host, o.free_hosting) or \
+            host_matches(host, o.url_shorteners):
         return "risky"
     if org and lorg == org:
         return "own"
-    if _host_matches(host, o.neutral_link_hosts) or lorg in o.neutral_link_hosts:
+    if host_matches(host, o.neutral_link_hosts) or lorg in o.neutral_link_hosts:
         return "neutral"
     if lorg in o.trusted_senders or lorg in o.popular_domains or lorg in watched or \
             domain_in(lorg, o.known_vendors) or lorg in o.protected_domains:

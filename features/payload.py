@@ -277,24 +277,6 @@ def _link_hosts(lk: Link) -> tuple[tuple[str, str], ...]:
     return tuple(hosts)
 
 
-# Pure functions of a link host (and a frozenset of the org's lists, whose hash is cached), asked
-# for every link of every message: hosts repeat within a message and across a mailbox.
-@lru_cache(maxsize=8192)
-def _is_ip_host(host: str) -> bool:
-    return is_ip_host(host)
-
-
-def _host_matches(host: str, domains: frozenset[str]) -> Optional[str]:
-    """``host_matches``, cached for the org's (frozen, hashable) lists."""
-    if isinstance(domains, frozenset):
-        return _host_matches_cached(host, domains)
-    return host_matches(host, domains)
-
-
-@lru_cache(maxsize=16384)
-def _host_matches_cached(host: str, domains: frozenset[str]) -> Optional[str]:
-    return host_matches(host, domains)
-
 
 # -------------------------------------------------------------------------------- links
 @signal("payload", "link_count", "The message carries {detail} links")
@@ -358,7 +340,7 @@ def _count_links(msg: ParsedMessage, pred: Callable[[str, str], bool]) -> Eviden
 
 @signal("payload", "ip_host_link", "A link points to a bare IP address ({detail})")
 def ip_host_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
-    return _count_links(msg, lambda host, raw: _is_ip_host(raw or host))
+    return _count_links(msg, lambda host, raw: is_ip_host(raw or host))
 
 
 @signal("payload", "punycode_link", "A link points to an internationalised (IDN) host ({detail})")
@@ -369,14 +351,14 @@ def punycode_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
 @signal("payload", "shortener_link", "A link hides its destination behind a URL shortener ({detail})")
 def shortener_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.url_shorteners
-    return _count_links(msg, lambda host, raw: _host_matches(host, lst) is not None)
+    return _count_links(msg, lambda host, raw: host_matches(host, lst) is not None)
 
 
 @signal("payload", "free_hosting_link",
         "A link points to a free hosting or file-sharing service ({detail})")
 def free_hosting_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     lst = ctx.org.free_hosting
-    return _count_links(msg, lambda host, raw: _host_matches(host, lst) is not None)
+    return _count_links(msg, lambda host, raw: host_matches(host, lst) is not None)
 
 
 @signal("payload", "credential_words_near_link",
