@@ -42,7 +42,7 @@ from features.lexicon import match_text
 from features.message import ParsedMessage
 from features.payload import extension, is_archive
 from features.signals import CONCEPTS
-from features.trust import has_reply_prefix, word_count
+from features.trust import has_reply_prefix, signal_text, word_count
 
 _log = logging.getLogger(__name__)
 
@@ -109,11 +109,6 @@ def ev(evidence: EvidenceMap, name: str) -> Optional[float]:
 def fires(evidence: EvidenceMap, *names: str) -> bool:
     """True when any of the named signals found something (value > 0)."""
     return any((ev(evidence, n) or 0.0) > 0 for n in names)
-
-
-def _text(msg: ParsedMessage) -> str:
-    """What the sender wrote: subject plus the newest part of the thread."""
-    return f"{msg.subject or ''}\n{msg.current_text or ''}"[:50_000]
 
 
 def _words(msg: ParsedMessage, limit: int = 10_000) -> int:
@@ -346,7 +341,7 @@ def lf_availability_short_request(msg, evidence, ctx):
     if not fires(evidence, "trust.short_request", "payload.reply_only", "trust.out_of_office"):
         return ABSTAIN
     return ATTACK if fires(evidence, "trust.urgency", "trust.secrecy", "trust.out_of_office", "goal.invoice",
-                           *_PAYMENT_GOALS) or _has(_text(msg), _FAVOR_RX) else ABSTAIN
+                           *_PAYMENT_GOALS) or _has(signal_text(msg), _FAVOR_RX) else ABSTAIN
 
 
 _PAYMENT = ("goal.invoice", *_PAYMENT_GOALS)
@@ -455,7 +450,7 @@ _RENEWAL_RX = _rx(r"renew\w*", r"auto[- ]?renewal", r"membership",
                    "amount, from webmail or with at most one link (callback phishing)")
 def lf_callback_renewal(msg, evidence, ctx):
     if not fires(evidence, "payload.callback_number") or not fires(evidence, "goal.money_amount") \
-            or not _has(_text(msg), _RENEWAL_RX):
+            or not _has(signal_text(msg), _RENEWAL_RX):
         return ABSTAIN
     f = msg.from_
     freemail = bool(f and f.domain and domain_in(f.domain, ctx.org.freemail_domains))
@@ -640,7 +635,7 @@ def lf_routine_work(msg, evidence, ctx):
     if msg.links or fires(evidence, *_ATTACK_SIGNALS["goal"], *_ATTACK_SIGNALS["trust"],
                           *_ATTACK_SIGNALS["payload"], "goal.invoice", "payload.archive_attachment"):
         return ABSTAIN
-    return BENIGN if _has(_text(msg), _MEETING_RX) else ABSTAIN
+    return BENIGN if _has(signal_text(msg), _MEETING_RX) else ABSTAIN
 
 
 # ==========================================================================================
