@@ -81,7 +81,7 @@ def main() -> None:
          "--summary-json", str(summary_path), *args.extra], env=env, stdout=subprocess.DEVNULL)
     print(f"sedetect score exit code {code} after {seconds:.0f} s "
           f"({len(msgs) / seconds:.1f} msgs/s), peak memory {peak_mb:.0f} MB")
-    if code != 0:
+    if code not in (0, 3):              # 3: the job ran, and some fuzzed inputs were not mail
         raise SystemExit(1)
     rows = pq.read_table(out, columns=["source", "verdict", "error", "reasons"]).to_pylist()
     sources = Counter(r["source"] for r in rows)

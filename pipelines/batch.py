@@ -30,7 +30,7 @@ from pipelines import storage
 from pipelines.readers import RawMessage, ReadArchives
 from features.text import MINILM_BACKENDS
 from detectors.verdicts import VERDICT_SCHEMA
-from detectors.scoring import OVERRIDE_PREFIX, ScoringOptions
+from detectors.scoring import NOT_AN_EMAIL, OVERRIDE_PREFIX, ScoringOptions
 from pipelines.transforms import NAMESPACE, SIGNATURES_NAMESPACE, ScoreArchive, ShowProgress
 
 
@@ -254,9 +254,11 @@ def error_note(summary: dict) -> Optional[str]:
     kinds = summary.get("error_kinds") or {}
     top = ", ".join(f"{k} ({c})" for k, c in list(kinds.items())[:3])
     more = f", {len(kinds) - 3} other kinds" if len(kinds) > 3 else ""
+    fix = (f"; check the inputs: some are not mail (exit code {EXIT_NOT_EMAIL})"
+           if exit_code(summary) else "")
     return (f"sedetect score: {n} of {summary['messages']} messages could not be scored: "
             f"{top}{more}; their rows in {summary['output']} have verdict 'error' and say why "
-            "in the 'error' column")
+            f"in the 'error' column{fix}")
 
 
 def stage_times(metrics: dict, messages: int) -> dict:
@@ -451,7 +453,19 @@ def run(argv: Optional[list[str]] = None) -> dict:
     note = error_note(summary)
     if note:
         print(note, file=sys.stderr)
+    summary["exit_code"] = exit_code(summary)
     return summary
+
+
+# The job ran and every row is written, but some inputs were not email at all (a README given as
+# an archive): a mistake in what the user passed, so the exit says so. Unreadable or hostile mail
+# inside a real archive is ordinary and exits 0; its error rows say why.
+EXIT_NOT_EMAIL = 3
+
+
+def exit_code(summary: dict) -> int:
+    kind = error_kind(NOT_AN_EMAIL)
+    return EXIT_NOT_EMAIL if (summary.get("error_kinds") or {}).get(kind) else 0
 
 
 def score(inputs: list[str], output: str, model_uri: Optional[str] = None,

@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"sedetect {command}: {one_line(exc)}", file=sys.stderr)
         return 1
+    if isinstance(rc, dict):             # a job's summary may carry its exit code
+        return int(rc.get("exit_code", 0))
     return rc if isinstance(rc, int) else 0
 
 

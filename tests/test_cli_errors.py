@@ -94,9 +94,10 @@ def first_run(tmp_path_factory):
 
 def test_markdown_file_is_an_error_row_beside_real_verdicts(first_run):
     proc, rows, readme = first_run
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 3, proc.stderr                 # done, but an input was not mail
     line = one_line(proc.stderr)
     assert "1 of 3 messages could not be scored" in line and "not an email" in line
+    assert "check the inputs" in line
     assert len(rows) == 3                                    # one row per message in
     by_source = {r["source"]: r for r in rows}
     error = by_source.pop(str(readme))
