@@ -69,35 +69,21 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from features.signals import CONCEPTS
 from labeling import synthetic_mime as _mime
-from labeling.synthetic_attacks import (  # noqa: F401
-    _attack_typos, _CALLBACK, _DOCS, _GIFT_BRANDS, _html_smuggle, _instruction_pdf, _login_form_html,
-    _platform_domain, _pressure, _pressure_headers, advance_fee, callback, credentials, crypto, extortion,
-    gift_cards, invoice_fraud, malware_exec, payment_change, payroll, tax_data, thread_hijack, wire_transfer)
-from labeling.synthetic_benign import (  # noqa: F401
-    _benign_reply_to, _benign_typos, _brand_reg, _CARRIERS, _CLIENTS, _ics, _INTERNAL_PATHS, _internal_sender,
-    _internal_url, _NEWS_SENDERS, _NO_LEGS, _RESETS, _SAAS, benign_calendar, benign_invoice, benign_it_notice,
-    benign_newsletter, benign_password_reset, benign_payroll_notice, benign_shipping, benign_thread_reply,
-    benign_urgent_internal, benign_vendor_notice)
-from labeling.synthetic_mime import (  # noqa: F401
-    _attribution, _B, _boundary, _C, _charset, _choose_lang, _CT, _cte, _finish, _fmt_to, _FoldPolicy, _FORMATS, _h,
-    _html_links, _HTML_STYLE, _inert, _KV_LABELS, _latin, _link, _LINK_RE, _office, _OFFICE_TYPES, _OUTLOOK_HEAD,
-    _pdf, _png, _POLICY, _QUOTE, _quote, _quote_head, _quote_style, _render_html, _render_html_blocks, _render_text,
-    _set_text, _sig_lines, _T, _text_links, _zip)
-from labeling.synthetic_parties import (  # noqa: F401
-    _b64_email, _bad_url, _brand_domain, _BRAND_TEXT, _BRANDS, _divert, _fake_anchor, _LANG_BRANDS, _OTHER_VENDORS,
-    _person_local, _RIGHTS, _Vendor, _vendor, _vendor_contact, _vendor_impostor, _vip_display, _vip_impostor)
-from labeling.synthetic_transport import (  # noqa: F401
-    _assemble_headers, _auth, _auth_results, _b64_chunks, _client, _CLIENT_ORDER, _dkim_signature, _envelope, _ESPS,
-    _freemail_sender, _gateway, _GOOGLE_FREE, _hdate, _ISP, _message_id, _MS_FREE, _outbound, _platform,
-    _received_inbound, _received_sender_side, _received_spf, _Sender, _sender, _sender_side_headers, _thread_index,
-    _YAHOO)
-from labeling.synthetic_values import (  # noqa: F401
-    _addr_style, _ALNUM, _alnum, _ascii, _ASCII_SUBS, _attribution_date, _B64, _BANK_CITY, _bank_details, _BANKS,
-    _biz_domain, _BIZ_WORDS, _btc, _chance, _CITIES, _cutoff, _day, _DAYS, _digits, _hex, _HK_BANKS, _HOMOGLYPHS,
-    _HOSTING_COS, _HYPHEN_WORDS, _iban, _IBAN_BBAN, _invoice_no, _ip, _ipv6, _local, _lookalike, _money, _MONTHS,
-    _name, _NAMES, _PAYEES, _Person, _phone, _pick, _po_no, _private_ip, _PROJECTS, _role_box, _scam_domain,
-    _SCAM_WORDS, _staff, _STAFF_TITLES, _typos, _TZ, _tz, _US_BANKS, _uuid, _vip, _VIP_TITLES, _weighted,
-    FREE_HOSTS, FREEMAIL, LANGS, ORG, ORG_DOMAINS, ORG_NAMES, SHORTENERS, VENDORS, VIPS)
+from labeling.synthetic_attacks import (  # noqa: F401  (some re-exported: lookalikes.py, tests)
+    advance_fee, callback, credentials, crypto, extortion, gift_cards, invoice_fraud,
+    malware_exec, payment_change, payroll, tax_data, thread_hijack, wire_transfer)
+from labeling.synthetic_benign import (  # noqa: F401  (some re-exported: lookalikes.py, tests)
+    benign_calendar, benign_invoice, benign_it_notice, benign_newsletter, benign_password_reset,
+    benign_payroll_notice, benign_shipping, benign_thread_reply, benign_urgent_internal,
+    benign_vendor_notice)
+from labeling.synthetic_mime import (  # noqa: F401  (some re-exported: lookalikes.py, tests)
+    _boundary, _link, _LINK_RE, _POLICY, _set_text)
+from labeling.synthetic_transport import (  # noqa: F401  (some re-exported: lookalikes.py, tests)
+    _assemble_headers, _dkim_signature, _ESPS, _hdate, _sender)
+from labeling.synthetic_values import (  # noqa: F401  (some re-exported: lookalikes.py, tests)
+    _addr_style, _ALNUM, _alnum, _ascii, _biz_domain, _BIZ_WORDS, _chance, _digits, _hex,
+    _HOSTING_COS, _ip, _local, _lookalike, _name, _NAMES, _phone, _pick, _private_ip,
+    _scam_domain, _staff, _uuid, _weighted, LANGS, ORG, ORG_DOMAINS)
 
 GENERATOR_VERSION = 2      # bump when the output for a given seed changes (cached synthetic sources key on it)
 FOREIGN_SHARE = _mime.FOREIGN_SHARE    # share of messages not in English (tests raise it to see every language)
