@@ -33,6 +33,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from features.domains import registrable_domain
+from features.fingerprints import jaccard
 from features.message import ParsedMessage
 
 # Cosine similarity of MiniLM embeddings. Chosen on the shared corpora (see README, "The miss
@@ -176,15 +177,14 @@ class SignatureIndex:
                     best = _stronger(best, self._match(j, float(row[j]), shared, "text embedding"))
         if mh is not None:
             for j in {j for key in _band_keys(mh) for j in self._bands.get(key, ())}:
-                jac = _jaccard(mh, self._minhash[j])
+                jac = jaccard(mh, self._minhash[j])
                 if jac >= SAME_TEXT and wording_may_block(j):
                     best = _stronger(best, self._match(j, _on_cosine_scale(jac), [],
                                                        f"text fingerprint, Jaccard {jac:.2f}"))
         for mark in ind.get("kit", ()):
             for j in self._kits.get(mark, ()):
-                same_layout = bool(ind.get("skeleton")) and \
-                    ind.get("skeleton") == self.indicators[j].get("skeleton")
-                jac = _jaccard(mh, self._minhash.get(j))
+                same_layout = _same_layout(ind, self.indicators[j])
+                jac = jaccard(mh, self._minhash.get(j))
                 if same_layout or jac >= SAME_KIT_TEXT:
                     best = _stronger(best, self._match(j, _on_cosine_scale(max(jac, SAME_TEXT)), [],
                                                        f"kit: {mark}"))
@@ -199,9 +199,9 @@ class SignatureIndex:
                 sig = self.indicators[j]
                 if not _links_within(ind, sig):
                     continue
-                jac = _jaccard(mh, self._minhash.get(j))
+                jac = jaccard(mh, self._minhash.get(j))
                 cos = float(row[j]) if row is not None else 0.0
-                layout = bool(ind.get("skeleton")) and ind.get("skeleton") == sig.get("skeleton")
+                layout = _same_layout(ind, sig)
                 if jac >= SAME_TEXT or cos >= self.related or layout:
                     how = (f"same sender {ind['sender_key'][ind['sender_key'].index(':') + 1:]}, "
                            + ("same HTML layout" if layout and jac < SAME_TEXT and
@@ -261,16 +261,15 @@ def _band_keys(mh: np.ndarray) -> list[tuple]:
     return [(b, mh[b * _ROWS:(b + 1) * _ROWS].tobytes()) for b in range(_BANDS)]
 
 
-def _jaccard(a: Optional[np.ndarray], b: Optional[np.ndarray]) -> float:
-    if a is None or b is None or len(a) != len(b):
-        return 0.0
-    return float(np.count_nonzero(a == b)) / len(a)
+def _same_layout(ind: dict, sig: dict) -> bool:
+    """Both carry the same (non-empty) HTML skeleton."""
+    return bool(ind.get("skeleton")) and ind.get("skeleton") == sig.get("skeleton")
 
 
-def _on_cosine_scale(jaccard: float) -> float:
+def _on_cosine_scale(jac: float) -> float:
     """A shingle Jaccard as a similarity on the embeddings' scale, so that one number orders
     matches and sets the lifted score: half the shingles reads as RELATED, all as 1."""
-    return RELATED + (1 - RELATED) * min(1.0, max(0.0, (jaccard - SAME_TEXT) / (1 - SAME_TEXT)))
+    return RELATED + (1 - RELATED) * min(1.0, max(0.0, (jac - SAME_TEXT) / (1 - SAME_TEXT)))
 
 
 def _stronger(a: Optional[Match], b: Match) -> Match:

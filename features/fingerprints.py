@@ -172,8 +172,9 @@ def fingerprint(msg: ParsedMessage, ctx: Context) -> dict:
 
 
 def jaccard(a: Optional[np.ndarray], b: Optional[np.ndarray]) -> float:
-    """Estimated Jaccard similarity of two MinHash signatures (0 when either is missing)."""
-    if a is None or b is None:
+    """Estimated Jaccard similarity of two MinHash signatures (0 when either is missing or they
+    were made with different numbers of permutations)."""
+    if a is None or b is None or len(a) != len(b):
         return 0.0
-    return float(np.mean(np.asarray(a) == np.asarray(b)))
+    return float(np.count_nonzero(np.asarray(a) == np.asarray(b))) / len(a)
 

@@ -119,3 +119,16 @@ def console(tmp_path_factory):
     yield base
     proc.terminate()
     proc.wait(30)
+
+
+@pytest.fixture(scope="module")
+def module_home(tmp_path_factory):
+    """A SEDETECT_HOME of the test module's own (state such as the MLflow store kept apart)."""
+    home = tmp_path_factory.mktemp("home")
+    old = os.environ.get("SEDETECT_HOME")
+    os.environ["SEDETECT_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("SEDETECT_HOME", None)
+    else:
+        os.environ["SEDETECT_HOME"] = old

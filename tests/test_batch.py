@@ -2,9 +2,6 @@
 import gzip
 import json
 import mailbox
-import os
-import shutil
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -15,18 +12,6 @@ from detectors.verdicts import VERDICT_SCHEMA
 from detectors.scoring import ScoringOptions
 
 GARBAGE = b"\x00\x01\x02\xff\xfe" * 40
-
-
-@pytest.fixture(scope="module")
-def module_home(tmp_path_factory):
-    h = tmp_path_factory.mktemp("home")
-    old = os.environ.get("SEDETECT_HOME")
-    os.environ["SEDETECT_HOME"] = str(h)
-    yield h
-    if old is None:
-        os.environ.pop("SEDETECT_HOME", None)
-    else:
-        os.environ["SEDETECT_HOME"] = old
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ pipelines/batch.py and pipelines/stream.py define no composite transform of thei
 ScoreArchive (tests/test_batch.py, tests/test_stream.py run those jobs end to end)."""
 from __future__ import annotations
 
-import os
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from datetime import datetime, timezone
@@ -65,18 +64,6 @@ INVOICE = _email('"Accounts" <billing@vendor-invoices.test>', "ap@acme-corp.test
                  "account today; reply with the confirmation.\n\nRegards\n")
 README = b"This is a README, not a message.\nIt has no header block at all.\n"
 GARBAGE = b"\x00\x01\x02\xff\xfe" * 40
-
-
-@pytest.fixture(scope="module")
-def module_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    old = os.environ.get("SEDETECT_HOME")
-    os.environ["SEDETECT_HOME"] = str(home)
-    yield home
-    if old is None:
-        os.environ.pop("SEDETECT_HOME", None)
-    else:
-        os.environ["SEDETECT_HOME"] = old
 
 
 @pytest.fixture(scope="module")
