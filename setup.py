@@ -14,6 +14,7 @@ setup(
     packages=["features", "detectors", "labeling", "labeling.console", "pipelines", "configs"],
     package_data={
         "configs": ["*.yaml"],
+        "pipelines": ["worker_site/*.py"],
         "features": ["data/*.yaml", "data/identity/*"],
         "detectors": ["default_bundle/*", "fast_bundle/*", "default_report/*"],
         "labeling": ["fixtures/*", "data/*", "data/lookalikes/*", "data/synthetic/*.yaml",

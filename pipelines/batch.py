@@ -26,6 +26,7 @@ from apache_beam.options.pipeline_options import (PipelineOptions, SetupOptions,
 from features.context import load_org
 from features.profile import CommunicationProfile
 from pipelines.errors import UserError, check_output_file, resolve_model
+from pipelines.quiet_child import quiet_workers
 from pipelines import storage
 from pipelines.readers import RawMessage, ReadArchives
 from features.text import MINILM_BACKENDS
@@ -496,7 +497,7 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
         # Remote: the workers write the shards where the output goes; no merge (see
         # print_summary). The summary reads the shards back through Beam's FileSystems.
         prefix = remote_shard_prefix(output)
-        with beam.Pipeline(options=opts) as p:
+        with quiet_workers(), beam.Pipeline(options=opts) as p:
             build(p, reader, prefix, jsonl, org, bundle.to_bytes(), version,
                   profile, signature_bytes, since, options)
         shards = storage.match(shard_pattern(prefix, jsonl))
@@ -506,7 +507,7 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
         # Shards beside the output: the same file system, so the merged file moves into place.
         folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
         try:
-            with beam.Pipeline(options=opts) as p:
+            with quiet_workers(), beam.Pipeline(options=opts) as p:
                 build(p, reader, str(folder / "part"), jsonl, org, bundle.to_bytes(), version,
                       profile, signature_bytes, since, options)
             merge_shards(folder, output, jsonl)

@@ -13,6 +13,7 @@ import apache_beam as beam
 from features.profile import CommunicationProfile
 from pipelines.batch import beam_options, check_inputs
 from pipelines.errors import check_output_file
+from pipelines.quiet_child import quiet_workers
 from pipelines.readers import ReadArchives
 from pipelines.transforms import ParseMessages, is_error_row
 
@@ -39,7 +40,7 @@ def build_profile(inputs: list[str], output: str, beam_args: Optional[list[str]]
     reader = ReadArchives(inputs)                  # plans the reads: a missing path fails here
     check_inputs(reader)
     check_output_file(output, inputs, example="profile.json")
-    with beam.Pipeline(options=beam_options(beam_args or [])) as p:
+    with quiet_workers(), beam.Pipeline(options=beam_options(beam_args or [])) as p:
         _ = (p
              | "ReadArchives" >> reader
              | "ParseMessages" >> ParseMessages()

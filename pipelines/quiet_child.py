@@ -1,13 +1,22 @@
-"""Where a spawned worker process of ours starts: the CLI's quiet logging first, then the job.
+"""Where a worker process starts: the CLI's quiet logging first, then the job.
 
 A spawned process imports its target's module, and the modules of its arguments, before the target
 runs. This module imports no Beam and names its target as "module:function", so Beam's import-time
 notices ("apitools not found ...") are not printed once per process, and this trampoline depends on
 no job module (`sedetect stream` passes "pipelines.stream:_run_child").
+
+Beam's own worker processes (``--direct_running_mode multi_processing``) start from Beam's command
+line, not ours; `quiet_workers` gives them the same quiet start through PYTHONPATH.
 """
 from __future__ import annotations
 
 import importlib
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+WORKER_SITE = Path(__file__).with_name("worker_site")
 
 
 def run_quietly(target: str, *args) -> None:
@@ -15,3 +24,18 @@ def run_quietly(target: str, *args) -> None:
     quiet_libraries()
     module, _, function = target.partition(":")
     getattr(importlib.import_module(module), function)(*args)
+
+
+@contextmanager
+def quiet_workers() -> Iterator[None]:
+    """While a pipeline runs, the Python processes Beam launches (they inherit our environment)
+    find worker_site/sitecustomize.py first on their path and log only errors."""
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(WORKER_SITE)] + ([old] if old else []))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old

@@ -31,6 +31,7 @@ from features.context import load_org
 from pipelines.batch import (_counters, add_scoring_options, beam_options, load_profile,
                              load_signature_bytes, record_signature_matches, scoring_options)
 from pipelines.errors import resolve_model
+from pipelines.quiet_child import quiet_workers
 from pipelines.redis_io import (STOP, ReadRedisStream, StreamSpec, WriteRedisStream,
                                 adopt_pending, check_reachable, connect, consumer_names,
                                 ensure_group)
@@ -64,7 +65,7 @@ def run_once(spec: StreamSpec, out_stream: str, org, model_uri: Optional[str] = 
     signature_bytes = load_signature_bytes(no_signatures)
     log.info("run starting: model %s, %s -> %s, group %s, consumer %s", version, spec.stream,
              out_stream, spec.group, spec.consumer)
-    with beam.Pipeline(options=beam_options(beam_args or [])) as p:
+    with quiet_workers(), beam.Pipeline(options=beam_options(beam_args or [])) as p:
         build(p, spec, out_stream, org, bundle.to_bytes(), version, profile, readers, out_maxlen,
               signature_bytes, options)
     result = p.result if hasattr(p, "result") else None

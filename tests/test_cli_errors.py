@@ -120,6 +120,20 @@ def test_first_run_prints_no_library_chatter(first_run):
     assert "sedetect score: 3 messages" in proc.stdout          # the summary is still shown
 
 
+def test_multi_process_workers_print_no_library_chatter(first_run, tmp_path):
+    """Beam's worker processes (--direct_running_mode multi_processing) import Beam themselves:
+    neither its GCP notice nor the harness's start-up and shut-down lines reach the terminal."""
+    _, _, readme = first_run
+    mail, out = readme.parent / "mail", tmp_path / "out.jsonl"
+    proc = run_process("score", mail, "-o", out, "--model-uri", FAST,
+                       "--direct_running_mode", "multi_processing", "--direct_num_workers", "2",
+                       home=readme.parent / "home")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert len(out.read_text().splitlines()) == len(MESSAGES)
+    assert "PYTHONPATH" not in os.environ or "worker_site" not in os.environ["PYTHONPATH"]
+
+
 def test_parse_item_turns_headerless_text_into_an_error_row():
     from detectors.scoring import NOT_AN_EMAIL, Item, parse_item
     row = parse_item("notes.md", MARKDOWN)
