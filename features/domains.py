@@ -109,6 +109,12 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+@lru_cache(maxsize=1024)
+def is_public_suffix(word: str) -> bool:
+    """Whether ``word`` alone is a suffix on the Public Suffix List: com, co, cloud, store."""
+    return bool(word) and _PSL.extract_str(f"x.{word}").suffix == word
+
+
 def split_registrable(domain: str) -> tuple[str, str]:
     """(label, suffix) of a registrable domain: ('paypal', 'co.uk') - the label is what gets spoofed."""
     reg = registrable_domain(domain)

@@ -28,7 +28,8 @@ import yaml
 
 from features.authentication import alignment_detail, authenticated_domain, parse_authentication
 from features.context import Context
-from features.domains import (capital_i_as_l, edit_distance, host_matches, is_ip_host, is_punycode,
+from features.domains import (capital_i_as_l, edit_distance, host_matches, is_ip_host,
+                              is_public_suffix, is_punycode,
                               lookalike_of, registrable_domain, skeleton, split_registrable,
                               to_unicode)
 from features.impersonation import brands_named, domain_in, org_index
@@ -114,14 +115,18 @@ _SUFFIX_WORDS = frozenset(("com", "co", "net", "org", "io", "app", "us", "uk", "
 _NAME_WORD_MIN = 5        # shorter display-name words are too often a typo away from any domain
 
 
-def _shown_domain(host: str, org: str) -> str:
+def _shown_domain(host: str, org: str, names: frozenset[str] = frozenset()) -> str:
     """The domain a host reads as when its registrable label starts with a suffix and a hyphen
-    (notifications.inkly.co-secure.com reads as inkly.co); "" otherwise."""
+    (notifications.inkly.co-secure.com reads as inkly.co); "" otherwise. Any other public suffix
+    counts too when the label in front of it is one of ``names``, the display name's words
+    ("Orbitworks" from mail.orbitworks.cloud-verify.com reads as orbitworks.cloud), so that a
+    newsletter of shop-apotheke.com does not read as news.shop."""
     head, _, rest = split_registrable(org)[0].partition("-")
-    if rest and head in _SUFFIX_WORDS:
-        shown = host[:-len(org)].rstrip(".").rpartition(".")[2]
-        if shown:
-            return f"{shown}.{head}"
+    if not rest:
+        return ""
+    shown = host[:-len(org)].rstrip(".").rpartition(".")[2]
+    if shown and (head in _SUFFIX_WORDS or (shown in names and is_public_suffix(head))):
+        return f"{shown}.{head}"
     return ""
 
 
@@ -149,11 +154,13 @@ def imitated_name(display: str, from_host: str) -> str:
     label = split_registrable(org)[0]
     if not label:
         return ""
-    shown = _shown_domain(from_host, org)
+    words = _name_words((display or "").casefold())
+    # ("Cloud Verify Status" from status.cloud-verify.com names its own organisation)
+    names = frozenset() if _names_own_org(display, org) else frozenset(w for w in words if len(w) >= 4)
+    shown = _shown_domain(from_host, org, names)
     if shown:
         return shown
     lab = label.replace("-", "")
-    words = _name_words((display or "").casefold())
     cands = [w for w in words if len(w) >= _NAME_WORD_MIN]
     if len(words) > 1:
         cands.append("".join(words))

@@ -302,6 +302,9 @@ INKLY_AR = GMAIL_AR.format(d="{d}")
     ("Summitledger", "summitledgre.co", "summitledger (its display name)"),
     ("Ledgerbooks Billing", "email.l\u0435dgerbooks.com", "ledgerbooks (its display name)"),
     ("Inkly", "notifications.inkly.co-secure.com", "inkly.co"),
+    # the service's own name in front of a newer suffix: reads as orbitworks.cloud
+    ("Kevin Garcia (via Orbitworks)", "mail.orbitworks.cloud-verify.com", "orbitworks.cloud"),
+    ("Briskhq Weekly", "notifications.briskhq.cloud-billing.com", "briskhq.cloud"),
 ])
 def test_a_domain_one_typo_from_its_own_display_name_imitates_it(display, host, imitated):
     from features.identity import imitated_name
@@ -313,6 +316,8 @@ def test_a_domain_one_typo_from_its_own_display_name_imitates_it(display, host, 
     ("Chris Kloiber", "ckloiber.com"), ("Harlan Feinstein", "feinsteins.net"),
     ("Joe Biden HQ", "joebiden.com"), ("R Street Events", "rstreet.org"),
     ("Jeff Dasovich", "enron.com"),
+    # a suffix-like first label is only a disguise when it shows the display name's own word
+    ("Shop Apotheke", "news.shop-apotheke.com"), ("Cloud Verify Status", "mail.status.cloud-verify.com"),
 ])
 def test_names_that_are_their_domain_or_an_affix_of_it_imitate_nothing(display, host):
     from features.identity import imitated_name
