@@ -51,9 +51,10 @@ def add_score_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True,
                         help="output file: .parquet (default) or .jsonl")
     parser.add_argument("--model-uri", default=None,
-                        help="models:/sedetect@champion (default), models:/sedetect@fast (the "
-                             "packaged model with the static encoder: several times faster), "
-                             "models:/NAME/VERSION, or a bundle folder")
+                        help="models:/sedetect@champion (default), models:/NAME/VERSION, or "
+                             "a bundle folder: on this machine (sent "
+                             "to the workers inside the job), or on storage the workers read "
+                             "(gs://BUCKET/bundle: each worker reads it there)")
     parser.add_argument("--config", default=None, help="organisation config (YAML); default: "
                         "the packaged configs/default.yaml")
     parser.add_argument("--profile", default=None,
@@ -135,11 +136,13 @@ def shard_pattern(prefix: str, jsonl: bool) -> str:
 
 
 def build(p: beam.Pipeline, reader: ReadArchives, shards: str, jsonl: bool, org,
-          bundle_bytes: bytes, model_version: str,
+          bundle_bytes: Optional[bytes], model_version: str,
           profile: Optional[CommunicationProfile] = None,
           signature_bytes: Optional[bytes] = None, since: Optional[datetime] = None,
-          options: ScoringOptions = ScoringOptions()) -> None:
-    """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write.
+          options: ScoringOptions = ScoringOptions(), bundle_uri: Optional[str] = None) -> None:
+    """Wire the batch pipeline onto ``p``: read -> [sent since] -> ScoreArchive -> write. The
+    model is ``bundle_bytes``, or ``bundle_uri`` when the workers read it from shared storage
+    (``model_for_workers``).
 
     Rows are written as each bundle of work finishes, one shard file per bundle under the
     ``shards`` prefix (``merge_shards`` joins them into the one output file afterwards). A fixed
@@ -151,7 +154,7 @@ def build(p: beam.Pipeline, reader: ReadArchives, shards: str, jsonl: bool, org,
         raw = raw | "SentSince" >> beam.Filter(sent_since, since)
     rows = (raw
             | "ScoreArchive" >> ScoreArchive(org, bundle_bytes, model_version, profile_pc,
-                                             signature_bytes, options)
+                                             signature_bytes, options, bundle_uri)
             | "Progress" >> beam.ParDo(ShowProgress()))
     if jsonl:
         _ = (rows | "ToJson" >> beam.Map(json.dumps)
@@ -159,6 +162,18 @@ def build(p: beam.Pipeline, reader: ReadArchives, shards: str, jsonl: bool, org,
     else:
         _ = rows | "WriteParquet" >> beam.io.WriteToParquet(shards, VERDICT_SCHEMA,
                                                             file_name_suffix=".parquet")
+
+
+def model_for_workers(model_uri: Optional[str], bundle) -> tuple[Optional[bytes], Optional[str]]:
+    """How the resolved bundle reaches the workers: (bundle bytes, bundle URI), one of them
+    None, for ``build``. A bundle folder on remote storage (gs://, s3://, any scheme Beam's
+    FileSystems knows) goes as its path: the job stays small and each worker process reads the
+    folder once, through FileSystems. Anything else (a local folder, a models:/ URI) goes as the
+    bundle's bytes, inside the job: workers may see neither this machine's disk nor its MLflow
+    store."""
+    if model_uri and storage.is_remote(model_uri):
+        return None, model_uri
+    return bundle.to_bytes(), None
 
 
 def merge_shards(folder: Path, output: str, jsonl: bool) -> None:
@@ -414,7 +429,8 @@ def build_only(inputs: list[str], output: str, beam_args: list[str],
                options: ScoringOptions = ScoringOptions()) -> beam.Pipeline:
     """The batch pipeline built onto the runner ``beam_args`` name and validated, not submitted:
     a dry check, on a machine without the cluster, that a distributed runner's options hold
-    together and the graph (model bundle included, as bytes) is complete. Beam validates the
+    together and the graph (the model bundle included: as bytes, or as its remote folder's path,
+    see ``model_for_workers``) is complete. Beam validates the
     options when the Pipeline is made (no network: only a cloud client library, when installed,
     looks at the bucket); an invalid set is a UserError with Beam's reasons."""
     opts = beam_options(beam_args)
@@ -427,8 +443,9 @@ def build_only(inputs: list[str], output: str, beam_args: list[str],
         p = beam.Pipeline(options=opts)
     except ValueError as exc:
         raise UserError(f"--runner {runner_name(opts)}: {exc}") from None
+    bundle_bytes, bundle_uri = model_for_workers(model_uri, bundle)
     build(p, reader, remote_shard_prefix(output), is_jsonl(output), load_org(config),
-          bundle.to_bytes(), version, options=options)
+          bundle_bytes, version, options=options, bundle_uri=bundle_uri)
     return p
 
 
@@ -489,6 +506,7 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
         check_output_file(summary_json, inputs, "--summary-json", "summary.json")
     org = load_org(config)
     bundle, version = resolve_model(model_uri)
+    bundle_bytes, bundle_uri = model_for_workers(model_uri, bundle)
     profile = load_profile(profile_path, no_profile)
     signature_bytes = load_signature_bytes(no_signatures)
     jsonl = is_jsonl(output)
@@ -498,8 +516,8 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
         # print_summary). The summary reads the shards back through Beam's FileSystems.
         prefix = remote_shard_prefix(output)
         with quiet_workers(), beam.Pipeline(options=opts) as p:
-            build(p, reader, prefix, jsonl, org, bundle.to_bytes(), version,
-                  profile, signature_bytes, since, options)
+            build(p, reader, prefix, jsonl, org, bundle_bytes, version,
+                  profile, signature_bytes, since, options, bundle_uri)
         shards = storage.match(shard_pattern(prefix, jsonl))
         output = shard_pattern(prefix, jsonl)
     else:
@@ -508,8 +526,8 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
         folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{Path(output).name}.shards-"))
         try:
             with quiet_workers(), beam.Pipeline(options=opts) as p:
-                build(p, reader, str(folder / "part"), jsonl, org, bundle.to_bytes(), version,
-                      profile, signature_bytes, since, options)
+                build(p, reader, str(folder / "part"), jsonl, org, bundle_bytes,
+                      version, profile, signature_bytes, since, options, bundle_uri)
             merge_shards(folder, output, jsonl)
         finally:
             shutil.rmtree(folder, ignore_errors=True)

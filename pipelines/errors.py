@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
-MODEL_URIS = ("models:/sedetect@champion, models:/sedetect@fast, models:/sedetect/VERSION or a "
-              "bundle folder")
+MODEL_URIS = ("models:/sedetect@champion, models:/sedetect/VERSION or a bundle folder (on this "
+              "machine, or on storage such as gs://BUCKET/bundle)")
 _MODEL_URI = re.compile(r"^models:/[^/@]+(@[^/@]+|/\d+)$")
 
 
@@ -69,8 +69,15 @@ def check_output_file(output: str, inputs: Iterable[str] = (), option: str = "-o
 def resolve_model(model_uri: Optional[str] = None):
     """``detectors.registry.resolve_bundle``, with a wrong URI (a malformed one, a folder that
     does not exist or holds no bundle, a model, alias or version the registry does not have)
-    turned into a UserError. Returns (bundle, model version)."""
+    turned into a UserError. Returns (bundle, model version).
+
+    A bundle folder on remote storage (gs://, s3://, any scheme Beam's FileSystems knows) is
+    read here through FileSystems, so a wrong one fails before the job starts; its version is
+    the bundle's own, else the URI."""
     from detectors.registry import resolve_bundle
+    from pipelines.storage import is_remote
+    if model_uri and is_remote(model_uri):
+        return _resolve_remote_bundle(model_uri)
     if model_uri:
         folder = Path(model_uri)
         if folder.is_dir():
@@ -89,3 +96,17 @@ def resolve_model(model_uri: Optional[str] = None):
         message = getattr(exc, "message", None) or str(exc)
         raise UserError(f"--model-uri {model_uri}: {one_line(message).rstrip('.')} in the "
                         f"registry; use {MODEL_URIS}") from None
+
+
+def _resolve_remote_bundle(model_uri: str):
+    """(bundle, version) of a bundle folder on remote storage, or a UserError saying why not."""
+    from pipelines.transforms import load_bundle_folder
+    try:
+        bundle = load_bundle_folder(model_uri)
+    except FileNotFoundError:
+        raise UserError(f"--model-uri {model_uri}: no bundle.json there (no such folder, or not a "
+                        f"sedetect model bundle); use {MODEL_URIS}") from None
+    except (OSError, ValueError) as exc:      # no file system for the scheme, a broken bundle
+        raise UserError(f"--model-uri {model_uri}: {one_line(exc).rstrip('.')}; use "
+                        f"{MODEL_URIS}") from None
+    return bundle, str(bundle.meta.get("version") or model_uri)

@@ -17,7 +17,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 __all__ = ["use_options", "is_remote", "local_path", "open_read", "create", "write_text",
-           "exists", "size", "stamp", "list_files", "match", "text_reader"]
+           "exists", "size", "stamp", "list_files", "match", "read_folder", "text_reader"]
 
 _FILE_SCHEME = "file://"
 
@@ -103,6 +103,21 @@ def match(pattern: str) -> list[str]:
     except OSError:
         return []
     return sorted(m.path for m in result.metadata_list)
+
+
+def read_folder(folder: str) -> dict[str, bytes]:
+    """The files directly inside a remote folder (prefix), by name, each read whole: for a small
+    folder such as a model bundle. {} when there is none; subfolders are left out. A storage
+    that cannot be listed (no client, no credentials) raises OSError, not {}."""
+    base = folder.rstrip("/")
+    out = {}
+    (result,) = FileSystems.match([FileSystems.join(base, "*")])
+    for path in sorted(m.path for m in result.metadata_list):
+        name = path[len(base) + 1:]
+        if path.startswith(base + "/") and name and "/" not in name:
+            with open_read(path) as fh:
+                out[name] = fh.read()
+    return out
 
 
 def text_reader(path: str) -> io.TextIOWrapper:

@@ -25,6 +25,7 @@ from detectors.signatures import SignatureIndex
 from features.context import Context, OrgConfig
 from features.limits import Limits
 from features.profile import CommunicationProfile
+from pipelines import storage
 from pipelines.memory import trim_heap
 from detectors.scoring import (Item, Scorer, ScoringOptions, extract_item, parse_item,
                               signal_errors)
@@ -123,14 +124,22 @@ class ExtractConcepts(beam.PTransform):
 
 class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
     """Batches Items through a ModelBundle; error rows in the batch come out stamped with the model
-    version. The bundle travels as bytes inside the handler, so any runner's workers can load it
-    without access to the MLflow store that it came from."""
+    version.
 
-    def __init__(self, bundle_bytes: bytes, model_version: str,
+    The bundle reaches the workers one of two ways. As bytes inside the handler (``bundle_bytes``):
+    any runner's workers can load it without access to the disk or MLflow store it came from.
+    Or as the path of a bundle folder on storage every worker reaches (``bundle_uri``: gs://,
+    s3://, any scheme Beam's FileSystems knows): the handler stays small and each worker process
+    reads the folder once, when RunInference loads the model. Exactly one of the two is given."""
+
+    def __init__(self, bundle_bytes: Optional[bytes], model_version: str,
                  signature_bytes: Optional[bytes] = None, max_batch_size: int = 512,
-                 options: ScoringOptions = ScoringOptions()):
+                 options: ScoringOptions = ScoringOptions(), bundle_uri: Optional[str] = None):
         super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
+        if (bundle_bytes is None) == (bundle_uri is None):
+            raise ValueError("give the bundle as bytes or as a folder's URI, not both or neither")
         self.bundle_bytes = bundle_bytes
+        self.bundle_uri = bundle_uri
         self.model_version = model_version
         self.signature_bytes = signature_bytes
         self.options = options
@@ -138,8 +147,9 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
     def load_model(self) -> Scorer:
         signatures = (SignatureIndex.from_bytes(self.signature_bytes)
                       if self.signature_bytes else None)
-        return Scorer(ModelBundle.from_bytes(self.bundle_bytes), signatures=signatures,
-                      options=self.options)
+        bundle = (ModelBundle.from_bytes(self.bundle_bytes) if self.bundle_bytes is not None
+                  else load_bundle_folder(self.bundle_uri))
+        return Scorer(bundle, signatures=signatures, options=self.options)
 
     def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
@@ -165,6 +175,15 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
         return NAMESPACE
 
 
+def load_bundle_folder(uri: str) -> ModelBundle:
+    """A bundle folder on storage reached through Beam's FileSystems, read with the bundle's own
+    loader (``ModelBundle.from_files``, as ``ModelBundle.load`` does for a local folder)."""
+    files = storage.read_folder(uri)
+    if "bundle.json" not in files:
+        raise FileNotFoundError(f"{uri} holds no bundle.json: not a sedetect model bundle folder")
+    return ModelBundle.from_files(files)
+
+
 class _CountVerdicts(beam.DoFn):
     def __init__(self):
         self.counters = {v: Metrics.counter(NAMESPACE, f"verdict_{v}")
@@ -178,12 +197,12 @@ class _CountVerdicts(beam.DoFn):
 class ScoreMessages(beam.PTransform):
     """Item (with signals) -> verdict row, through RunInference and the model bundle."""
 
-    def __init__(self, bundle_bytes: bytes, model_version: str,
+    def __init__(self, bundle_bytes: Optional[bytes], model_version: str,
                  signature_bytes: Optional[bytes] = None,
-                 options: ScoringOptions = ScoringOptions()):
+                 options: ScoringOptions = ScoringOptions(), bundle_uri: Optional[str] = None):
         super().__init__()
         self.handler = BundleModelHandler(bundle_bytes, model_version, signature_bytes,
-                                          options=options)
+                                          options=options, bundle_uri=bundle_uri)
 
     def expand(self, pcoll):
         return (pcoll
@@ -192,14 +211,16 @@ class ScoreMessages(beam.PTransform):
 
 
 class ScoreArchive(beam.PTransform):
-    """The whole per-message path: RawMessage -> exactly one verdict or error row each."""
+    """The whole per-message path: RawMessage -> exactly one verdict or error row each. The
+    bundle is given as bytes, or as ``bundle_uri`` (see BundleModelHandler)."""
 
-    def __init__(self, org: OrgConfig, bundle_bytes: bytes, model_version: str, profile=None,
-                 signature_bytes: Optional[bytes] = None,
-                 options: ScoringOptions = ScoringOptions()):
+    def __init__(self, org: OrgConfig, bundle_bytes: Optional[bytes], model_version: str,
+                 profile=None, signature_bytes: Optional[bytes] = None,
+                 options: ScoringOptions = ScoringOptions(), bundle_uri: Optional[str] = None):
         super().__init__()
         self.org = org
         self.bundle_bytes = bundle_bytes
+        self.bundle_uri = bundle_uri
         self.model_version = model_version
         self.profile = profile
         self.signature_bytes = signature_bytes
@@ -211,7 +232,8 @@ class ScoreArchive(beam.PTransform):
                 | "ExtractConcepts" >> ExtractConcepts(self.org, self.profile,
                                                        bool(self.signature_bytes))
                 | "ScoreMessages" >> ScoreMessages(self.bundle_bytes, self.model_version,
-                                                   self.signature_bytes, self.options)
+                                                   self.signature_bytes, self.options,
+                                                   self.bundle_uri)
                 | "CountVerdicts" >> beam.ParDo(_CountVerdicts()))
 
 

@@ -233,9 +233,11 @@ ALLOWED = {
                                    "local --summary-json",
     ("errors.py", "check_output_file", "Path"): "local output checks; remote returns first",
     ("errors.py", "resolve_model", "Path"): "a model bundle folder on this machine (the bundle "
-                                            "travels to workers as bytes)",
+                                            "travels to workers as bytes); a remote one is "
+                                            "read through storage",
     # not user archives: this machine's own state, reports and code
     ("cli.py", "<module>", "Path"): "the package's own source folder",
+    ("quiet_child.py", "<module>", "Path"): "the package's own worker_site folder",
     ("demo.py", "run", "Path"): "the demo's local work folder",
     ("evaluate.py", "_pinned", "Path"): "a model bundle folder on this machine",
     ("evaluate.py", "evaluate", "Path"): "the local report folder (HTML/JSON for a person)",
@@ -416,3 +418,101 @@ def test_remote_output_with_old_shards_is_refused(remote):
     with pytest.raises(UserError, match="earlier job"):
         check_no_old_shards(f"{url}/out/verdicts.parquet")
     check_no_old_shards(f"{url}/out/verdicts.jsonl")            # other extension: free
+
+
+# ---------------------------------------------------------------------------
+# the model bundle on shared storage: the job carries its path, each worker reads it
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def remote_bundle(remote):
+    """The packaged default bundle copied to tmpfs://bucket/models/bundle."""
+    from detectors.bundle import DEFAULT_BUNDLE_DIR
+    local, url = remote
+    shutil.copytree(DEFAULT_BUNDLE_DIR, local / "models" / "bundle")
+    return f"{url}/models/bundle"
+
+
+def _handlers(p):
+    """The BundleModelHandler of every ScoreMessages transform in a built pipeline."""
+    from apache_beam.pipeline import PipelineVisitor
+    from pipelines.transforms import ScoreMessages
+
+    class Handlers(PipelineVisitor):
+        def __init__(self):
+            self.found = []
+
+        def enter_composite_transform(self, node):
+            if isinstance(node.transform, ScoreMessages):
+                self.found.append(node.transform.handler)
+
+    v = Handlers()
+    p.visit(v)
+    return v.found
+
+
+def test_score_with_the_bundle_on_remote_storage(home, remote, remote_bundle, small_mbox):
+    """--model-uri tmpfs://.../bundle: the same rows as the local packaged bundle; the workers
+    read the folder through Beam's FileSystems (the handler holds its path, not its bytes)."""
+    from detectors.bundle import DEFAULT_BUNDLE_DIR
+    from pipelines.batch import score
+    local, url = remote
+    n = small_mbox(local / "archive.mbox")
+    kw = {"quiet": True, "no_signatures": True}
+    here = score([str(local / "archive.mbox")], str(local / "here.parquet"),
+                 model_uri=str(DEFAULT_BUNDLE_DIR), **kw)
+    there = score([str(local / "archive.mbox")], str(local / "there.parquet"),
+                  model_uri=remote_bundle, **kw)
+    a = sorted(pq.read_table(local / "here.parquet").to_pylist(), key=lambda r: r["source"])
+    b = sorted(pq.read_table(local / "there.parquet").to_pylist(), key=lambda r: r["source"])
+    assert len(a) == len(b) == n and here["verdicts"] == there["verdicts"]
+    assert {r["model_version"] for r in b} == {remote_bundle} == {there["model_version"]}
+    drop = lambda r: {k: v for k, v in r.items() if k != "model_version"}  # noqa: E731
+    assert [drop(r) for r in a] == [drop(r) for r in b]
+
+
+def test_remote_bundle_travels_as_its_path_not_its_bytes(remote_mbox, remote_bundle):
+    """build_only (the dry Dataflow build) with a remote bundle: the handler carries the path, a
+    few hundred bytes pickled, and the job's graph is smaller by the bundle; with a local folder
+    the bytes travel, as before (the 2 MB bundle is ~0.5 MB pickled: Beam compresses)."""
+    from apache_beam.internal import pickler
+    from detectors.bundle import DEFAULT_BUNDLE_DIR
+    from pipelines.batch import build_only
+    from pipelines.transforms import BundleModelHandler
+    args = ([f"{remote_mbox}/a.mbox"], "gs://my-bucket/out/v.parquet", DATAFLOW)
+    by_path = build_only(*args, model_uri=remote_bundle)
+    by_bytes = build_only(*args, model_uri=str(DEFAULT_BUNDLE_DIR))
+    (h,) = _handlers(by_path)
+    assert h.bundle_bytes is None and h.bundle_uri == remote_bundle
+    (hb,) = _handlers(by_bytes)
+    assert hb.bundle_uri is None and len(hb.bundle_bytes) > 1_000_000
+    assert len(pickler.dumps(h)) < 2_000 and len(pickler.dumps(hb)) > 300_000
+    graph = {name: len(p.to_runner_api().SerializeToString())
+             for name, p in (("path", by_path), ("bytes", by_bytes))}
+    assert graph["bytes"] - graph["path"] > 300_000, graph
+    # a worker's load: the bundle read through FileSystems, scoring like the packaged one
+    model = BundleModelHandler(None, "v", bundle_uri=remote_bundle).load_model()
+    assert model.bundle.to_files() == BundleModelHandler(
+        hb.bundle_bytes, "v").load_model().bundle.to_files()
+
+
+@pytest.mark.parametrize("where", ["models/nope", "models/empty", "models"])
+def test_missing_remote_bundle_is_one_line_before_the_job(home, remote, remote_bundle,
+                                                          small_mbox, where):
+    """A remote --model-uri that holds no bundle: one UserError line, nothing written."""
+    from pipelines.batch import score
+    from pipelines.errors import MODEL_URIS, UserError
+    local, url = remote
+    small_mbox(local / "archive.mbox")
+    (local / "models" / "empty").mkdir()
+    (local / "models" / "empty" / "notes.txt").write_text("not a bundle")
+    uri = f"{url}/{where}"
+    with pytest.raises(UserError) as err:
+        score([str(local / "archive.mbox")], str(local / "v.parquet"), quiet=True,
+              model_uri=uri, no_signatures=True)
+    msg = str(err.value)
+    assert msg.startswith(f"--model-uri {uri}: no bundle.json there") and MODEL_URIS in msg
+    assert "\n" not in msg
+    assert not (local / "v.parquet").exists()
+    assert not any(p.name.startswith(".v.parquet") for p in local.iterdir())
