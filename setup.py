@@ -16,7 +16,7 @@ setup(
         "configs": ["*.yaml"],
         "pipelines": ["worker_site/*.py"],
         "features": ["data/*.yaml", "data/identity/*"],
-        "detectors": ["default_bundle/*", "fast_bundle/*", "default_report/*"],
+        "detectors": ["default_bundle/*", "default_report/*"],
         "labeling": ["fixtures/*", "data/*", "data/lookalikes/*", "data/synthetic/*.yaml",
                      "data/synthetic/kinds/*.yaml"],
     },

@@ -28,8 +28,6 @@ from features.signals import CONCEPTS, ConceptEvidence
 FORMAT_VERSION = 1
 MAX_REASONS = 5
 DEFAULT_BUNDLE_DIR = Path(__file__).resolve().parent / "default_bundle"
-# The same signals and corpora with the static text encoder: several times faster (README, Speed).
-FAST_BUNDLE_DIR = Path(__file__).resolve().parent / "fast_bundle"
 
 MessageEvidence = dict[str, ConceptEvidence]   # concept -> signal name -> Evidence | None
 

@@ -3,8 +3,7 @@
 All state lives under one folder, ``SEDETECT_HOME`` (default ``~/.local/share/sedetect``): the MLflow
 SQLite database and artifacts, a cache of downloaded bundles, the communication profile and, later,
 the miss queue. A fresh folder bootstraps itself: the first ``resolve_bundle`` registers the default
-bundle that ships in the package and makes it the ``champion``; the first use of the alias
-``fast`` registers the packaged model with the static text encoder under it.
+bundle that ships in the package and makes it the ``champion``.
 """
 from __future__ import annotations
 
@@ -17,12 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
-from detectors.bundle import DEFAULT_BUNDLE_DIR, FAST_BUNDLE_DIR, ModelBundle
+from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
 from detectors.home import sedetect_home
 
 MODEL_NAME = "sedetect"
 CHAMPION = "champion"
-FAST = "fast"
 EXPERIMENT = "sedetect"
 PIP_REQUIREMENTS = ["sedetect", "xgboost-cpu", "scikit-learn", "numpy"]
 
@@ -193,8 +191,9 @@ def alias_version(alias: str) -> Optional[str]:
 
 # The held-out report of the training run that produced the packaged bundle (plots, metrics).
 DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "default_report"
-# The packaged bundles, by the alias each is registered under when first needed.
-PACKAGED = {CHAMPION: (DEFAULT_BUNDLE_DIR, DEFAULT_REPORT_DIR), FAST: (FAST_BUNDLE_DIR, None)}
+# The packaged bundles, by the alias each is registered under when first needed. (A second,
+# ``fast``, with the static text encoder was measured and removed: README, Speed.)
+PACKAGED = {CHAMPION: (DEFAULT_BUNDLE_DIR, DEFAULT_REPORT_DIR)}
 
 
 def bootstrap(alias: str = CHAMPION) -> str:

@@ -282,9 +282,8 @@ def run(argv: Optional[list[str]] = None) -> dict:
     parser.add_argument("-o", "--output", required=True, metavar="REPORT_DIR",
                         help="folder for metrics.json, the plots, index.html and the scored rows")
     parser.add_argument("--model-uri", default=None,
-                        help="models:/sedetect@champion (default), models:/sedetect@fast (the "
-                             "packaged model with the static encoder: several times faster), "
-                             "models:/NAME/VERSION, or a bundle folder")
+                        help="models:/sedetect@champion (default), models:/NAME/VERSION, or a "
+                             "bundle folder")
     parser.add_argument("--config", default=None, help="organisation config (YAML)")
     parser.add_argument("--profile", default=None, help="communication profile (JSON); default: "
                         "$SEDETECT_HOME/profile.json when it exists")

@@ -401,7 +401,7 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds between log lines of throughput, lag (seconds behind) and "
                              "pending entries (0: off)")
     parser.add_argument("--model-uri", default=None,
-                        help="models:/sedetect@champion (default), models:/sedetect@fast, ...; "
+                        help="models:/sedetect@champion (default), models:/sedetect/VERSION, ...; "
                              "re-resolved at every run")
     parser.add_argument("--config", default=None, help="organisation config (YAML)")
     parser.add_argument("--profile", default=None, help="communication profile JSON")

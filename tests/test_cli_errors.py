@@ -19,8 +19,7 @@ import pytest
 from pipelines import cli
 
 REPO = Path(__file__).resolve().parent.parent
-FAST = "models:/sedetect@fast"          # the packaged model with the static encoder
-MODEL_URIS = "use models:/sedetect@champion, models:/sedetect@fast"
+MODEL_URIS = "use models:/sedetect@champion, models:/sedetect/VERSION"
 MARKDOWN = (b"# Quarterly notes\n\nThis is *Markdown*, not an email: no header block at all.\n\n"
             b"- first point\n- second point: with a colon\n")
 MESSAGES = [
@@ -86,7 +85,7 @@ def first_run(tmp_path_factory):
     for i, raw in enumerate(MESSAGES):
         (mail / f"m{i}.eml").write_bytes(raw)
     out = root / "out.jsonl"
-    proc = run_process("score", readme, mail, "-o", out, "--model-uri", FAST,
+    proc = run_process("score", readme, mail, "-o", out,
                        home=root / "home")
     rows = ([json.loads(x) for x in out.read_text().splitlines()] if out.is_file() else [])
     return proc, rows, readme
@@ -125,7 +124,7 @@ def test_multi_process_workers_print_no_library_chatter(first_run, tmp_path):
     neither its GCP notice nor the harness's start-up and shut-down lines reach the terminal."""
     _, _, readme = first_run
     mail, out = readme.parent / "mail", tmp_path / "out.jsonl"
-    proc = run_process("score", mail, "-o", out, "--model-uri", FAST,
+    proc = run_process("score", mail, "-o", out,
                        "--direct_running_mode", "multi_processing", "--direct_num_workers", "2",
                        home=readme.parent / "home")
     assert proc.returncode == 0, proc.stderr
@@ -150,7 +149,7 @@ def test_empty_folder_is_refused(sedetect, tmp_path):
     (empty / "sub").mkdir(parents=True)
     (empty / "notes.txt").write_text("no mail here")
     out = tmp_path / "v.parquet"
-    rc, _, err = sedetect("score", empty, "-o", out, "--model-uri", FAST)
+    rc, _, err = sedetect("score", empty, "-o", out)
     assert rc == 2
     line = one_line(err)
     assert line.startswith("sedetect score: error: no messages found under ")
@@ -173,7 +172,7 @@ def test_output_folder_is_refused_before_the_job(sedetect, tmp_path):
     eml.write_bytes(MESSAGES[0])
     folder = tmp_path / "results"
     folder.mkdir()
-    rc, _, err = sedetect("score", eml, "-o", folder, "--model-uri", FAST)
+    rc, _, err = sedetect("score", eml, "-o", folder)
     assert rc == 2
     line = one_line(err)
     assert line.startswith(f"sedetect score: error: -o {folder} is a folder")
@@ -186,7 +185,7 @@ def test_output_that_is_an_input_is_refused(sedetect, tmp_path):
     mbox = tmp_path / "mail.mbox"
     mbox.write_bytes(b"From a@example.com Mon Dec  2 10:00:00 2024\n" + MESSAGES[0])
     before = mbox.read_bytes()
-    rc, _, err = sedetect("score", mbox, "-o", mbox, "--model-uri", FAST)
+    rc, _, err = sedetect("score", mbox, "-o", mbox)
     assert rc == 2 and "is also an input" in one_line(err)
     assert mbox.read_bytes() == before
 
@@ -217,7 +216,7 @@ def test_unreachable_redis_is_one_line(tmp_path):
     from pipelines.local_redis import free_port
     url = f"redis://127.0.0.1:{free_port()}/0"            # nothing listens there
     proc = run_process("stream", "--redis", url, "--in", "mail:in", "--out", "mail:verdicts",
-                       "--model-uri", FAST, home=tmp_path / "home", timeout=120)
+                       home=tmp_path / "home", timeout=120)
     assert proc.returncode == 2
     line = one_line(proc.stderr)
     assert line.startswith(f"sedetect stream: error: cannot reach Redis at {url}")
@@ -239,7 +238,7 @@ def test_evaluate_on_synth_manifest_says_what_a_manifest_is(sedetect, tmp_path):
     manifest = mbox.with_suffix(".csv")
     assert manifest.is_file()
     report = tmp_path / "report"
-    rc, _, err = sedetect("evaluate", manifest, "-o", report, "--model-uri", FAST)
+    rc, _, err = sedetect("evaluate", manifest, "-o", report)
     assert rc == 2
     line = one_line(err)
     assert line.startswith(f"sedetect evaluate: error: {manifest} is not a manifest")
