@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from pipelines.errors import UserError, one_line
+from pipelines.quiet_child import OWN_PACKAGES
 
 COMMANDS = {
     "score": ("pipelines.batch", "score mail archives into verdict rows (Parquet or JSONL)"),
@@ -32,8 +33,6 @@ USAGE = "usage: sedetect COMMAND [ARGS]\n\ncommands:\n" + "\n".join(
     "(default ~/.local/share/sedetect)."
 
 
-# Our own code: its warnings and log records are for the user; the libraries' are not.
-OWN_PACKAGES = ("features", "detectors", "labeling", "pipelines", "sedetect")
 _ROOT = Path(__file__).resolve().parent.parent
 _OWN_FILES = tuple(str(_ROOT / name) + os.sep for name in OWN_PACKAGES)
 

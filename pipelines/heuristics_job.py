@@ -45,8 +45,9 @@ def label_sources(sources, org, limit: Optional[int] = None, workers: int = 1) -
     if workers > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                 mp_context=get_context("spawn")) as pool:
+        from pipelines.quiet_child import quiet_workers
+        with quiet_workers(), ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                                  mp_context=get_context("spawn")) as pool:
             results = list(pool.map(_label_task, jobs))
     else:
         results = [_label_task(j) for j in jobs]

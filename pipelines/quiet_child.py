@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Iterator
 
 WORKER_SITE = Path(__file__).with_name("worker_site")
+# Our own code: its warnings and log records are for the user; the libraries' are not.
+OWN_PACKAGES = ("features", "detectors", "labeling", "pipelines", "sedetect")
 
 
 def run_quietly(target: str, *args) -> None:
@@ -28,8 +30,9 @@ def run_quietly(target: str, *args) -> None:
 
 @contextmanager
 def quiet_workers() -> Iterator[None]:
-    """While a pipeline runs, the Python processes Beam launches (they inherit our environment)
-    find worker_site/sitecustomize.py first on their path and log only errors."""
+    """While a pipeline runs or a process pool works, the Python processes it launches (Beam's
+    workers, spawned pool workers: they inherit our environment) find worker_site/sitecustomize.py
+    first on their path and show only errors and our own warnings."""
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join([str(WORKER_SITE)] + ([old] if old else []))
     try:

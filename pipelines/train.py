@@ -38,6 +38,7 @@ from features.signals import CONCEPTS
 from labeling.sources import (LabelledSource, add_source_arguments, flag_limits, gather_sources,
                               message_year, synthetic_sources)
 from pipelines import storage
+from pipelines.quiet_child import quiet_workers
 from pipelines.readers import plan_inputs, read_task
 from features.text import (MINILM, MINILM_BACKENDS, STATIC, TextEncoder, embedding_text,
                            encode_cached, space_of)
@@ -196,7 +197,8 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
     idents, capped, years = [], [], []
     mats: dict[str, list] = {c: [] for c in CONCEPTS}
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with quiet_workers(), \
+            ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         for (src, _), (k, m, o, tx, e, idn, cap, yr) in zip(
                 jobs, pool.map(_extract_task, [(t, org) for _, t in jobs])):
             texts += tx
@@ -480,8 +482,9 @@ def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=pri
             cascade[k] = np.full(len(table.keys), np.nan)
         cascade["finals"] = np.full((len(table.keys), len(CASCADE_GRID)), np.nan, dtype=np.float32)
     out = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_init_worker, initargs=(table,)) as pool:
+    with quiet_workers(), \
+            ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                initializer=_init_worker, initargs=(table,)) as pool:
         for group, sc, thresholds, fast in pool.map(_heldout_one, [(g, seed) for g in groups]):
             gmask = row_groups == group
             scores[gmask] = sc

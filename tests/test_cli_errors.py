@@ -133,6 +133,27 @@ def test_multi_process_workers_print_no_library_chatter(first_run, tmp_path):
     assert "PYTHONPATH" not in os.environ or "worker_site" not in os.environ["PYTHONPATH"]
 
 
+def test_processes_started_under_quiet_workers_show_errors_and_ours_only():
+    """What a spawned pool worker or Beam worker prints when it imports Beam and logs: without
+    quiet_workers the GCP notice; with it, only our own warning and a library's error."""
+    from pipelines.quiet_child import quiet_workers
+    code = ("import logging, apache_beam; logging.getLogger('apache_beam.x').warning('theirs'); "
+            "logging.getLogger('pipelines.x').warning('ours'); "
+            "logging.getLogger('apache_beam.y').error('their error')")
+
+    def child() -> str:              # sedetect importable, as when installed
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(REPO)]))
+        return subprocess.run([sys.executable, "-c", code], cwd="/", env=env,
+                              capture_output=True, text=True, timeout=120).stderr
+
+    assert "apitools" in child()                       # the noise this is about
+    with quiet_workers():
+        err = child()
+    assert "apitools" not in err and "theirs" not in err
+    assert "WARNING pipelines.x: ours" in err and "ERROR apache_beam.y: their error" in err
+
+
 def test_parse_item_turns_headerless_text_into_an_error_row():
     from detectors.scoring import NOT_AN_EMAIL, Item, parse_item
     row = parse_item("notes.md", MARKDOWN)

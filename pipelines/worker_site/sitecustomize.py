@@ -1,12 +1,26 @@
-"""Imported at start-up by each Beam worker process a sedetect job launches (quiet_child.quiet_workers
-puts this folder first on PYTHONPATH): the worker's own stderr shows errors only, so importing Beam
-does not print its GCP notice ("apitools not found ...") once per worker, nor the harness its
-INFO start-up and shut-down lines. Records still reach Beam's log service (the runner) as before.
+"""Imported at start-up by each Python process a sedetect job launches (Beam's worker processes,
+spawned pool workers: quiet_child.quiet_workers puts this folder first on their PYTHONPATH). Their
+stderr shows errors and sedetect's own warnings only, as the CLI's does: importing Beam does not
+print its GCP notice ("apitools not found ...") once per process, nor Beam's harness its INFO and
+WARNING start-up and shut-down lines. Records still reach Beam's log service (the runner).
 
-Python imports the first sitecustomize on the path, so in those workers this one stands in for any
-that the interpreter's distribution ships (Debian's only hooks apport)."""
+Python imports the first sitecustomize on the path, so in those processes this one stands in for
+any that the interpreter's distribution ships (Debian's only hooks apport)."""
 import logging
 
-logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+try:
+    from pipelines.quiet_child import OWN_PACKAGES
+except ImportError:                        # not started by sedetect after all
+    OWN_PACKAGES = ()
+
+
+class _ErrorsAndOurs(logging.Filter):
+    # A filter, not a level: Beam's harness resets the root logger's level to INFO.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or (
+            record.levelno >= logging.WARNING and record.name.partition(".")[0] in OWN_PACKAGES)
+
+
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 for _handler in logging.getLogger().handlers:
-    _handler.setLevel(logging.ERROR)     # the harness resets the root logger's level to INFO
+    _handler.addFilter(_ErrorsAndOurs())
