@@ -170,7 +170,6 @@ FIRES = [
     ("goal.payroll", make_msg(body="I need to update my direct deposit before the next payroll."), CTX),
     ("goal.tax_data", make_msg(body="Send me the W-2 forms of all employees for the tax year."), CTX),
     ("goal.crypto", make_msg(body="Send 0.5 bitcoin to my wallet address."), CTX),
-    ("goal.crypto", make_msg(body="Your crypto account is locked until you confirm."), CTX),
     ("goal.advance_fee",
      make_msg(body="As next of kin you are the beneficiary of an inheritance of 5 million dollars."), CTX),
     ("goal.extortion",
@@ -317,9 +316,6 @@ QUIET = [
         "credentials", "payment_change", "invoice", "wire_transfer", "gift_cards", "payroll", "tax_data",
         "crypto", "advance_fee", "extortion", "malware_exec", "money_amount", "bank_details")],
     ("goal.credentials", make_msg(quoted_text="> please verify your password"), CTX, ZERO),
-    # the kernel's crypto API is not money (linux-sctp patches)
-    ("goal.crypto", make_msg(subject="[PATCH 1/2] crypto: api - use a work queue",
-                             body="This moves crypto_destroy_instance to a work queue."), CTX, ZERO),
     ("goal.money_amount", make_msg(body="Meeting at 10 on floor 2, room 3104."), CTX, ZERO),
     ("goal.bank_details", make_msg(body="Ticket AB12 CDEF GHIJ KLMN OP is closed."), CTX, ZERO),
     ("goal.bank_details", make_msg(body="Ref DE89 3704 0044 0532 0130 01 (bad checksum)"), CTX, ZERO),
