@@ -2,14 +2,11 @@
 dispatches, so ``sedetect --help`` stays fast."""
 from __future__ import annotations
 
-import logging
 import os
 import sys
-import warnings
-from pathlib import Path
 
 from pipelines.errors import UserError, one_line
-from pipelines.quiet_child import OWN_PACKAGES
+from pipelines.quiet_child import quiet_libraries
 
 COMMANDS = {
     "score": ("pipelines.batch", "score mail archives into verdict rows (Parquet or JSONL)"),
@@ -33,10 +30,6 @@ USAGE = "usage: sedetect COMMAND [ARGS]\n\ncommands:\n" + "\n".join(
     "(default ~/.local/share/sedetect)."
 
 
-_ROOT = Path(__file__).resolve().parent.parent
-_OWN_FILES = tuple(str(_ROOT / name) + os.sep for name in OWN_PACKAGES)
-
-
 def _quiet_imports() -> None:
     """Offline by construction (no telemetry, no model hub), and quiet where the user did nothing
     wrong: libraries' warnings and log records below ERROR (Beam's import-time GCP notices, MLflow's
@@ -45,25 +38,6 @@ def _quiet_imports() -> None:
                        ("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1")):
         os.environ.setdefault(key, value)
     quiet_libraries()
-
-
-def quiet_libraries() -> None:
-    """Logging and warnings as the CLI shows them (also called in the streaming job's child
-    processes, before they import Beam)."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(logging.ERROR)
-    for name in OWN_PACKAGES:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    if not sys.warnoptions:
-        warnings.showwarning = _show_own_warnings
-
-
-_show_warning = warnings.showwarning
-
-
-def _show_own_warnings(message, category, filename, lineno, file=None, line=None) -> None:
-    if str(filename).startswith(_OWN_FILES):
-        _show_warning(message, category, filename, lineno, file, line)
 
 
 def main(argv: list[str] | None = None) -> int:

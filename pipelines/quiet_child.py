@@ -11,7 +11,10 @@ line, not ours; `quiet_workers` gives them the same quiet start through PYTHONPA
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,10 +22,30 @@ from typing import Iterator
 WORKER_SITE = Path(__file__).with_name("worker_site")
 # Our own code: its warnings and log records are for the user; the libraries' are not.
 OWN_PACKAGES = ("features", "detectors", "labeling", "pipelines", "sedetect")
+_ROOT = Path(__file__).resolve().parent.parent
+_OWN_FILES = tuple(str(_ROOT / name) + os.sep for name in OWN_PACKAGES)
+
+
+def quiet_libraries() -> None:
+    """Logging and warnings as the CLI shows them (also called in the streaming job's child
+    processes, before they import Beam)."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.ERROR)
+    for name in OWN_PACKAGES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if not sys.warnoptions:
+        warnings.showwarning = _show_own_warnings
+
+
+_show_warning = warnings.showwarning
+
+
+def _show_own_warnings(message, category, filename, lineno, file=None, line=None) -> None:
+    if str(filename).startswith(_OWN_FILES):
+        _show_warning(message, category, filename, lineno, file, line)
 
 
 def run_quietly(target: str, *args) -> None:
-    from pipelines.cli import quiet_libraries
     quiet_libraries()
     module, _, function = target.partition(":")
     getattr(importlib.import_module(module), function)(*args)

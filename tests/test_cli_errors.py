@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import cli
+from pipelines.quiet_child import OWN_PACKAGES
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL_URIS = "use models:/sedetect@champion, models:/sedetect/VERSION"
@@ -48,7 +49,7 @@ def sedetect(home, capsys):
     What the CLI sets up for a terminal (quiet libraries) is put back afterwards."""
     root = logging.getLogger()
     saved = (warnings.showwarning, root.level, list(root.handlers),
-             {n: logging.getLogger(n).level for n in cli.OWN_PACKAGES}, dict(os.environ))
+             {n: logging.getLogger(n).level for n in OWN_PACKAGES}, dict(os.environ))
 
     def call(*args):
         rc = cli.main([str(a) for a in args])
