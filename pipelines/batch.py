@@ -98,9 +98,14 @@ def scoring_options(args: argparse.Namespace, beam_args: Optional[list[str]] = N
 
 
 def threads_per_worker(beam_args: list[str]) -> int:
-    """Encoder threads for each of the direct runner's local worker processes: the cores shared
-    out (0, every core, for one worker or a remote runner whose machines we cannot see)."""
-    opts = beam_options(beam_args).get_all_options()
+    """Encoder threads for each of the direct runner's local worker processes (or of the local
+    cluster ``pipelines.dask_runner.DaskRunner`` starts): the cores shared out (0, every core,
+    for one worker or a remote runner whose machines we cannot see)."""
+    options = beam_options(beam_args)
+    local_dask = dask_workers(options)          # the Dask runner's local cluster, if any
+    if local_dask is not None:
+        return max(1, (os.cpu_count() or 1) // local_dask) if local_dask > 1 else 0
+    opts = options.get_all_options()
     workers = opts.get("direct_num_workers") or 1
     if opts.get("direct_running_mode") != "multi_processing" or workers <= 1:
         return 0
@@ -374,10 +379,31 @@ def record_signature_matches(result) -> dict:
 REMOTE_ONLY_RUNNERS = ("DataflowRunner", "TestDataflowRunner")
 
 
-# Runners that lose rows of this job: Beam 2.77's DaskRunner gathers a DoFn's outputs before
+# Runners that lose rows of this job: Beam 2.77's own DaskRunner gathers a DoFn's outputs before
 # calling finish_bundle, so what a DoFn emits there is dropped (RunInference's last batch: 72 of
-# 200 rows lost, measured), and its file sinks write empty files. Refused rather than run.
-LOSSY_RUNNERS = ("DaskRunner",)
+# 200 rows lost, measured), and its file sinks write empty files. Refused rather than run; the
+# corrected subclass, pipelines.dask_runner.DaskRunner (DASK_RUNNER), runs the job on Dask.
+LOSSY_RUNNERS = ("DaskRunner", "apache_beam.runners.dask.dask_runner.DaskRunner")
+DASK_RUNNER = "pipelines.dask_runner.DaskRunner"
+
+
+def runner_path(opts: PipelineOptions) -> str:
+    """The runner's fully qualified class name, as Beam resolves ``--runner`` (a short name such
+    as ``DaskRunner`` through its table of known runners, a dotted one as given)."""
+    runner = opts.view_as(StandardOptions).runner
+    if not isinstance(runner, str):
+        return f"{type(runner).__module__}.{type(runner).__qualname__}"
+    from apache_beam.runners.runner import _RUNNER_MAP
+    return _RUNNER_MAP.get(runner.lower(), _RUNNER_MAP.get(runner.lower() + "runner", runner))
+
+
+def dask_workers(opts: PipelineOptions) -> Optional[int]:
+    """With ``--runner pipelines.dask_runner.DaskRunner``: the worker processes of the local
+    cluster it starts (None when it submits to a named scheduler); None for any other runner."""
+    if runner_path(opts) != DASK_RUNNER:
+        return None
+    from pipelines.dask_runner import local_workers     # imports dask: only when chosen
+    return local_workers(opts)
 
 
 def runner_name(opts: PipelineOptions) -> str:
@@ -392,11 +418,13 @@ def check_runner(opts: PipelineOptions, inputs: list[str], output: str) -> None:
     or no way to put sedetect on the workers.
     Flink and Spark clusters may mount a shared folder, so local paths stay allowed there."""
     name = runner_name(opts)
-    if name in LOSSY_RUNNERS:
-        raise UserError(f"--runner {name}: Beam's Dask runner drops what a DoFn emits when a "
-                        "bundle finishes (the last batch of verdicts) and its file sinks write "
-                        "nothing, so rows would be lost; use --direct_running_mode "
-                        "multi_processing, FlinkRunner or SparkRunner")
+    if runner_path(opts) in LOSSY_RUNNERS:
+        raise UserError(f"--runner {opts.view_as(StandardOptions).runner}: Beam's own Dask "
+                        "runner drops what a DoFn emits when a bundle finishes (the last batch "
+                        "of verdicts) and its file sinks write nothing, so rows would be lost; "
+                        f"use --runner {DASK_RUNNER} (the same runner, corrected; "
+                        "--dask_client_address HOST:PORT or --dask_workers N), "
+                        "--direct_running_mode multi_processing, FlinkRunner or SparkRunner")
     if name not in REMOTE_ONLY_RUNNERS:
         return
     local = [p for p in [*inputs, output] if not storage.is_remote(str(p))]

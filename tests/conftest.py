@@ -132,3 +132,77 @@ def module_home(tmp_path_factory):
         os.environ.pop("SEDETECT_HOME", None)
     else:
         os.environ["SEDETECT_HOME"] = old
+
+
+# -- 2,000 real messages, scored once on one process (tests/test_distributed.py, test_dask.py) ---
+REAL_N = 2000
+REAL_CHUNK_BYTES = 2 << 20     # a 21 MB mbox in ~11 read tasks, so every worker reads and parses
+FLOATS = ("score", "impersonation", "trust", "payload", "goal", "signature_match")
+
+
+def draw_round_robin(n: int) -> list[bytes]:
+    """``n`` raw messages, one from each corpus file in turn (sorted by name), each read in
+    order; a file that runs out leaves the round."""
+    from pipelines.readers import read_mbox_gz
+    streams = [read_mbox_gz(str(p)) for p in sorted(CORPORA.glob("*.mbox.gz"))]
+    out: list[bytes] = []
+    while streams and len(out) < n:
+        for stream in list(streams):
+            message = next(stream, None)
+            if message is None:
+                streams.remove(stream)
+            elif message.error is None:
+                out.append(message.raw)
+                if len(out) == n:
+                    break
+    for stream in streams:
+        stream.close()
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_sample(tmp_path_factory):
+    """The shared corpora's round-robin sample in one mbox, scored once with the default model on
+    one process: (mbox, that run's summary, its rows, its seconds). The multi-process and Dask
+    tests compare their runs with it. Skipped where ../shared/corpora is absent."""
+    import time
+    import pyarrow.parquet as pq
+    from labeling.synthetic import SyntheticMessage, write_mbox
+    from pipelines.batch import score
+    if not any(CORPORA.glob("*.mbox.gz")):
+        pytest.skip(f"the shared corpora (*.mbox.gz) are not at {CORPORA}")
+    folder = tmp_path_factory.mktemp("real-sample")
+    raws = draw_round_robin(REAL_N)
+    assert len(raws) == REAL_N
+    mbox = folder / "corpora-sample.mbox"
+    write_mbox([SyntheticMessage(raw, "benign", "corpora") for raw in raws], str(mbox))
+    old = os.environ.get("SEDETECT_HOME")
+    os.environ["SEDETECT_HOME"] = str(folder / "home")
+    try:
+        t = time.perf_counter()
+        summary = score([str(mbox)], str(folder / "one.parquet"), quiet=True,
+                        chunk_bytes=REAL_CHUNK_BYTES)
+        seconds = time.perf_counter() - t
+    finally:
+        if old is None:
+            os.environ.pop("SEDETECT_HOME", None)
+        else:
+            os.environ["SEDETECT_HOME"] = old
+    print(f"\none process: {REAL_N} messages in {seconds:.1f} s, metrics {summary['metrics']}")
+    return mbox, summary, pq.read_table(folder / "one.parquet").to_pylist(), seconds
+
+
+def assert_same_rows(rows_a: list[dict], rows_b: list[dict], n: int) -> None:
+    """The same rows key by key (source: the archive and the message's place in it): other
+    columns equal, scores within 1e-6 (embedding batches are cut differently per worker)."""
+    assert len(rows_a) == len(rows_b) == n
+    a_by_key = {r["source"]: r for r in rows_a}
+    b_by_key = {r["source"]: r for r in rows_b}
+    assert len(a_by_key) == n and a_by_key.keys() == b_by_key.keys()
+    for key, a in a_by_key.items():
+        b = b_by_key[key]
+        assert {k: v for k, v in a.items() if k not in FLOATS} == \
+            {k: v for k, v in b.items() if k not in FLOATS}, key
+        for k in FLOATS:
+            assert (a[k] is None and b[k] is None) or a[k] == pytest.approx(b[k], abs=1e-6), \
+                (key, k)

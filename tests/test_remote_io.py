@@ -400,11 +400,12 @@ def test_remote_glob_is_expanded_at_planning(remote):
 
 
 def test_dask_runner_is_refused_before_it_loses_rows(remote_mbox):
-    """Beam 2.77's DaskRunner drops elements emitted in finish_bundle (RunInference's last batch)
-    and writes empty files from its file sinks: the job refuses it instead of losing rows."""
+    """Beam 2.77's own DaskRunner drops elements emitted in finish_bundle (RunInference's last
+    batch) and writes empty files from its file sinks: the job refuses it instead of losing rows,
+    and names the corrected runner (pipelines/dask_runner.py, tested in tests/test_dask.py)."""
     from pipelines.errors import UserError
     for runner in ("DaskRunner", "apache_beam.runners.dask.dask_runner.DaskRunner"):
-        with pytest.raises(UserError, match="rows would be lost"):
+        with pytest.raises(UserError, match="rows would be lost.*pipelines.dask_runner.DaskRunner"):
             _dry([f"{remote_mbox}/a.mbox"], f"{remote_mbox}/out/v.parquet", ["--runner", runner])
 
 
