@@ -34,8 +34,11 @@ def _quiet_imports() -> None:
     """Offline by construction (no telemetry, no model hub), and quiet where the user did nothing
     wrong: libraries' warnings and log records below ERROR (Beam's import-time GCP notices, MLflow's
     hints) are not shown; ours are. ``python -W ...`` or PYTHONWARNINGS shows every warning."""
+    # dask.distributed configures its own loggers at INFO when imported (the Dask runner): its
+    # config, read from the environment, says errors only.
     for key, value in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "1"),
-                       ("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1")):
+                       ("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                       ("DASK_LOGGING__DISTRIBUTED", "error")):
         os.environ.setdefault(key, value)
     quiet_libraries()
 

@@ -117,3 +117,23 @@ def test_encoder_threads_share_the_local_cluster_cores():
     cores = os.cpu_count() or 1
     assert threads_per_worker(["--runner", DASK, "--dask_workers", "2"]) == max(1, cores // 2)
     assert threads_per_worker(["--runner", DASK, "--dask_client_address", "h:8786"]) == 0
+
+
+def test_the_cli_on_dask_prints_only_its_summary(tmp_path, synthetic_messages):
+    """`sedetect score ... --runner pipelines.dask_runner.DaskRunner` as a user runs it: the
+    cluster's own INFO lines (dask.distributed configures its loggers itself) stay quiet."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from labeling.synthetic import write_mbox
+    from tests.conftest import REPO
+    mbox, out = tmp_path / "s.mbox", tmp_path / "v.jsonl"
+    write_mbox(synthetic_messages[:20], str(mbox))
+    env = dict(os.environ, SEDETECT_HOME=str(tmp_path / "home"))
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "score", str(mbox), "-o",
+                           str(out), "--runner", DASK, "--dask_workers", "2"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert len([json.loads(x) for x in out.read_text().splitlines()]) == 20
