@@ -34,7 +34,7 @@ import numpy as np
 
 from features.domains import registrable_domain
 from features.fingerprints import jaccard
-from features.message import ParsedMessage
+from features.message import Attachment, ParsedMessage
 
 # Cosine similarity of MiniLM embeddings. Chosen on the shared corpora (see README, "The miss
 # flywheel"): at NEAR_DUPLICATE no benign message of any corpus matched a signature built from a
@@ -69,7 +69,18 @@ def indicators_of(msg: ParsedMessage) -> dict:
         "sender_domains": sorted(d for d in senders if d),
         "link_domains": sorted({dom(link.host) for link in msg.links if link.host} - {""}),
         "attachment_sha256": sorted({a.sha256 for a in msg.attachments if a.sha256}),
+        "attachment_kinds": sorted({attachment_kind(a) for a in msg.attachments}),
     }
+
+
+def attachment_kind(a: Attachment) -> str:
+    """What an attachment is, as a person would name it: its file extension (".pdf", ".docm"),
+    else its declared content type; a zip's members' kinds after it (".zip:.exe")."""
+    name = (a.filename or "").lower()
+    kind = "." + name.rsplit(".", 1)[1] if "." in name else (a.content_type or "")
+    leaves = (m.path.lower().rsplit("/", 1)[-1] for m in a.members)
+    inner = sorted({"." + leaf.rsplit(".", 1)[1] for leaf in leaves if "." in leaf})
+    return kind + "".join(f":{k}" for k in inner)
 
 
 def shared_indicators(a: dict, b: dict) -> list[str]:
@@ -250,14 +261,18 @@ class SignatureIndex:
 
 def _payload_within(ind: dict, sig: dict) -> bool:
     """Without trusted authentication anyone can write the reported From address: an allow keyed
-    on it holds only while the message links nowhere (common sites aside) and attaches nothing
-    that the reported one did not: a spoof that keeps the reported text and adds an executable,
-    a macro document or an HTML form inherits nothing. An authenticated organisation's own mail
-    is not held to that."""
+    on it holds only while the message links nowhere (common sites aside) and attaches no kind of
+    file that the reported one did not. A vendor's next PDF invoice clears; a spoof that keeps
+    the reported text and adds an executable, a macro document or an HTML form inherits nothing.
+    (A signature made before kinds were kept compares the files themselves.) An authenticated
+    organisation's own mail is not held to that."""
     if not str(sig.get("sender_key", "")).startswith("from:"):
         return True
     new_links = set(ind.get("link_domains", ())) - set(sig.get("link_domains", ())) - COMMON_DOMAINS
-    new_files = set(ind.get("attachment_sha256", ())) - set(sig.get("attachment_sha256", ()))
+    if "attachment_kinds" in sig:
+        new_files = set(ind.get("attachment_kinds", ())) - set(sig["attachment_kinds"])
+    else:
+        new_files = set(ind.get("attachment_sha256", ())) - set(sig.get("attachment_sha256", ()))
     return not new_links and not new_files
 
 

@@ -236,8 +236,7 @@ ALLOWED = {
                                             "travels to workers as bytes); a remote one is "
                                             "read through storage",
     # not user archives: this machine's own state, reports and code
-    ("cli.py", "<module>", "Path"): "the package's own source folder",
-    ("quiet_child.py", "<module>", "Path"): "the package's own worker_site folder",
+    ("quiet_child.py", "<module>", "Path"): "the package's own folders (worker_site, source)",
     ("demo.py", "run", "Path"): "the demo's local work folder",
     ("evaluate.py", "_pinned", "Path"): "a model bundle folder on this machine",
     ("evaluate.py", "evaluate", "Path"): "the local report folder (HTML/JSON for a person)",

@@ -229,3 +229,25 @@ def test_kit_marks_survive_a_new_host_per_wave():
     assert any(m.startswith("link {ip}") for m in _marks(ip)["kit"])
     assert "path /secure/ebay/index.htm" in _marks(ip)["kit"]
     assert _match(_index("block", [a]), b) is not None         # text and path shape
+
+
+def test_an_unauthenticated_allow_covers_the_next_file_of_the_same_kind():
+    """A vendor known only by its From address sends a new PDF with every invoice: the next one
+    clears; the same notice with a zipped executable instead does not."""
+    def with_file(i: int, filename: str, payload: bytes, subtype: str) -> bytes:
+        m = EmailMessage()
+        m.set_content(NOTICE.format(name="Dana", inv=f"INV-{1000 + i}", amount="$194.00", days=17)
+                      + "\nPay online: https://acmepayroll.com/billing\n")
+        m["From"], m["To"], m["Subject"] = ("Acme Payroll <billing@acmepayroll.com>",
+                                            "ap@example.com", f"Invoice INV-{1000 + i} is past due")
+        m.add_attachment(payload, maintype="application", subtype=subtype, filename=filename)
+        return m.as_bytes()
+    index = _index("allow", [with_file(i, f"INV-{1000 + i}.pdf", b"%PDF-1.4 " + bytes([i]) * 40,
+                                       "pdf") for i in (0, 1)])
+    assert _match(index, with_file(2, "INV-1002.pdf", b"%PDF-1.4 other bytes", "pdf")) is not None
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("INV-1002.pdf.exe", b"MZ" + b"\x00" * 60)
+    assert _match(index, with_file(2, "INV-1002.zip", buf.getvalue(), "zip")) is None
