@@ -1,4 +1,6 @@
-"""Where a worker process starts: the CLI's quiet logging first, then the job.
+"""How sedetect's processes log: quietly where the user did nothing wrong. The CLI's own set-up
+(`quiet_libraries`), the trampoline where a spawned child of ours starts (`run_quietly`), and
+`quiet_workers` for the processes that Beam or a process pool launch.
 
 A spawned process imports its target's module, and the modules of its arguments, before the target
 runs. This module imports no Beam and names its target as "module:function", so Beam's import-time
