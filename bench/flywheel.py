@@ -96,7 +96,7 @@ sys.path.insert(0, str(REPO))
 from detectors.bundle import ModelBundle                              # noqa: E402
 from detectors.scoring import score_raw_messages                      # noqa: E402
 from detectors.signatures import (RELATED, SAME_TEXT, SignatureIndex,  # noqa: E402
-                                  _links_within, _same_layout, indicators_of)
+                                  _payload_within, _same_layout, indicators_of)
 from detectors.verdicts import message_key                            # noqa: E402
 from features.context import Context, load_org                        # noqa: E402
 from features.domains import registrable_domain                       # noqa: E402
@@ -735,9 +735,10 @@ def why_not_cleared(raw: bytes, row: dict, sigs: Signatures, reports: list[int])
     if not same:
         theirs = sorted({sigs.marks[j].get("sender_key") for j in reports})
         return f"different sender_key: {fp['sender_key'] or '(none)'} vs {', '.join(theirs)}"
-    within = [j for j in same if _links_within(fp, sigs.marks[j])]
+    within = [j for j in same if _payload_within(fp, sigs.marks[j])]
     if not within:
-        return "links outside the reported ones (sender key is the From address)"
+        return ("links or attachments outside the reported ones (sender key is the From "
+                "address)")
     v = sigs.encoder.encode([embedding_text(msg)])[0]
     mh = np.asarray(fp["minhash"]) if fp["minhash"] else None
     jac = max(jaccard(mh, np.asarray(sigs.marks[j]["minhash"]) if sigs.marks[j]["minhash"]
@@ -778,9 +779,14 @@ def weak_model_words(args) -> str:
              "benign corpora, their training data)"))
 
 
-def _rule(why: str) -> str:
-    """A ``why_not_cleared`` answer without its particulars (the addresses), for the totals."""
-    return why.split(":")[0] if why.startswith("different sender_key") else why
+def _why_totals(per: list[dict]) -> Counter:
+    """The families' ``why_not_cleared`` answers added up by rule, without their particulars
+    (the addresses of "different sender_key: ...")."""
+    why: Counter = Counter()
+    for f in per:
+        for w, n in f["not_cleared_why"].items():
+            why[w.split(":")[0] if w.startswith("different sender_key") else w] += n
+    return why
 
 
 def step3_weak_model(table: SignalTable, bundles: Bundles, raws: dict, ctx: Context,
@@ -795,10 +801,7 @@ def step3_weak_model(table: SignalTable, bundles: Bundles, raws: dict, ctx: Cont
     wsigs = Signatures(ctx, encoder)
     per, totals = family_figures(fams, wsigs, "weak-allow", bundles, ctx, args,
                                  bundle_of=weak, diagnose=True)
-    why = Counter()
-    for f in per:
-        for w, n in f["not_cleared_why"].items():
-            why[_rule(w)] += n
+    why = _why_totals(per)
     out = {"STRESS_TEST": weak_model_words(args),
            "flagged_by_weak_model": counts, "families": per, "total": totals,
            "not_cleared_why": dict(why.most_common())}
@@ -809,10 +812,7 @@ def step3_weak_model(table: SignalTable, bundles: Bundles, raws: dict, ctx: Cont
              for f in families_of(table, rows, raws, ctx, name, key=from_domain_of)]
     dper, dtot = family_figures(loose, Signatures(ctx, wsigs.encoder), "weak-diag", bundles, ctx,
                                 args, bundle_of=weak, diagnose=True)
-    dwhy = Counter()
-    for f in dper:
-        for w, n in f["not_cleared_why"].items():
-            dwhy[_rule(w)] += n
+    dwhy = _why_totals(dper)
     out["diagnostic_families_by_from_domain"] = {
         "families": [{k: v for k, v in f.items() if k != "not_cleared_examples"} for f in dper],
         "total": dtot, "not_cleared_why": dict(dwhy.most_common())}
@@ -1003,6 +1003,22 @@ def step4_weak_model(table: SignalTable, bundles: Bundles, raws: dict, wsigs: Si
 
 # -- the run ----------------------------------------------------------------------------------
 
+def _family_line(step: str, kind: str, t: dict) -> str:
+    return (f"{step} false-alarm families ({kind}): {t['families']} families, "
+            f"{t['messages']} messages, rest {t['rest']}: cleared "
+            f"{t['rest_cleared_model_alone']}% by the model alone, "
+            f"{t['rest_cleared_with_signatures']}% with signatures (target >= 90%)")
+
+
+def _abuse_line(a: dict, sp: dict) -> str:
+    return (f"abuse: {a['cleared_by_signature']} of {a['copies']} reported templates re-sent "
+            f"from a lookalike domain with foreign links cleared by a signature "
+            f"({a['verdict_benign']} benign verdicts); spoofed from the same address with "
+            f"foreign links: {sp['cleared_by_signature']} of {sp['copies']} "
+            f"({sp['verdict_benign']} benign verdicts; {sp['cleared_without_links']} of them "
+            f"have no link to make foreign)")
+
+
 def summary(out: dict) -> str:
     lines = []
     s1 = out.get("step1_missed_campaigns")
@@ -1028,12 +1044,7 @@ def summary(out: dict) -> str:
                          f"{s['flagged_model_alone']}% -> {s['flagged_with_signatures']}%")
     s3 = out.get("step3_false_alarm_families")
     if s3:
-        for k in ("real", "lookalike"):
-            t = s3["total"][k]
-            lines.append(f"3. false-alarm families ({k}): {t['families']} families, "
-                         f"{t['messages']} messages, rest {t['rest']}: cleared "
-                         f"{t['rest_cleared_model_alone']}% by the model alone, "
-                         f"{t['rest_cleared_with_signatures']}% with signatures (target >= 90%)")
+        lines += [_family_line("3.", k, s3["total"][k]) for k in ("real", "lookalike")]
         d = s3["diagnostic_families_by_from_domain"]["total"]
         lines.append(f"   diagnostic, families by From domain instead of sender key: "
                      f"{d['real']['families']} real + {d['lookalike']['families']} look-alike "
@@ -1048,21 +1059,11 @@ def summary(out: dict) -> str:
                      f"{b['block_matched']} matched by a block signature, {b['newly_flagged']} "
                      f"newly flagged; phishing {p['scored']} scored, {p['allow_matched']} matched "
                      f"by an allow signature, {p['newly_cleared']} newly cleared")
-        lines.append(f"   abuse: {a['cleared_by_signature']} of {a['copies']} reported templates "
-                     f"re-sent from a lookalike domain with foreign links cleared by a signature "
-                     f"({a['verdict_benign']} benign verdicts); spoofed from the same address "
-                     f"with foreign links: {sp['cleared_by_signature']} of {sp['copies']} "
-                     f"({sp['verdict_benign']} benign verdicts; {sp['cleared_without_links']} of "
-                     f"them have no link to make foreign)")
+        lines.append("   " + _abuse_line(a, sp))
     w3 = out.get("step3_stress_weak_model")
     if w3:
         lines.append(f"STRESS TEST, weaker model ({w3['STRESS_TEST']}):")
-        for k in ("real", "lookalike"):
-            t = w3["total"][k]
-            lines.append(f"3w. false-alarm families ({k}): {t['families']} families, "
-                         f"{t['messages']} messages, rest {t['rest']}: cleared "
-                         f"{t['rest_cleared_model_alone']}% by the model alone, "
-                         f"{t['rest_cleared_with_signatures']}% with signatures (target >= 90%)")
+        lines += [_family_line("3w.", k, w3["total"][k]) for k in ("real", "lookalike")]
         t = w3["total"]["all"]
         lines.append(f"    all: {t['families']} families, rest {t['rest']}: "
                      f"{t['rest_cleared_with_signatures']}% cleared with signatures; left "
@@ -1081,12 +1082,7 @@ def summary(out: dict) -> str:
                      f"weaker model): phishing + twins {p['scored']} scored, "
                      f"{p['allow_matched']} matched by an allow signature, {p['newly_cleared']} "
                      f"newly cleared (target 0)")
-        lines.append(f"    abuse: {a['cleared_by_signature']} of {a['copies']} reported templates "
-                     f"re-sent from a lookalike domain with foreign links cleared by a signature "
-                     f"({a['verdict_benign']} benign verdicts); spoofed from the same address "
-                     f"with foreign links: {sp['cleared_by_signature']} of {sp['copies']} "
-                     f"({sp['verdict_benign']} benign verdicts; {sp['cleared_without_links']} of "
-                     f"them have no link to make foreign) (target 0)")
+        lines.append("    " + _abuse_line(a, sp) + " (target 0)")
     return "\n".join(lines)
 
 

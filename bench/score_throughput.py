@@ -38,17 +38,8 @@ from bench.measure import run_measured  # noqa: E402
 def sample(corpora: Path, n: int) -> list[bytes]:
     """Round-robin over every corpus so the sample mixes old and new, ham and attacks."""
     from labeling.sources import shared_corpora
-    from pipelines.readers import iter_messages
-    iters = [iter_messages([s.path]) for s in shared_corpora(corpora)]
-    out: list[bytes] = []
-    while iters and len(out) < n:
-        for it in list(iters):
-            rm = next(it, None)
-            if rm is None:
-                iters.remove(it)
-            elif rm.error is None:
-                out.append(rm.raw)
-    return out[:n]
+    from pipelines.readers import round_robin
+    return round_robin([s.path for s in shared_corpora(corpora)], n)
 
 
 def synthetic(n: int, seed: int = 7) -> list[bytes]:

@@ -155,8 +155,10 @@ def imitated_name(display: str, from_host: str) -> str:
     if not label:
         return ""
     words = _name_words((display or "").casefold())
-    # ("Cloud Verify Status" from status.cloud-verify.com names its own organisation)
-    names = frozenset() if _names_own_org(display, org) else frozenset(w for w in words if len(w) >= 4)
+    # Only a hyphenated label can read as another domain; and "Cloud Verify Status" from
+    # status.cloud-verify.com names its own organisation.
+    names = frozenset(w for w in words if len(w) >= 4) \
+        if "-" in label and not _names_own_org(display, org) else frozenset()
     shown = _shown_domain(from_host, org, names)
     if shown:
         return shown

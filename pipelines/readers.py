@@ -772,6 +772,27 @@ def iter_messages(paths: Iterable[str], chunk_bytes: int = DEFAULT_CHUNK_BYTES) 
         yield from read_task(task)
 
 
+def round_robin(paths: Iterable[str], n: int) -> list[bytes]:
+    """The first ``n`` readable messages taken one from each input in turn (an input that runs
+    out leaves the round): a sample that mixes sources, for benchmarks and tests."""
+    streams = [iter_messages([p]) for p in paths]
+    out: list[bytes] = []
+    try:
+        while streams and len(out) < n:
+            for stream in list(streams):
+                message = next(stream, None)
+                if message is None:
+                    streams.remove(stream)
+                elif message.error is None:
+                    out.append(message.raw)
+                    if len(out) == n:
+                        break
+    finally:
+        for stream in streams:
+            stream.close()
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Beam
 # ---------------------------------------------------------------------------

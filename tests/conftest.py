@@ -140,26 +140,6 @@ REAL_CHUNK_BYTES = 2 << 20     # a 21 MB mbox in ~11 read tasks, so every worker
 FLOATS = ("score", "impersonation", "trust", "payload", "goal", "signature_match")
 
 
-def draw_round_robin(n: int) -> list[bytes]:
-    """``n`` raw messages, one from each corpus file in turn (sorted by name), each read in
-    order; a file that runs out leaves the round."""
-    from pipelines.readers import read_mbox_gz
-    streams = [read_mbox_gz(str(p)) for p in sorted(CORPORA.glob("*.mbox.gz"))]
-    out: list[bytes] = []
-    while streams and len(out) < n:
-        for stream in list(streams):
-            message = next(stream, None)
-            if message is None:
-                streams.remove(stream)
-            elif message.error is None:
-                out.append(message.raw)
-                if len(out) == n:
-                    break
-    for stream in streams:
-        stream.close()
-    return out
-
-
 @pytest.fixture(scope="session")
 def real_sample(tmp_path_factory):
     """The shared corpora's round-robin sample in one mbox, scored once with the default model on
@@ -169,10 +149,11 @@ def real_sample(tmp_path_factory):
     import pyarrow.parquet as pq
     from labeling.synthetic import SyntheticMessage, write_mbox
     from pipelines.batch import score
+    from pipelines.readers import round_robin
     if not any(CORPORA.glob("*.mbox.gz")):
         pytest.skip(f"the shared corpora (*.mbox.gz) are not at {CORPORA}")
     folder = tmp_path_factory.mktemp("real-sample")
-    raws = draw_round_robin(REAL_N)
+    raws = round_robin([str(p) for p in sorted(CORPORA.glob("*.mbox.gz"))], REAL_N)
     assert len(raws) == REAL_N
     mbox = folder / "corpora-sample.mbox"
     write_mbox([SyntheticMessage(raw, "benign", "corpora") for raw in raws], str(mbox))
