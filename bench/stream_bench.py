@@ -12,7 +12,7 @@ its own process (the shipped champion model), and reports:
 
     python bench/stream_bench.py --messages 10000 --rate 12
     python bench/stream_bench.py --messages 10000 --rate 12 --kill-at 0.4 --redis-restart-at 0.7
-    python bench/stream_bench.py --messages 3000 --rate 20 --lifetime 120 -- --encoder onnx-int8
+    python bench/stream_bench.py --messages 3000 --rate 100 -- --encoder torch
 
 Messages: round-robin over the shared corpora (../shared/corpora), else synthetic ones.
 """
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="write the summary here too")
     ap.add_argument("job_args", nargs="*",
-                    help="more flags for `sedetect stream` (after --), e.g. --encoder onnx-int8")
+                    help="more flags for `sedetect stream` (after --), e.g. --encoder torch")
     args = ap.parse_args(argv)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="stream-bench-"))

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 
 
 def score_corpora(corpora: Path, store: str | None, cascade: bool = True,
-                  backend: str = "torch") -> list[dict]:
+                  backend: str = "onnx") -> list[dict]:
     import numpy as np
     from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
     from features.context import Context, load_org
@@ -70,7 +70,7 @@ def main() -> None:
     ap.add_argument("--corpora", default=str(REPO.parent / "shared" / "corpora"))
     ap.add_argument("--store", help="embedding store (.npz of keys, vectors)")
     ap.add_argument("--no-cascade", action="store_true", help="embed every message")
-    ap.add_argument("--encoder", default="torch", help="torch | onnx-int8")
+    ap.add_argument("--encoder", default="onnx", help="onnx (default) | torch")
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--save")
     g.add_argument("--compare")

@@ -22,6 +22,7 @@ from labeling.intake import Report, unwrap
 from labeling.misses import accept, load_signatures, open_queue
 from labeling.queue import MissQueue, QueueError, Submission
 from detectors.scoring import score_raw_messages
+from features.text import MINILM_BACKENDS
 from labeling.sources import LabelledSource
 from pipelines.readers import iter_messages
 from pipelines.train import train
@@ -153,7 +154,7 @@ def run(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--config", default=None)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--no-embeddings", action="store_true")
-    p.add_argument("--encoder", choices=("torch", "static"), default="torch",
+    p.add_argument("--encoder", choices=(*MINILM_BACKENDS, "static"), default="onnx",
                    help="the text model's embedding, as for `sedetect train`")
     p.add_argument("--force-promote", action="store_true",
                    help="promote even if a gate fails (the misses stay accepted otherwise)")

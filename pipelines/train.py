@@ -144,7 +144,7 @@ def identity_names() -> list[str]:
 
 
 def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
-                     encoder: str = "torch") -> str:
+                     encoder: str = "onnx") -> str:
     """Same files, same code, same config, same table: a hash of all three."""
     h = hashlib.sha256()
     for src in sources:
@@ -159,7 +159,7 @@ def _table_cache_key(sources: list[LabelledSource], org: OrgConfig, embed: bool,
     h.update(org_digest(org).encode())
     h.update(str(embed).encode())
     h.update(b"fast-embeddings-1")          # tables carry the cascade's static vectors
-    if encoder != "torch":
+    if space_of(encoder) != MINILM:      # onnx and torch write the same vectors
         h.update(encoder.encode())
     return h.hexdigest()[:20]
 
@@ -180,7 +180,7 @@ def org_digest(org: OrgConfig) -> str:
 
 
 def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 2,
-                  embed: bool = True, log=print, encoder: str = "torch") -> SignalTable:
+                  embed: bool = True, log=print, encoder: str = "onnx") -> SignalTable:
     """Parse and extract every message of every source once; drop exact duplicates (same bytes);
     embed each distinct current-thread text with the ``encoder`` backend. Cached under
     $SEDETECT_HOME/cache by content."""
@@ -227,7 +227,7 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
         t0 = time.perf_counter()
         # MiniLM vectors are kept on disk (training runs embed the same corpora again and
         # again); static ones cost microseconds each.
-        store = str(cache_dir / "embeddings-minilm.npz") if encoder == "torch" else None
+        store = str(cache_dir / "embeddings-minilm.npz") if space_of(encoder) == MINILM else None
         table.embeddings = encode_cached([texts[i] for i in keep], store, log=log,
                                          encoder=TextEncoder(cache_size=len(keep) + 1,
                                                              backend=encoder))
@@ -606,8 +606,9 @@ def run(argv: Optional[list[str]] = None) -> dict:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-embeddings", action="store_true",
                         help="train without the sentence-embedding text model")
-    parser.add_argument("--encoder", choices=("torch", "static"), default="torch",
-                        help="the text model's embedding: MiniLM (torch; the default model) or "
+    parser.add_argument("--encoder", choices=(*MINILM_BACKENDS, "static"), default="onnx",
+                        help="the text model's embedding: MiniLM (onnx, or torch: the same "
+                             "vectors; the default model) or "
                              "static word-piece vectors distilled from it (a model that scores "
                              "several times faster; see README, Speed)")
     parser.add_argument("--no-heldout", action="store_true",
@@ -637,7 +638,7 @@ def run(argv: Optional[list[str]] = None) -> dict:
 def train(sources: list[LabelledSource], org: OrgConfig, seed: int = 0, workers: int = 2,
           embed: bool = True, heldout: bool = True, promote: bool = True,
           force_promote: bool = False, save_bundle: Optional[str] = None,
-          extra_gate=None, run_name: str = "train", encoder: str = "torch") -> dict:
+          extra_gate=None, run_name: str = "train", encoder: str = "onnx") -> dict:
     """Extract, evaluate (held-out sources and a random split), fit, log to MLflow and register;
     promote unless the model does worse than the champion on held-out sources, or
     ``extra_gate(bundle)`` (a list of failures) objects."""

@@ -6,7 +6,7 @@ import pytest
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
-# Files derived from the MiniLM weights (the static table, the int8 export) are built once per
+# Files derived from the MiniLM weights (the static table, the ONNX export) are built once per
 # machine cache (features/text.py derived_cache_dir): one per test session, not the user's.
 if not os.environ.get("SEDETECT_CACHE"):
     import tempfile
@@ -67,7 +67,7 @@ def signal_table(messages, embeddings=None, space: str = "minilm"):
 
 
 def home_with_encoder(tmp_path_factory, backend: str):
-    """A module's SEDETECT_HOME, with the encoder's derived file (the int8 export, the static
+    """A module's SEDETECT_HOME, with the encoder's derived file (the ONNX export, the static
     table) made once in the session's machine cache: each takes 15-60 s."""
     from features.text import TextEncoder
     home = tmp_path_factory.mktemp(f"{backend}-home")
