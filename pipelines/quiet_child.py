@@ -1,6 +1,7 @@
-"""How sedetect's processes log: quietly where the user did nothing wrong. The CLI's own set-up
-(`quiet_libraries`), the trampoline where a spawned child of ours starts (`run_quietly`), and
-`quiet_workers` for the processes that Beam or a process pool launch.
+"""How sedetect's processes start: quietly where the user did nothing wrong, and without imports
+they do not use. The CLI's own set-up (`quiet_libraries`), the trampoline where a spawned child of
+ours starts (`run_quietly`), `quiet_workers` for the processes that Beam or a process pool launch,
+and `skip_beam_model_manager` (no torch in a scoring process).
 
 A spawned process imports its target's module, and the modules of its arguments, before the target
 runs. This module imports no Beam and names its target as "module:function", so Beam's import-time
@@ -26,6 +27,16 @@ WORKER_SITE = Path(__file__).with_name("worker_site")
 OWN_PACKAGES = ("features", "detectors", "labeling", "pipelines", "sedetect")
 _ROOT = Path(__file__).resolve().parent.parent
 _OWN_FILES = tuple(str(_ROOT / name) + os.sep for name in OWN_PACKAGES)
+
+
+def skip_beam_model_manager() -> None:
+    """Keep torch out of scoring processes. Beam's RunInference module imports its GPU model
+    manager, and with it torch (about a second of every start-up here), whenever torch is
+    installed; sedetect never uses the manager (``use_model_manager`` stays False) and runs
+    MiniLM on onnxruntime. Beam's ``ml/inference/base.py`` falls back to ``ModelManager = None``
+    when that import fails, which a ``None`` in sys.modules makes it do. Call before Beam's
+    inference module is imported; torch itself stays importable (the ONNX export needs it once)."""
+    sys.modules.setdefault("apache_beam.ml.inference.model_manager", None)
 
 
 def quiet_libraries() -> None:

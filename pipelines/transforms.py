@@ -16,9 +16,12 @@ import sys
 import time
 from typing import Any, Iterable, Optional, Sequence
 
-import apache_beam as beam
-from apache_beam.metrics import Metrics
-from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInference
+from pipelines.quiet_child import skip_beam_model_manager
+skip_beam_model_manager()        # before Beam's inference module: it would import torch
+
+import apache_beam as beam  # noqa: E402
+from apache_beam.metrics import Metrics  # noqa: E402
+from apache_beam.ml.inference.base import ModelHandler, PredictionResult, RunInference  # noqa: E402
 
 from detectors.bundle import ModelBundle
 from detectors.signatures import SignatureIndex

@@ -36,6 +36,29 @@ def test_promotion_moves_the_alias(home):
     assert registry.resolve_bundle()[1] == f"sedetect/{v2}"
 
 
+def test_cached_champion_resolves_without_mlflow_and_follows_the_alias(home):
+    """The start-up fast path reads the alias from the SQLite file: it agrees with MLflow before
+    and after a promotion, and a fresh process that resolves the cached champion imports no
+    MLflow."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+    registry.resolve_bundle()
+    assert registry._alias_version_from_store(registry.CHAMPION) == registry.champion_version()
+    v2 = registry.log_bundle(ModelBundle.load(DEFAULT_BUNDLE_DIR), promote=False, run_name="t")
+    registry.resolve_bundle(f"models:/sedetect/{v2}")          # downloads it into the cache
+    registry.promote_version(v2)
+    assert registry._alias_version_from_store(registry.CHAMPION) == registry.champion_version() \
+        == v2
+    code = ("import sys; from detectors.registry import resolve_bundle; "
+            "print(resolve_bundle()[1], 'mlflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == [f"sedetect/{v2}", "False"]
+    assert registry._alias_version_from_store("no-such-alias") is None
+
+
 def test_bad_model_uri_is_a_clear_error(home):
     registry.bootstrap()
     with pytest.raises(ValueError):
