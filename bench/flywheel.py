@@ -857,10 +857,14 @@ def _sender_domain_swapped(header: bytes, real: bytes, fake: bytes) -> bytes:
     return keep + re.sub(re.escape(real), fake, header, flags=re.IGNORECASE)
 
 
+ABUSE_PAYLOAD = ("\n\nPlease note our bank details have changed: remit to the new account from "
+                 "now on and confirm the change at https://{host}/update\n")
+
+
 def abuse_copy(raw: bytes, lookalike: bool = True,
                host: str = "account-review-center.net") -> Optional[bytes]:
-    """The reported template re-sent with every link of its bodies on an unrelated host, and
-    either from a lookalike of its sender's domain (one letter changed, in every header: the
+    """The reported template re-sent with every link of its bodies on an unrelated host (a template
+    without links gets a changed-bank-account ask and a link there appended), and either from a lookalike of its sender's domain (one letter changed, in every header: the
     attacker authenticates the lookalike) or (``lookalike=False``) from the very same From address
     without the receiver's authentication results (a spoof: nothing verifies it)."""
     try:
@@ -878,8 +882,16 @@ def abuse_copy(raw: bytes, lookalike: bool = True,
     else:
         head = _AUTH_HEADERS.sub(b"", head + b"\n").rstrip(b"\r\n")
     em = email.message_from_bytes(head + body)
+    moved = 0
     for ctype, part in _text_parts(em).items():
-        _set_text(part, _URL_RE.sub(lambda m: m.group(1) + host, _decoded(part)))
+        text, n = _URL_RE.subn(lambda m: m.group(1) + host, _decoded(part))
+        moved += n
+        _set_text(part, text)
+    if not moved:
+        # A template without links to redirect: an attacker adds the payload instead (a changed
+        # bank account and a link), or the copy would be the reported message itself.
+        for ctype, part in _text_parts(em).items():
+            _set_text(part, _decoded(part) + ABUSE_PAYLOAD.format(host=host))
     return _as_bytes(em)
 
 

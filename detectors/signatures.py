@@ -34,6 +34,7 @@ import numpy as np
 
 from features.domains import registrable_domain
 from features.fingerprints import jaccard
+from features.goal import asks_found
 from features.message import Attachment, ParsedMessage
 
 # Cosine similarity of MiniLM embeddings. Chosen on the shared corpora (see README, "The miss
@@ -70,6 +71,8 @@ def indicators_of(msg: ParsedMessage) -> dict:
         "link_domains": sorted({dom(link.host) for link in msg.links if link.host} - {""}),
         "attachment_sha256": sorted({a.sha256 for a in msg.attachments if a.sha256}),
         "attachment_kinds": sorted({attachment_kind(a) for a in msg.attachments}),
+        # The kinds of concrete ask (a changed bank account, gift cards, crypto, credentials ...).
+        "asks": sorted({theme for theme, _ in asks_found(msg)}),
     }
 
 
@@ -261,11 +264,13 @@ class SignatureIndex:
 
 def _payload_within(ind: dict, sig: dict) -> bool:
     """Without trusted authentication anyone can write the reported From address: an allow keyed
-    on it holds only while the message links nowhere (common sites aside) and attaches no kind of
-    file that the reported one did not. A vendor's next PDF invoice clears; a spoof that keeps
-    the reported text and adds an executable, a macro document or an HTML form inherits nothing.
-    (A signature made before kinds were kept compares the files themselves.) An authenticated
-    organisation's own mail is not held to that."""
+    on it holds only while the message links nowhere (common sites aside), attaches no kind of
+    file and makes no kind of concrete ask (features/data/goal_asks.yaml: a changed bank
+    account, gift cards, crypto, credentials ...) that the reported one did not. A vendor's next
+    PDF invoice clears; a spoof that keeps the reported text and adds an executable, a macro
+    document, an HTML form or "our bank details have changed" inherits nothing. (A signature made
+    before kinds were kept compares the files themselves; one made before asks were kept counts
+    as having none.) An authenticated organisation's own mail is not held to that."""
     if not str(sig.get("sender_key", "")).startswith("from:"):
         return True
     new_links = set(ind.get("link_domains", ())) - set(sig.get("link_domains", ())) - COMMON_DOMAINS
@@ -273,7 +278,8 @@ def _payload_within(ind: dict, sig: dict) -> bool:
         new_files = set(ind.get("attachment_kinds", ())) - set(sig["attachment_kinds"])
     else:
         new_files = set(ind.get("attachment_sha256", ())) - set(sig.get("attachment_sha256", ()))
-    return not new_links and not new_files
+    new_asks = set(ind.get("asks", ())) - set(sig.get("asks", ()))
+    return not new_links and not new_files and not new_asks
 
 
 def _band_keys(mh: np.ndarray) -> list[tuple]:

@@ -130,15 +130,21 @@ def concrete_asks() -> dict[str, re.Pattern[str]]:
             for theme, pats in doc["asks"].items()}
 
 
+def asks_found(msg: ParsedMessage) -> list[tuple[str, str]]:
+    """(theme, phrase) of each kind of concrete ask in the message's newest text, in the order of
+    goal_asks.yaml."""
+    text = goal_text(msg)
+    if not text:
+        return []
+    t = match_text(text)
+    return [(theme, m.group(0).strip()) for theme, rx in concrete_asks().items()
+            for m in [rx.search(t)] if m]
+
+
 @signal("goal", "concrete_ask", "The message asks for a specific act: {detail}")
 def concrete_ask(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     """An ask, not a mention: the identity policy lets this convict a proven, coherent sender."""
-    text = goal_text(msg)
-    if not text:
-        return Evidence(0.0)
-    t = match_text(text)
-    found = [(theme, m.group(0).strip()) for theme, rx in concrete_asks().items()
-             for m in [rx.search(t)] if m]
+    found = asks_found(msg)
     if not found:
         return Evidence(0.0)
     theme, phrase = found[0]

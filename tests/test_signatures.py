@@ -221,6 +221,26 @@ def test_an_unauthenticated_allow_does_not_cover_a_new_attachment(filename, ctyp
     assert _match(index, m.as_bytes()) is None
 
 
+def test_an_unauthenticated_allow_does_not_cover_a_new_ask():
+    """The reported notice spoofed from its unauthenticated address with no link or file to
+    change, only a new concrete ask appended (a changed bank account, gift cards): nothing
+    inherited. The same notice without the ask still clears, and an ask the reports themselves
+    made does not block their family."""
+    index = _index("allow", [_notice(0, auth=None), _notice(1, auth=None)])
+    assert _match(index, _notice(2, auth=None)) is not None
+    for ask in ("Please note our bank details have changed: remit to the new account below.",
+                "Also, buy four gift cards for the team and send me the codes today."):
+        spoof = _raw("Acme Payroll <billing@acmepayroll.com>", "Invoice INV-1003 is past due",
+                     NOTICE.format(name="Sam", inv="INV-1003", amount="$231.00", days=18)
+                     + f"\n{ask}\nPay online: https://acmepayroll.com/billing\n")
+        assert _marks(spoof)["asks"], ask
+        assert _match(index, spoof) is None, ask
+    changed = "\nPlease use our new bank account for this and later invoices.\n"
+    asking = _index("allow", [_notice(0, auth=None) + changed.encode(),
+                              _notice(1, auth=None) + changed.encode()])
+    assert _match(asking, _notice(2, auth=None) + changed.encode()) is not None
+
+
 def test_kit_marks_survive_a_new_host_per_wave():
     a = _lure(sender="Mail <admin@q1.top>").replace(b"mailbox-quota.top/verify", b"wave1-host.top/verify")
     b = _lure(sender="Mail <admin@q2.top>").replace(b"mailbox-quota.top/verify", b"wave2-host.top/verify")
