@@ -22,7 +22,7 @@ from detectors.combiner import Combiner, IdentityCombiner, combiner_from_dict, l
 from detectors.concept_model import ConceptModel
 from detectors.text_head import TextHead
 from features import catalogue as sigreg
-from features.identity import wording_only
+from features.identity import policy as identity_policy, wording_only
 from features.signals import CONCEPTS, ConceptEvidence
 
 FORMAT_VERSION = 1
@@ -184,8 +184,31 @@ class ModelBundle:
     def combine(self, S: np.ndarray, identity: np.ndarray,
                 capped: Optional[np.ndarray] = None) -> np.ndarray:
         """Final scores from concept scores and identity evidence, with the wording cap applied
-        to the rows in ``capped``."""
-        return self.cap(self.combiner.predict_proba(S, identity)[:, 1], capped)
+        to the rows in ``capped`` and the proven forgeries (``convicted``) raised to the
+        malicious threshold."""
+        scores = self.cap(self.combiner.predict_proba(S, identity)[:, 1], capped)
+        return self.floor(scores, self.convicted(identity))
+
+    def convicted(self, identity: np.ndarray) -> np.ndarray:
+        """(n,) the index of the first convicting rule (features/data/identity_policy.yaml) that
+        fires on each row of the identity matrix, -1 where none does. Only bundles with the
+        identity combiner apply them, and a rule whose signals the bundle does not read never
+        fires."""
+        out = np.full(len(identity), -1, dtype=int)
+        if not self.caps_wording or not len(identity):
+            return out
+        names = self.identity_names
+        for r, rule in reversed(list(enumerate(identity_policy().convicting))):
+            if all(n in names for n in rule.all):
+                fired = np.all(identity[:, [names.index(n) for n in rule.all]] > 0, axis=1)
+                out[fired] = r
+        return out
+
+    def floor(self, scores: np.ndarray, convicted: np.ndarray) -> np.ndarray:
+        """``scores`` with the convicted rows raised to at least the malicious threshold."""
+        if not (convicted >= 0).any():
+            return scores
+        return np.where(convicted >= 0, np.maximum(scores, self.thresholds["malicious"]), scores)
 
     def cap(self, scores: np.ndarray, capped: Optional[np.ndarray]) -> np.ndarray:
         """``scores`` with the rows in ``capped`` held under the suspicious threshold."""
@@ -255,13 +278,16 @@ class ModelBundle:
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         S = self.concept_scores_from(matrices, offsets)
         capped = wording_only_mask(evidences) if self.caps_wording else None
-        raw = self.combiner.predict_proba(S, identity_matrix(evidences, self.identity_names))[:, 1]
+        identity = identity_matrix(evidences, self.identity_names)
+        raw = self.combiner.predict_proba(S, identity)[:, 1]
         final = self.cap(raw, capped)
         if capped is not None:          # the reason names the cap only where it lowered a score
             capped = capped & (final < raw)
+        convicted = self.convicted(identity)
+        final = self.floor(final, convicted)
         if bounds is not None:
             final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
-        reasons = self._reasons(evidences, matrices, capped)
+        reasons = self._reasons(evidences, matrices, capped, convicted)
         out = []
         for i in range(len(evidences)):
             s = float(final[i])
@@ -329,8 +355,10 @@ class ModelBundle:
             verdict_band(bounds[:, 1], self.thresholds)
 
     def _reasons(self, evidences: Sequence[MessageEvidence], matrices: dict[str, np.ndarray],
-                 capped: Optional[np.ndarray] = None) -> list[list[str]]:
-        """The fired signals that pushed the verdict up, strongest first, each naming its concept.
+                 capped: Optional[np.ndarray] = None,
+                 convicted: Optional[np.ndarray] = None) -> list[list[str]]:
+        """The fired signals that pushed the verdict up, strongest first, each naming its concept;
+        first of all, the convicting rule that fired, if one did.
 
         Strength = the signal's contribution to its concept model (tree SHAP, log-odds) - or its fixed
         weight for rule-only signals - times the combiner's weight on that concept. Contributions
@@ -376,6 +404,9 @@ class ModelBundle:
                     + texts
             elif coherent:
                 texts = texts[:MAX_REASONS - 1] + coherent[:1]
+            if convicted is not None and convicted[i] >= 0:
+                rule = identity_policy().convicting[convicted[i]]
+                texts = [f"impersonation: {rule.sentence} ({rule.name})"] + texts
             out.append(texts[:MAX_REASONS])
         return out
 

@@ -45,6 +45,14 @@ _CONTEXT_BEFORE, _CONTEXT_AFTER = 200, 60  # text read around a bare address for
 
 
 @dataclass(frozen=True)
+class ConvictingRule:
+    """Identity evidence that convicts on its own (identity_policy.yaml ``convicting``)."""
+    name: str
+    all: tuple[str, ...]          # signal names that must all fire
+    sentence: str
+
+
+@dataclass(frozen=True)
 class Policy:
     call_to_action: re.Pattern[str]
     call_to_action_nearby: re.Pattern[str]   # read around a bare address or "click here"
@@ -54,6 +62,7 @@ class Policy:
     lookalike_words: frozenset[str]      # words an attacker adds to a sender's name (login, secure)
     role_mailboxes: frozenset[str]       # info@, hello@: an organisation's mailbox, not a person's
     action_path_words: frozenset[str]    # URL path words of a sign-in page (login, verify, owa)
+    convicting: tuple[ConvictingRule, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +75,9 @@ def policy() -> Policy:
     return Policy(words("call_to_action"), words("call_to_action_nearby"),
                   tuple(doc["concrete_acts"]), frozenset(doc["name_filler"]),
                   frozenset(doc["generic_anchor"]), frozenset(doc["lookalike_words"]),
-                  frozenset(doc["role_mailboxes"]), frozenset(doc["action_path_words"]))
+                  frozenset(doc["role_mailboxes"]), frozenset(doc["action_path_words"]),
+                  tuple(ConvictingRule(r["name"], tuple(r["all"]), " ".join(r["sentence"].split()))
+                        for r in doc.get("convicting", ())))
 
 
 _NAME_WORD_RE = re.compile(r"[^\w]+")

@@ -323,7 +323,7 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
     cap = float(np.nextafter(thresholds["suspicious"], 0.0))
     oof_final = np.where(capped, np.minimum(oof_final, cap), oof_final)
     bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}), head, fast_head)
-    return bundle, oof_final
+    return bundle, bundle.floor(oof_final, bundle.convicted(I))
 
 
 def verdict_thresholds(benign: np.ndarray, sources: np.ndarray, malicious_fpr: float = MALICIOUS_FPR,
