@@ -566,6 +566,21 @@ def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
     return Evidence(1.0, f"{', '.join(ident.unbacked)}, but is {by}")
 
 
+@signal("impersonation", "sender_imitates",
+        "The sender's own domain imitates another: {detail}", direction=1)
+def sender_imitates(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """The From domain is a lookalike: of the organisation's own or a vendor's domain, of a brand
+    the message claims, or of the service its own display name names ("Stashspace" from
+    sta5hspace.app, "Orbitworks" from orbitworks.cloud-verify.com). Authenticated, it is the
+    attacker's own lookalike domain passing DMARC (identity_policy.yaml convicts that)."""
+    ident = identity_of(msg, ctx)
+    if not ident.from_org:
+        return None
+    if not ident.imitates:
+        return Evidence(0.0)
+    return Evidence(1.0, f"{ident.from_org} imitates {ident.imitates}")
+
+
 @signal("impersonation", "dmarc_enforced_fail",
         "The sender's domain refuses this mail: {detail}", direction=1)
 def dmarc_enforced_fail(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:

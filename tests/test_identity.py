@@ -492,30 +492,37 @@ def test_a_logo_alt_text_is_a_brand_claim_when_the_message_asks_to_act():
 
 def test_proven_forgeries_convict_whatever_the_wording(default_bundle):
     """identity_policy.yaml's convicting rules: a DMARC fail under the domain owner's reject
-    policy, and a brand claimed by another authenticated organisation that sends the reader to
-    sign in on an unrelated host, score at least the malicious threshold, the rule first among
-    the reasons. The same reset from the brand itself is not touched."""
+    policy, an authenticated lookalike of the brand, and a brand claimed by another authenticated
+    organisation that sends the reader to sign in on an unrelated host, score at least the
+    malicious threshold, the rule first among the reasons. The same reset from the brand itself
+    is not touched."""
     from detectors.scoring import Item, Scorer, extract_item, message_key
     forged_ar = ("mx.google.com;\n       dkim=fail header.i=@paypal.com;\n       spf=fail "
                  "smtp.mailfrom=bounce@mailer.example;\n       dmarc=fail (p=REJECT sp=REJECT "
                  "dis=NONE) header.from=paypal.com")
     forged = _mail('"PayPal" <service@paypal.com>', "Lunch", "<p>Lunch on Friday?</p>", forged_ar)
-    other_org = _mail('"PayPal" <service@paypal-help.net>', "Reset your PayPal password",
+    lookalike = _mail('"PayPal" <service@paypa1-secure.com>', "Reset your PayPal password",
+                      PAYPAL_RESET.format(host="www.paypa1-secure.com"),
+                      GMAIL_AR.format(d="paypa1-secure.com"))
+    other_org = _mail('"PayPal" <service@secure-notices.net>', "Reset your PayPal password",
                       PAYPAL_RESET.format(host="account-review-center.net"),
-                      GMAIL_AR.format(d="paypal-help.net"))
+                      GMAIL_AR.format(d="secure-notices.net"))
     own = _mail('"PayPal" <service@paypal.com>', "Reset your PayPal password",
                 PAYPAL_RESET.format(host="www.paypal.com"), GMAIL_AR.format(d="paypal.com"))
     assert "impersonation.dmarc_enforced_fail" in _fired(forged)
+    assert {"impersonation.sender_imitates", "impersonation.identity_proven"} <= _fired(lookalike)
     assert {"impersonation.brand_claim_unbacked", "impersonation.identity_proven",
             "payload.foreign_action_link"} <= _fired(other_org)
+    assert "impersonation.sender_imitates" not in _fired(other_org) | _fired(own)
     items = [extract_item(Item(message_key(r), f"m{i}", parse_message(r)), CTX)
-             for i, r in enumerate([forged, other_org, own])]
+             for i, r in enumerate([forged, lookalike, other_org, own])]
     rows = Scorer(default_bundle).rows(items, "test")
     t = default_bundle.thresholds["malicious"]
-    for row, rule in zip(rows[:2], ("dmarc_reject_failed", "brand_of_another_organisation")):
+    for row, rule in zip(rows[:3], ("dmarc_reject_failed", "authenticated_lookalike",
+                                    "brand_of_another_organisation")):
         assert row["score"] >= t and row["verdict"] == "malicious"
         assert row["reasons"][0].endswith(f"({rule})")
-    assert rows[2]["verdict"] == "benign" and "convict" not in " ".join(rows[2]["reasons"])
+    assert rows[3]["verdict"] == "benign" and "convict" not in " ".join(rows[3]["reasons"])
     # The rules read the identity matrix: a row of it with a rule's signals is raised, a row
     # with only some of them is not.
     names = default_bundle.identity_names
@@ -524,6 +531,6 @@ def test_proven_forgeries_convict_whatever_the_wording(default_bundle):
               "payload.foreign_action_link"):
         ident[0, names.index(n)] = 1.0
     ident[1, names.index("impersonation.brand_claim_unbacked")] = 1.0
-    assert default_bundle.convicted(ident).tolist() == [1, -1]
+    assert default_bundle.convicted(ident).tolist() == [2, -1]
     assert default_bundle.floor(np.array([0.1, 0.1]), default_bundle.convicted(ident)).tolist() \
         == [t, 0.1]
