@@ -22,7 +22,7 @@ from detectors.combiner import Combiner, IdentityCombiner, combiner_from_dict, l
 from detectors.concept_model import ConceptModel
 from detectors.text_head import TextHead
 from features import catalogue as sigreg
-from features.identity import policy as identity_policy, wording_only
+from features.identity import convicting_rule, policy as identity_policy, wording_only
 from features.signals import CONCEPTS, ConceptEvidence
 
 FORMAT_VERSION = 1
@@ -123,6 +123,12 @@ def fired_signals(ev: MessageEvidence) -> set[str]:
             if e is not None and e.value > 0 and "!" not in name and ":" not in name}
 
 
+def convicted_rules(evidences: Sequence[MessageEvidence]) -> np.ndarray:
+    """(n,) the convicting rule (features/data/identity_policy.yaml) each message falls under, by
+    index; -1 for none."""
+    return np.array([convicting_rule(fired_signals(ev)) for ev in evidences], dtype=int)
+
+
 def wording_only_mask(evidences: Sequence[MessageEvidence]) -> np.ndarray:
     """Which messages come from a proven sender with a coherent identity and show no concrete
     malicious act: wording alone may not take them over the suspicious threshold."""
@@ -182,31 +188,18 @@ class ModelBundle:
         return float(np.nextafter(self.thresholds["suspicious"], 0.0))
 
     def combine(self, S: np.ndarray, identity: np.ndarray,
-                capped: Optional[np.ndarray] = None) -> np.ndarray:
+                capped: Optional[np.ndarray] = None,
+                convicted: Optional[np.ndarray] = None) -> np.ndarray:
         """Final scores from concept scores and identity evidence, with the wording cap applied
-        to the rows in ``capped`` and the proven forgeries (``convicted``) raised to the
-        malicious threshold."""
-        scores = self.cap(self.combiner.predict_proba(S, identity)[:, 1], capped)
-        return self.floor(scores, self.convicted(identity))
+        to the rows in ``capped`` and the proven forgeries (``convicted``, from
+        ``convicted_rules``) raised to the malicious threshold."""
+        return self.floor(self.cap(self.combiner.predict_proba(S, identity)[:, 1], capped),
+                          convicted)
 
-    def convicted(self, identity: np.ndarray) -> np.ndarray:
-        """(n,) the index of the first convicting rule (features/data/identity_policy.yaml) that
-        fires on each row of the identity matrix, -1 where none does. Only bundles with the
-        identity combiner apply them, and a rule whose signals the bundle does not read never
-        fires."""
-        out = np.full(len(identity), -1, dtype=int)
-        if not self.caps_wording or not len(identity):
-            return out
-        names = self.identity_names
-        for r, rule in reversed(list(enumerate(identity_policy().convicting))):
-            if all(n in names for n in rule.all):
-                fired = np.all(identity[:, [names.index(n) for n in rule.all]] > 0, axis=1)
-                out[fired] = r
-        return out
-
-    def floor(self, scores: np.ndarray, convicted: np.ndarray) -> np.ndarray:
-        """``scores`` with the convicted rows raised to at least the malicious threshold."""
-        if not (convicted >= 0).any():
+    def floor(self, scores: np.ndarray, convicted: Optional[np.ndarray]) -> np.ndarray:
+        """``scores`` with the convicted rows (a rule index >= 0) raised to at least the malicious
+        threshold. Like the wording cap, only bundles with the identity combiner apply it."""
+        if convicted is None or not self.caps_wording or not (convicted >= 0).any():
             return scores
         return np.where(convicted >= 0, np.maximum(scores, self.thresholds["malicious"]), scores)
 
@@ -283,7 +276,7 @@ class ModelBundle:
         final = self.cap(raw, capped)
         if capped is not None:          # the reason names the cap only where it lowered a score
             capped = capped & (final < raw)
-        convicted = self.convicted(identity)
+        convicted = convicted_rules(evidences) if self.caps_wording else None
         final = self.floor(final, convicted)
         if bounds is not None:
             final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
@@ -347,7 +340,8 @@ class ModelBundle:
             cols.append(sigmoid(logit(p) + np.repeat(offsets[:, j], k)))
         ident = np.repeat(identity_matrix(evidences, self.identity_names), k, axis=0)
         capped = np.repeat(wording_only_mask(evidences), k) if self.caps_wording else None
-        return self.combine(np.column_stack(cols), ident, capped).reshape(n, k)
+        convicted = np.repeat(convicted_rules(evidences), k)
+        return self.combine(np.column_stack(cols), ident, capped, convicted).reshape(n, k)
 
     def decided_without_text(self, bounds: np.ndarray) -> np.ndarray:
         """Which messages get the same verdict at both ends of their bounds."""

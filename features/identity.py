@@ -567,12 +567,14 @@ def brand_claim_unbacked(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]
 
 
 @signal("impersonation", "sender_imitates",
-        "The sender's own domain imitates another: {detail}", direction=1)
+        "The sender's own domain imitates another: {detail}", learned=False, weight=0.0)
 def sender_imitates(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     """The From domain is a lookalike: of the organisation's own or a vendor's domain, of a brand
     the message claims, or of the service its own display name names ("Stashspace" from
     sta5hspace.app, "Orbitworks" from orbitworks.cloud-verify.com). Authenticated, it is the
-    attacker's own lookalike domain passing DMARC (identity_policy.yaml convicts that)."""
+    attacker's own lookalike domain passing DMARC, which identity_policy.yaml convicts. Evidence
+    for that policy only (weight 0, no model reads it): brand_claim_unbacked already gives the
+    models the imitation."""
     ident = identity_of(msg, ctx)
     if not ident.from_org:
         return None
@@ -639,6 +641,16 @@ def foreign_action_link(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
         return Evidence(0.0)
     sender = ident.proven_org or ident.from_org or "an unknown sender"
     return Evidence(1.0, f"{ident.foreign_actions[0]}, not {sender}")
+
+
+def convicting_rule(fired: set[str]) -> int:
+    """The index of the first convicting rule (identity_policy.yaml) whose signals all fired, -1
+    when none did: the message is then scored at least at the malicious threshold
+    (detectors/bundle.py)."""
+    for i, rule in enumerate(policy().convicting):
+        if fired.issuperset(rule.all):
+            return i
+    return -1
 
 
 def wording_only(fired: set[str]) -> bool:

@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, identity_matrix,
-                              rule_offsets, threshold_at_fpr, wording_only_mask)
+                              convicted_rules, rule_offsets, threshold_at_fpr, wording_only_mask)
 from detectors.text_head import TextHead
 from detectors.combiner import IdentityCombiner
 from detectors.concept_model import ConceptModel
@@ -68,6 +68,7 @@ class SignalTable:
     #                                          splitting sources by time, never a feature
     fast_embeddings: Optional[np.ndarray] = None  # (n, 384) static vectors of the same texts:
     #                                               the cascade's first stage (features/text.py)
+    convicted: Optional[np.ndarray] = None   # (n,) convicting rule index, -1 none (ModelBundle.floor)
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -77,6 +78,8 @@ class SignalTable:
             self.capped = np.zeros(n, dtype=bool)
         if self.years is None:
             self.years = np.zeros(n, dtype=np.int32)
+        if self.convicted is None:
+            self.convicted = np.full(n, -1, dtype=np.int32)
 
     def take(self, rows: np.ndarray) -> "SignalTable":
         return SignalTable(self.keys[rows], self.sources[rows], self.labels[rows],
@@ -85,7 +88,8 @@ class SignalTable:
                            None if self.embeddings is None else self.embeddings[rows], self.space,
                            self.identity[rows], self.capped[rows], self.identity_names,
                            self.years[rows],
-                           None if self.fast_embeddings is None else self.fast_embeddings[rows])
+                           None if self.fast_embeddings is None else self.fast_embeddings[rows],
+                           self.convicted[rows])
 
     def save(self, path: Path) -> None:
         np.savez(path, keys=self.keys, sources=self.sources, labels=self.labels,
@@ -93,6 +97,7 @@ class SignalTable:
                  embeddings=self.embeddings if self.embeddings is not None else np.zeros(0),
                  names=json.dumps(self.feature_names), space=self.space,
                  identity=self.identity, capped=self.capped, years=self.years,
+                 convicted=self.convicted,
                  identity_names=json.dumps(list(self.identity_names)),
                  fast_embeddings=(self.fast_embeddings if self.fast_embeddings is not None
                                   else np.zeros(0)),
@@ -113,7 +118,8 @@ class SignalTable:
                        tuple(json.loads(str(z["identity_names"]))) if "identity_names" in has
                        else (), z["years"] if "years" in has else None,
                        z["fast_embeddings"] if "fast_embeddings" in has
-                       and z["fast_embeddings"].size else None)
+                       and z["fast_embeddings"].size else None,
+                       z["convicted"] if "convicted" in has else None)
 
 
 def _extract_task(args) -> tuple:
@@ -135,7 +141,8 @@ def _extract_task(args) -> tuple:
     offs = np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]) if evs \
         else np.zeros((0, len(CONCEPTS)))
     return (keys, mats, offs, texts, errors, identity_matrix(evs, ident_names),
-            wording_only_mask(evs), np.asarray(years, dtype=np.int32))
+            wording_only_mask(evs), np.asarray(years, dtype=np.int32),
+            convicted_rules(evs).astype(np.int32))
 
 
 def identity_names() -> list[str]:
@@ -194,12 +201,12 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
         return table
     jobs = [(src, task) for src in sources for task in plan_inputs([src.path], 16 << 20)]
     keys, srcs, labels, offs, texts, errors = [], [], [], [], [], 0
-    idents, capped, years = [], [], []
+    idents, capped, years, convicted = [], [], [], []
     mats: dict[str, list] = {c: [] for c in CONCEPTS}
     t0 = time.perf_counter()
     with quiet_workers(), \
             ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        for (src, _), (k, m, o, tx, e, idn, cap, yr) in zip(
+        for (src, _), (k, m, o, tx, e, idn, cap, yr, conv) in zip(
                 jobs, pool.map(_extract_task, [(t, org) for _, t in jobs])):
             texts += tx
             keys += k
@@ -210,6 +217,7 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
             idents.append(idn)
             capped.append(cap)
             years.append(yr)
+            convicted.append(conv)
             for c in CONCEPTS:
                 mats[c].append(m[c])
     keys_a = np.asarray(keys)
@@ -219,7 +227,7 @@ def extract_table(sources: list[LabelledSource], org: OrgConfig, workers: int = 
                         {c: np.vstack(mats[c]) for c in CONCEPTS}, np.vstack(offs),
                         {c: sigreg.feature_names(c) for c in CONCEPTS}, errors, None, MINILM,
                         np.vstack(idents), np.concatenate(capped), tuple(identity_names()),
-                        np.concatenate(years)).take(keep)
+                        np.concatenate(years), None, np.concatenate(convicted)).take(keep)
     table.errors = errors
     log(f"extracted {len(keys)} messages ({len(keys) - len(keep)} exact duplicates dropped, "
         f"{errors} unreadable) from {len(sources)} sources in {time.perf_counter() - t0:.0f} s")
@@ -323,7 +331,7 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
     cap = float(np.nextafter(thresholds["suspicious"], 0.0))
     oof_final = np.where(capped, np.minimum(oof_final, cap), oof_final)
     bundle = ModelBundle(models, combiner, thresholds, dict(meta or {}), head, fast_head)
-    return bundle, bundle.floor(oof_final, bundle.convicted(I))
+    return bundle, bundle.floor(oof_final, table.convicted[rows])
 
 
 def verdict_thresholds(benign: np.ndarray, sources: np.ndarray, malicious_fpr: float = MALICIOUS_FPR,
@@ -348,7 +356,8 @@ def verdict_thresholds(benign: np.ndarray, sources: np.ndarray, malicious_fpr: f
 
 
 def score_table(bundle: ModelBundle, table: SignalTable) -> np.ndarray:
-    return bundle.combine(concept_scores_table(bundle, table), table.identity, table.capped)
+    return bundle.combine(concept_scores_table(bundle, table), table.identity, table.capped,
+                          table.convicted)
 
 
 CASCADE_GRID = np.linspace(0.0, 1.0, 101)   # text scores the calibration scores every row at
@@ -364,7 +373,8 @@ def first_stage_table(bundle: ModelBundle, table: SignalTable) -> Optional[dict]
     S = [bundle.concept_scores_from(fill_text_columns(table.matrices, table.feature_names,
                                                       np.full(len(table.keys), t)), table.offsets)
          for t in CASCADE_GRID]
-    finals = np.column_stack([bundle.combine(s, table.identity, table.capped) for s in S])
+    finals = np.column_stack([bundle.combine(s, table.identity, table.capped, table.convicted)
+                              for s in S])
     return {"fast_text": bundle.fast_text_scores(table.fast_embeddings), "finals": finals}
 
 

@@ -523,14 +523,11 @@ def test_proven_forgeries_convict_whatever_the_wording(default_bundle):
         assert row["score"] >= t and row["verdict"] == "malicious"
         assert row["reasons"][0].endswith(f"({rule})")
     assert rows[3]["verdict"] == "benign" and "convict" not in " ".join(rows[3]["reasons"])
-    # The rules read the identity matrix: a row of it with a rule's signals is raised, a row
-    # with only some of them is not.
-    names = default_bundle.identity_names
-    ident = np.zeros((2, len(names)), dtype=np.float32)
-    for n in ("impersonation.brand_claim_unbacked", "impersonation.identity_proven",
-              "payload.foreign_action_link"):
-        ident[0, names.index(n)] = 1.0
-    ident[1, names.index("impersonation.brand_claim_unbacked")] = 1.0
-    assert default_bundle.convicted(ident).tolist() == [2, -1]
-    assert default_bundle.floor(np.array([0.1, 0.1]), default_bundle.convicted(ident)).tolist() \
-        == [t, 0.1]
+    # The rules read the signals that fired: all of a rule's, not some of them.
+    from features.identity import convicting_rule
+    other = {"impersonation.brand_claim_unbacked", "impersonation.identity_proven",
+             "payload.foreign_action_link"}
+    assert convicting_rule(other) == 2
+    assert convicting_rule(other - {"payload.foreign_action_link"}) == -1
+    assert convicting_rule({"impersonation.sender_imitates"}) == -1
+    assert default_bundle.floor(np.array([0.1, 0.1]), np.array([2, -1])).tolist() == [t, 0.1]
