@@ -229,6 +229,8 @@ class Identity:
     name_matches: bool = True           # the display name fits the address (name_matches_address;
     #                                     checked for proven organisations only: coherence alone
     #                                     reads it)
+    presents_as: str = ""               # a proven sender's display name presents another
+    #                                     organisation's service, one the message links to
 
     @property
     def proves_organisation(self) -> bool:
@@ -494,6 +496,11 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
             declared = ""               # Outlook's own bounces link to go.microsoft.com
     if declared and declared != org and declared not in claimed:
         claimed = claimed + (declared,)
+    presents_as = ""
+    if proven and not platform and display:
+        other = declared or _declared_org(display, msg.links[:_MAX_LINKS], ctx)
+        if other and other != org and not _same_owner(other, org, ctx):
+            presents_as = other
     brands = ctx.org.brands
     # A brand is backed by its own domains, and by a sender whose domain is the brand's own name:
     # Yahoo's mail comes from yahoo.com, which the brand lists leave out as free mail.
@@ -511,7 +518,20 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
         risky_links=tuple(dict.fromkeys(risky)), foreign_actions=tuple(dict.fromkeys(actions)),
         lookalike_links=tuple(dict.fromkeys(lookalikes)),
         name_matches=name_matches_address(f.display_name, f.address)
-        if f is not None and proven and not platform else True)
+        if f is not None and proven and not platform else True, presents_as=presents_as)
+
+
+def _same_owner(a: str, b: str, ctx: Context) -> bool:
+    """Two organisational domains that may well be one company's: one's name inside the other's
+    (facebook.com and facebookmail.com), one brand's domains, or a well-known domain, whose
+    sending domains the brand lists know better than a name match does."""
+    la, lb = (split_registrable(d)[0].replace("-", "") for d in (a, b))
+    if la and lb and (la in lb or lb in la):
+        return True
+    o = ctx.org
+    if a in o.popular_domains or a in o.trusted_senders:
+        return True
+    return any(domain_in(a, ds) and domain_in(b, ds) for ds in o.brands.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -581,6 +601,21 @@ def sender_imitates(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
     if not ident.imitates:
         return Evidence(0.0)
     return Evidence(1.0, f"{ident.from_org} imitates {ident.imitates}")
+
+
+@signal("impersonation", "presents_other_service",
+        "The display name presents a service the message links to, but the mail is proven to "
+        "come from another organisation ({detail})", learned=False, weight=0.0)
+def presents_other_service(msg: ParsedMessage, ctx: Context) -> Optional[Evidence]:
+    """"Signalweekly" <info@ironbridgebuilders.biz> linking to signalweekly.com: an account of
+    one organisation (often a compromised one) sending as another's service. Evidence for the
+    convicting policy only (weight 0, no model reads it)."""
+    ident = identity_of(msg, ctx)
+    if not ident.proven_org:
+        return None
+    if not ident.presents_as:
+        return Evidence(0.0)
+    return Evidence(1.0, f"{ident.presents_as}, sent by {ident.proven_org}")
 
 
 @signal("impersonation", "dmarc_enforced_fail",

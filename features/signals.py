@@ -10,6 +10,8 @@ models; ``Evidence(0.0)`` means "looked and found nothing".
 than the attack (Authentication-Results, Received, Return-Path; see ../shared/corpora/README.md).
 They are never fed to a model; they explain verdicts and add their fixed ``weight`` (a logit
 offset) to their concept's score, as a rule engine would.
+A rule-only signal of weight 0 adds nothing to any score: it is evidence that only the convicting
+rules of features/data/identity_policy.yaml read (``impersonation.sender_imitates``).
 
 ``direction`` marks *identity evidence* (features/identity.py): who the sender provably is and
 whether its brand and links agree. Those signals skip the concept models and enter the combiner

@@ -490,7 +490,9 @@ def heldout_sources(table: SignalTable, seed: int = 0, workers: int = 2, log=pri
     if cascade is not None:
         for k in ("fast_text", "t_s", "t_m"):
             cascade[k] = np.full(len(table.keys), np.nan)
-        cascade["finals"] = np.full((len(table.keys), len(CASCADE_GRID)), np.nan, dtype=np.float32)
+        # float64, as scored: a score floored to a threshold (ModelBundle.floor) rounds below it
+        # in float32 and would read as another verdict.
+        cascade["finals"] = np.full((len(table.keys), len(CASCADE_GRID)), np.nan)
     out = {}
     with quiet_workers(), \
             ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),

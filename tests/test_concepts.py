@@ -426,6 +426,21 @@ QUIET += [
 ]
 
 
+# Evidence for the convicting policy only (weight 0): a sender whose own proven domain imitates
+# another, and a proven sender presenting another organisation's service that it links to.
+_OTHER_SERVICE = _raw_msg("Ledgerbooks <info@ironbridgebuilders.biz>", "www.ledgerbooks.com",
+                          _ar("ironbridgebuilders.biz"))
+FIRES += [
+    ("impersonation.sender_imitates", _LOOKALIKE, CTX),
+    ("impersonation.presents_other_service", _OTHER_SERVICE, CTX),
+]
+QUIET += [
+    ("impersonation.sender_imitates", _PAYPAL, CTX, ZERO),
+    ("impersonation.presents_other_service", _PAYPAL, CTX, ZERO),
+    ("impersonation.presents_other_service", _SPOOF, CTX, ABSTAIN),
+]
+
+
 @pytest.mark.parametrize("name,msg,ctx", FIRES, ids=[c[0] for c in FIRES])
 def test_signal_fires(name, msg, ctx):
     out = ev(name, msg, ctx)
@@ -445,6 +460,9 @@ def test_signal_quiet(name, msg, ctx, expect):
 
 # ------------------------------------------------------------------------------------------
 # registry
+POLICY_EVIDENCE = {"impersonation.sender_imitates", "impersonation.presents_other_service"}
+
+
 def test_registry_complete_and_exercised():
     registry = sigreg.signals()
     assert registry
@@ -458,8 +476,12 @@ def test_registry_complete_and_exercised():
         assert s.concept in sigreg.CONCEPTS and s.name.startswith(s.concept + "."), s.name
         if s.direction or s.learned:    # the combiner or the concept model weighs it
             assert s.weight == 0.0, s.name
+        elif s.name in POLICY_EVIDENCE:  # read by identity_policy.yaml's convicting rules only
+            assert s.weight == 0.0, s.name
         else:                           # rule-only: its fixed logit
             assert 0.0 < s.weight <= 1.5, s.name
+    from features.identity import policy
+    assert POLICY_EVIDENCE <= {n for r in policy().convicting for n in r.all}
     missing = {s.name for s in registry if not s.model_filled} - fired
     assert not missing, f"signals never fired by a test: {sorted(missing)}"
     assert {c[0] for c in QUIET} >= {s.name for s in registry if not s.model_filled}, \

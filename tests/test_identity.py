@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from features.context import Context, load_org
-from features.identity import identity_of, wording_only
+from features.identity import identity_of, policy, wording_only
 from features.parsing import parse_message
 from features.catalogue import evaluate, identity_signals
 
@@ -531,3 +531,38 @@ def test_proven_forgeries_convict_whatever_the_wording(default_bundle):
     assert convicting_rule(other - {"payload.foreign_action_link"}) == -1
     assert convicting_rule({"impersonation.sender_imitates"}) == -1
     assert default_bundle.floor(np.array([0.1, 0.1]), np.array([2, -1])).tolist() == [t, 0.1]
+
+
+def test_a_proven_sender_presenting_another_service_is_convicted():
+    """"Ledgerbooks" from an unrelated authenticated organisation, linking to ledgerbooks.com:
+    the account of one organisation sending as another's service (service_sent_by_another).
+    Not when the names say one owner (Facebook's facebookmail.com) or the service sends for
+    itself."""
+    from features.identity import convicting_rule
+    body = ('<p>This month at Ledgerbooks: five habits of calm finance teams.</p>'
+            '<p><a href="https://www.ledgerbooks.com/blog/five-habits">Read the issue</a></p>')
+    other = _mail('"Ledgerbooks" <info@ironbridgebuilders.biz>', "This month at Ledgerbooks",
+                  body, GMAIL_AR.format(d="ironbridgebuilders.biz"))
+    assert _ident(other).presents_as == "ledgerbooks.com"
+    fired = _fired(other)
+    assert "impersonation.presents_other_service" in fired
+    assert policy().convicting[convicting_rule(fired)].name == "service_sent_by_another"
+    own = _mail('"Ledgerbooks" <news@ledgerbooks.com>', "This month at Ledgerbooks", body,
+                GMAIL_AR.format(d="ledgerbooks.com"))
+    facebook = _mail('"Facebook" <notification@facebookmail.com>', "New login",
+                     '<p><a href="https://www.facebook.com/settings">Open Facebook</a></p>',
+                     GMAIL_AR.format(d="facebookmail.com"))
+    for raw in (own, facebook):
+        assert not _ident(raw).presents_as
+        assert convicting_rule(_fired(raw)) == -1
+
+
+def test_a_proven_sender_linking_to_a_lookalike_of_itself_is_convicted():
+    from features.identity import convicting_rule
+    raw = _mail('"Acme Payroll" <billing@acmepayroll.com>', "Your invoice",
+                '<p>Your invoice is ready.</p><p><a href="https://acmepayro11.com/invoice/77">'
+                'View invoice</a></p>', GMAIL_AR.format(d="acmepayroll.com"))
+    fired = _fired(raw)
+    assert {"payload.lookalike_link", "impersonation.identity_proven"} <= fired
+    assert policy().convicting[convicting_rule(fired)].name in ("link_to_lookalike",
+                                                                "brand_of_another_organisation")
