@@ -499,7 +499,9 @@ def _identity(msg: ParsedMessage, ctx: Context) -> Identity:
     presents_as = ""
     if proven and not platform and display:
         other = declared or _declared_org(display, msg.links[:_MAX_LINKS], ctx)
-        if other and other != org and not _same_owner(other, org, ctx):
+        # "Globex via Stripe" <…@stripe.com>: a platform that names itself sends for its customer.
+        if other and other != org and not _same_owner(other, org, ctx) \
+                and not _names_own_org(display, org):
             presents_as = other
     brands = ctx.org.brands
     # A brand is backed by its own domains, and by a sender whose domain is the brand's own name:

@@ -536,8 +536,8 @@ def test_proven_forgeries_convict_whatever_the_wording(default_bundle):
 def test_a_proven_sender_presenting_another_service_is_convicted():
     """"Ledgerbooks" from an unrelated authenticated organisation, linking to ledgerbooks.com:
     the account of one organisation sending as another's service (service_sent_by_another).
-    Not when the names say one owner (Facebook's facebookmail.com) or the service sends for
-    itself."""
+    Not when the names say one owner (Facebook's facebookmail.com), the service sends for
+    itself, or a platform that names itself sends for its customer ("Globex via Stripe")."""
     from features.identity import convicting_rule
     body = ('<p>This month at Ledgerbooks: five habits of calm finance teams.</p>'
             '<p><a href="https://www.ledgerbooks.com/blog/five-habits">Read the issue</a></p>')
@@ -552,7 +552,10 @@ def test_a_proven_sender_presenting_another_service_is_convicted():
     facebook = _mail('"Facebook" <notification@facebookmail.com>', "New login",
                      '<p><a href="https://www.facebook.com/settings">Open Facebook</a></p>',
                      GMAIL_AR.format(d="facebookmail.com"))
-    for raw in (own, facebook):
+    via = _mail('"Globex via Stripe" <invoice+statements@stripe.com>', "Your Globex invoice",
+                '<p><a href="https://www.globex.com/billing">Globex billing</a></p>',
+                GMAIL_AR.format(d="stripe.com"))
+    for raw in (own, facebook, via):
         assert not _ident(raw).presents_as
         assert convicting_rule(_fired(raw)) == -1
 
