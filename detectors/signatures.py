@@ -34,7 +34,6 @@ import numpy as np
 
 from features.domains import registrable_domain
 from features.fingerprints import jaccard
-from features.goal import asks_found
 from features.message import Attachment, ParsedMessage
 
 # Cosine similarity of MiniLM embeddings. Chosen on the shared corpora (see README, "The miss
@@ -71,8 +70,6 @@ def indicators_of(msg: ParsedMessage) -> dict:
         "link_domains": sorted({dom(link.host) for link in msg.links if link.host} - {""}),
         "attachment_sha256": sorted({a.sha256 for a in msg.attachments if a.sha256}),
         "attachment_kinds": sorted({attachment_kind(a) for a in msg.attachments}),
-        # The kinds of concrete ask (a changed bank account, gift cards, crypto, credentials ...).
-        "asks": sorted({theme for theme, _ in asks_found(msg)}),
     }
 
 

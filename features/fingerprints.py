@@ -29,6 +29,7 @@ import numpy as np
 
 from features.context import Context
 from features.domains import is_ip_host, registrable_domain
+from features.goal import asks_found
 from features.identity import Identity, identity_of
 from features.lexicon import normalize_text
 from features.message import ParsedMessage
@@ -168,7 +169,9 @@ def fingerprint(msg: ParsedMessage, ctx: Context) -> dict:
             "skeleton": html_skeleton(msg),
             "kit": kit_marks(msg, ident, ctx),
             "sender_key": sender_key(msg, ident),
-            "identity_broken": identity_broken(ident)}
+            "identity_broken": identity_broken(ident),
+            # The kinds of concrete ask (a changed bank account, gift cards, crypto ...).
+            "asks": sorted({theme for theme, _ in asks_found(msg)})}
 
 
 def jaccard(a: Optional[np.ndarray], b: Optional[np.ndarray]) -> float:

@@ -130,15 +130,24 @@ def concrete_asks() -> dict[str, re.Pattern[str]]:
             for theme, pats in doc["asks"].items()}
 
 
+_LAST_ASKS: tuple = (None, [])
+
+
 def asks_found(msg: ParsedMessage) -> list[tuple[str, str]]:
     """(theme, phrase) of each kind of concrete ask in the message's newest text, in the order of
-    goal_asks.yaml."""
+    goal_asks.yaml. Memoised for the last message: the signal and the message's fingerprint
+    (features/fingerprints.py) both read it."""
+    global _LAST_ASKS
+    if _LAST_ASKS[0] is msg:
+        return _LAST_ASKS[1]
     text = goal_text(msg)
-    if not text:
-        return []
-    t = match_text(text)
-    return [(theme, m.group(0).strip()) for theme, rx in concrete_asks().items()
-            for m in [rx.search(t)] if m]
+    found = []
+    if text:
+        t = match_text(text)
+        found = [(theme, m.group(0).strip()) for theme, rx in concrete_asks().items()
+                 for m in [rx.search(t)] if m]
+    _LAST_ASKS = (msg, found)
+    return found
 
 
 @signal("goal", "concrete_ask", "The message asks for a specific act: {detail}")
