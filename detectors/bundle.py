@@ -278,6 +278,8 @@ class ModelBundle:
             capped = capped & (final < raw)
         convicted = convicted_rules(evidences) if self.caps_wording else None
         final = self.floor(final, convicted)
+        if capped is not None and convicted is not None:    # a conviction overrides the cap
+            capped = capped & (convicted < 0)
         if bounds is not None:
             final = np.where(skipped, np.clip(final, bounds[:, 0], bounds[:, 1]), final)
         reasons = self._reasons(evidences, matrices, capped, convicted)
