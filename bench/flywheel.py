@@ -1031,6 +1031,17 @@ def _abuse_line(a: dict, sp: dict) -> str:
             f"have no link to make foreign)")
 
 
+def _diagnostic_line(d: dict) -> str:
+    """Step 3's diagnostic: the same families grouped by From domain instead of sender key."""
+    t = d["total"]
+    why = f"; left flagged because: {d['not_cleared_why']}" if d.get("not_cleared_why") else ""
+    return (f"diagnostic, families by From domain instead of sender key: "
+            f"{t['real']['families']} real + {t['lookalike']['families']} look-alike families, "
+            f"rest {t['all']['rest']} cleared {t['all']['rest_cleared_with_signatures']}% (real "
+            f"{t['real']['rest_cleared_with_signatures']}%, look-alike "
+            f"{t['lookalike']['rest_cleared_with_signatures']}%){why}")
+
+
 def summary(out: dict) -> str:
     lines = []
     s1 = out.get("step1_missed_campaigns")
@@ -1057,11 +1068,7 @@ def summary(out: dict) -> str:
     s3 = out.get("step3_false_alarm_families")
     if s3:
         lines += [_family_line("3.", k, s3["total"][k]) for k in ("real", "lookalike")]
-        d = s3["diagnostic_families_by_from_domain"]["total"]
-        lines.append(f"   diagnostic, families by From domain instead of sender key: "
-                     f"{d['real']['families']} real + {d['lookalike']['families']} look-alike "
-                     f"families, rest cleared {d['real']['rest_cleared_with_signatures']}% / "
-                     f"{d['lookalike']['rest_cleared_with_signatures']}%")
+        lines.append("   " + _diagnostic_line(s3["diagnostic_families_by_from_domain"]))
     s4 = out.get("step4_nothing_else_moves")
     if s4:
         b, p, a = s4["benign"], s4["phishing"], s4["abuse"]
@@ -1080,13 +1087,7 @@ def summary(out: dict) -> str:
         lines.append(f"    all: {t['families']} families, rest {t['rest']}: "
                      f"{t['rest_cleared_with_signatures']}% cleared with signatures; left "
                      f"flagged because: {w3['not_cleared_why']}")
-        d = w3["diagnostic_families_by_from_domain"]
-        lines.append(f"    diagnostic, families by From domain instead of sender key: "
-                     f"{d['total']['real']['families']} real + "
-                     f"{d['total']['lookalike']['families']} look-alike families, rest "
-                     f"{d['total']['all']['rest']} cleared "
-                     f"{d['total']['all']['rest_cleared_with_signatures']}%; left flagged "
-                     f"because: {d['not_cleared_why']}")
+        lines.append("    " + _diagnostic_line(w3["diagnostic_families_by_from_domain"]))
     w4 = out.get("step4_stress_weak_model")
     if w4:
         p, a, sp = w4["phishing"], w4["abuse"], w4["abuse_spoofed_same_address"]

@@ -123,16 +123,14 @@ def fired_signals(ev: MessageEvidence) -> set[str]:
             if e is not None and e.value > 0 and "!" not in name and ":" not in name}
 
 
-def convicted_rules(evidences: Sequence[MessageEvidence]) -> np.ndarray:
-    """(n,) the convicting rule (features/data/identity_policy.yaml) each message falls under, by
-    index; -1 for none."""
-    return np.array([convicting_rule(fired_signals(ev)) for ev in evidences], dtype=int)
-
-
-def wording_only_mask(evidences: Sequence[MessageEvidence]) -> np.ndarray:
-    """Which messages come from a proven sender with a coherent identity and show no concrete
-    malicious act: wording alone may not take them over the suspicious threshold."""
-    return np.array([wording_only(fired_signals(ev)) for ev in evidences], dtype=bool)
+def policy_masks(evidences: Sequence[MessageEvidence]) -> tuple[np.ndarray, np.ndarray]:
+    """The identity policy of each message, from one reading of the signals that fired:
+    (capped: a proven sender with a coherent identity and no concrete malicious act, whose
+    wording alone may not take it over the suspicious threshold; convicted: the index of the
+    convicting rule of features/data/identity_policy.yaml it falls under, -1 for none)."""
+    fired = [fired_signals(ev) for ev in evidences]
+    return (np.array([wording_only(f) for f in fired], dtype=bool),
+            np.array([convicting_rule(f) for f in fired], dtype=int))
 
 
 @dataclass
@@ -192,7 +190,7 @@ class ModelBundle:
                 convicted: Optional[np.ndarray] = None) -> np.ndarray:
         """Final scores from concept scores and identity evidence, with the wording cap applied
         to the rows in ``capped`` and the proven forgeries (``convicted``, from
-        ``convicted_rules``) raised to the malicious threshold."""
+        ``policy_masks``) raised to the malicious threshold."""
         return self.floor(self.cap(self.combiner.predict_proba(S, identity)[:, 1], capped),
                           convicted)
 
@@ -270,13 +268,12 @@ class ModelBundle:
                     for c in CONCEPTS}
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         S = self.concept_scores_from(matrices, offsets)
-        capped = wording_only_mask(evidences) if self.caps_wording else None
+        capped, convicted = policy_masks(evidences) if self.caps_wording else (None, None)
         identity = identity_matrix(evidences, self.identity_names)
         raw = self.combiner.predict_proba(S, identity)[:, 1]
         final = self.cap(raw, capped)
         if capped is not None:          # the reason names the cap only where it lowered a score
             capped = capped & (final < raw)
-        convicted = convicted_rules(evidences) if self.caps_wording else None
         final = self.floor(final, convicted)
         if capped is not None and convicted is not None:    # a conviction overrides the cap
             capped = capped & (convicted < 0)
@@ -314,17 +311,24 @@ class ModelBundle:
         different verdicts: for those the bounds are these two scores (a range already spanning
         two verdicts, not necessarily the widest). Only the others are scored at every point of
         ``text_grid``, which gives their exact range."""
-        ends = self._final_at(evidences, np.array([0.0, 1.0], dtype=np.float32))
+        capped, convicted = policy_masks(evidences)
+        ends = self._final_at(evidences, np.array([0.0, 1.0], dtype=np.float32), capped,
+                              convicted)
         bounds = np.column_stack([ends.min(axis=1), ends.max(axis=1)])
         maybe = np.flatnonzero(self.decided_without_text(bounds))
         if len(maybe):
-            full = self._final_at([evidences[i] for i in maybe], self.text_grid)
+            full = self._final_at([evidences[i] for i in maybe], self.text_grid, capped[maybe],
+                                  convicted[maybe])
             bounds[maybe] = np.column_stack([full.min(axis=1), full.max(axis=1)])
         return bounds
 
-    def _final_at(self, evidences: Sequence[MessageEvidence], points: np.ndarray) -> np.ndarray:
+    def _final_at(self, evidences: Sequence[MessageEvidence], points: np.ndarray,
+                  capped: Optional[np.ndarray] = None,
+                  convicted: Optional[np.ndarray] = None) -> np.ndarray:
         """(n, len(points)): each message's final score with the text model's score set to each
-        point in turn."""
+        point in turn. ``capped`` and ``convicted`` (``policy_masks``) when the caller has them."""
+        if capped is None or convicted is None:
+            capped, convicted = policy_masks(evidences)
         n, k = len(evidences), len(points)
         text_names = set(text_signal_names())
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
@@ -341,9 +345,9 @@ class ModelBundle:
                 p = np.repeat(model.predict_proba(X)[:, 1], k)
             cols.append(sigmoid(logit(p) + np.repeat(offsets[:, j], k)))
         ident = np.repeat(identity_matrix(evidences, self.identity_names), k, axis=0)
-        capped = np.repeat(wording_only_mask(evidences), k) if self.caps_wording else None
-        convicted = np.repeat(convicted_rules(evidences), k)
-        return self.combine(np.column_stack(cols), ident, capped, convicted).reshape(n, k)
+        return self.combine(np.column_stack(cols), ident,
+                            np.repeat(capped, k) if self.caps_wording else None,
+                            np.repeat(convicted, k)).reshape(n, k)
 
     def decided_without_text(self, bounds: np.ndarray) -> np.ndarray:
         """Which messages get the same verdict at both ends of their bounds."""

@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, identity_matrix,
-                              convicted_rules, rule_offsets, threshold_at_fpr, wording_only_mask)
+                              policy_masks, rule_offsets, threshold_at_fpr)
 from detectors.text_head import TextHead
 from detectors.combiner import IdentityCombiner
 from detectors.concept_model import ConceptModel
@@ -140,9 +140,9 @@ def _extract_task(args) -> tuple:
     mats = {c: evidence_matrix(evs, c, names[c]) for c in CONCEPTS}
     offs = np.column_stack([rule_offsets(evs, c)[0] for c in CONCEPTS]) if evs \
         else np.zeros((0, len(CONCEPTS)))
+    capped, convicted = policy_masks(evs)
     return (keys, mats, offs, texts, errors, identity_matrix(evs, ident_names),
-            wording_only_mask(evs), np.asarray(years, dtype=np.int32),
-            convicted_rules(evs).astype(np.int32))
+            capped, np.asarray(years, dtype=np.int32), convicted.astype(np.int32))
 
 
 def identity_names() -> list[str]:
