@@ -21,6 +21,7 @@ import os
 import tempfile
 import warnings
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
@@ -73,12 +74,17 @@ def derived_cache_dir() -> Path:
     return Path(base) / "sedetect"
 
 
+@lru_cache(maxsize=1)
+def _weights_digest() -> str:
+    """Once per process: the ONNX export and the static table both hash the same 90 MB."""
+    with open(_model_dir() / "model.safetensors", "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:12]
+
+
 def _derived_path(kind: str, suffix: str) -> Path:
     """Where something derived from the MiniLM weights is cached, named by a hash of the weights:
     new weights, new file."""
-    with open(_model_dir() / "model.safetensors", "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()[:12]
-    return derived_cache_dir() / f"minilm-{kind}-{digest}{suffix}"
+    return derived_cache_dir() / f"minilm-{kind}-{_weights_digest()}{suffix}"
 
 
 def onnx_path() -> Path:
