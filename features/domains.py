@@ -322,6 +322,15 @@ def is_punycode(raw_host: str) -> bool:
     return (not h.isascii()) or h.startswith("xn--") or ".xn--" in h
 
 
+_TOKEN_DIGITS_RE = re.compile(r"^[0-9]+|[0-9]+$")
+
+
+def trim_token_digits(label: str) -> str:
+    """A label with the digits at either end of each hyphen-separated token cut off: the counter
+    a phishing kit appends to a combosquat (support-github16, secure-etsy15, 24paypal-login)."""
+    return "-".join(_TOKEN_DIGITS_RE.sub("", t) for t in label.split("-"))
+
+
 def _embeds(label_skel: str, cand_label: str) -> bool:
     """The candidate label appears glued into a label with hyphens or filler words."""
     if len(cand_label) < 3 or cand_label not in label_skel or label_skel == cand_label:
@@ -357,8 +366,9 @@ def _lookalike_kind(host: str, reg: str, cand: str) -> int:
         limit = 1 if len(clabel) < 7 else 2
         if edit_distance(sl, scl, limit) <= limit or edit_distance(label, clabel, limit) <= limit:
             return 3                                       # typo-squat
-    if _embeds(sl, scl):
-        return 4                                           # paypal-secure-login.com
+    if _embeds(sl, scl) or (label != (trimmed := trim_token_digits(label)) and
+                            _embeds(skeleton(trimmed), scl)):
+        return 4                                           # paypal-secure-login.com, paypal-secure2.com
     if len(creg) >= 6 and (f"{creg}." in host or f"{creg}-" in host):
         return 5                                           # paypal.com.evil.net, paypal.com-login.net
     return 0
@@ -466,7 +476,22 @@ class _LookalikeIndex:
                 for cand, limit in hits:
                     if depth <= limit:
                         found.add(cand)
-        # Embedded labels: runs of hyphen-separated tokens, and tokens less a filler word.
+        # Embedded labels: runs of hyphen-separated tokens, and tokens less a filler word (also
+        # with each token's digits at its ends cut off).
+        trimmed = trim_token_digits(label)
+        for sl in dict.fromkeys((sl, skeleton(trimmed) if trimmed != label else sl)):
+            self._embedded(sl, found)
+        # paypal.com.evil.net, paypal.com-login.net: a registrable domain right before '.' or '-'.
+        if self.creg_lens:
+            for m in _SEPARATOR_RE.finditer(host):
+                end = m.start()
+                for width in self.creg_lens:
+                    if width > end:
+                        break
+                    found.update(self.by_creg.get(host[end - width:end], ()))
+        return found
+
+    def _embedded(self, sl: str, found: set[str]) -> None:
         if len(sl) > 3:
             padded = f"-{sl}-"
             cuts = [i for i, ch in enumerate(padded) if ch == "-"]
@@ -487,15 +512,6 @@ class _LookalikeIndex:
                         found.update(self.embed.get(tok[:-width], ()))
                     if tok[:width] in _FILLER_WORDS:
                         found.update(self.embed.get(tok[width:], ()))
-        # paypal.com.evil.net, paypal.com-login.net: a registrable domain right before '.' or '-'.
-        if self.creg_lens:
-            for m in _SEPARATOR_RE.finditer(host):
-                end = m.start()
-                for width in self.creg_lens:
-                    if width > end:
-                        break
-                    found.update(self.by_creg.get(host[end - width:end], ()))
-        return found
 
 
 _FILLER_LENS = tuple(sorted({len(w) for w in _FILLER_WORDS}))

@@ -31,6 +31,7 @@ from features.context import Context
 from features.domains import (capital_i_as_l, edit_distance, host_matches, is_ip_host,
                               is_public_suffix, is_punycode,
                               lookalike_of, registrable_domain, skeleton, split_registrable,
+                              trim_token_digits,
                               to_unicode)
 from features.impersonation import brands_named, domain_in, org_index
 from features.message import AuthResults, ParsedMessage
@@ -60,6 +61,7 @@ class Policy:
     name_filler: frozenset[str]          # display-name words that name no one ("Team", "Notice")
     generic_anchor: frozenset[str]       # anchors that say nothing ("click here", "this link")
     lookalike_words: frozenset[str]      # words an attacker adds to a sender's name (login, secure)
+    combosquat_words: frozenset[str]     # and hyphenates to it (-help, -docs), besides those
     role_mailboxes: frozenset[str]       # info@, hello@: an organisation's mailbox, not a person's
     action_path_words: frozenset[str]    # URL path words of a sign-in page (login, verify, owa)
     convicting: tuple[ConvictingRule, ...] = ()
@@ -75,6 +77,7 @@ def policy() -> Policy:
     return Policy(words("call_to_action"), words("call_to_action_nearby"),
                   tuple(doc["concrete_acts"]), frozenset(doc["name_filler"]),
                   frozenset(doc["generic_anchor"]), frozenset(doc["lookalike_words"]),
+                  frozenset(doc["lookalike_words"]) | frozenset(doc["combosquat_words"]),
                   frozenset(doc["role_mailboxes"]), frozenset(doc["action_path_words"]),
                   tuple(ConvictingRule(r["name"], tuple(r["all"]), " ".join(r["sentence"].split()))
                         for r in doc.get("convicting", ())))
@@ -194,14 +197,21 @@ def imitates_sender(host: str, org: str) -> bool:
         return False
     if _shown_domain(host, lorg) == org:
         return True
-    own, lab = split_registrable(org)[0].replace("-", ""), split_registrable(lorg)[0].replace("-", "")
+    own = split_registrable(org)[0].replace("-", "")
     if len(own) < _NAME_WORD_MIN - 1:
         return False
+    label = split_registrable(lorg)[0]
+    trimmed = trim_token_digits(label)
+    tokens = [t for t in trimmed.split("-") if t]
+    if own in tokens and len(tokens) > 1 and (trimmed != label or policy().combosquat_words
+                                              .issuperset(t for t in tokens if t != own)):
+        return True                        # combosquats: support-github16, clearledger-help
     words = policy().lookalike_words       # maplehome-login.com; not enrononline.com
-    if (lab.startswith(own) and lab[len(own):] in words) or \
-            (lab.endswith(own) and lab[:-len(own)] in words):
-        return True
-    return _near_miss(own, lab)
+    for lab in dict.fromkeys(("".join(tokens), label.replace("-", ""))):
+        if (lab.startswith(own) and lab[len(own):] in words) or \
+                (lab.endswith(own) and lab[:-len(own)] in words):
+            return True
+    return _near_miss(own, label.replace("-", ""))    # acmepayro11.com: digits as letters
 
 
 @dataclass(frozen=True)

@@ -179,16 +179,20 @@ MAX_TARGETS = 10
 
 
 def _query_targets(url: str) -> list[str]:
-    """URLs carried whole in a URL's query values (percent-encoded up to three times) or in a
-    Google AMP path."""
+    """URLs carried whole in a URL's query values or path segments (percent-encoded up to three
+    times: Amazon SES's awstrack.me/L0/https:%2F%2F...), base64-encoded, or in a Google AMP
+    path."""
     out: list[str] = []
     m = _AMP_PATH_RE.match(url)
     if m:
         out.append("https://" + m.group(1))
     out.extend(_encoded_targets(url))
+    rest = url.partition("//")[2]
+    path = rest[len(rest.partition("/")[0]):].partition("?")[0].partition("#")[0]
     q = url.partition("?")[2].partition("#")[0]
-    for pair in q.split("&")[:100] if q else ():
-        value = pair.partition("=")[2]
+    values = [seg for seg in path.split("/")[:50] if "%" in seg]
+    values += [pair.partition("=")[2] for pair in q.split("&")[:100]] if q else []
+    for value in values:
         for _ in range(3):
             if value.lower().startswith(_TARGET_PREFIXES):
                 out.append(value)
@@ -211,7 +215,7 @@ _URL_CHARS_RE = re.compile(r"[A-Za-z0-9:/?#\[\]@!$&'()*+,;=%._~-]*")
 
 def _may_redirect(url: str) -> bool:
     """Cheap gate before the redirect parsers: only these URLs can carry another."""
-    return "?" in url or "/amp/" in url or "aHR0c" in url
+    return "?" in url or "/amp/" in url or "aHR0c" in url or "%2F" in url or "%2f" in url
 
 
 def _encoded_targets(url: str) -> list[str]:
@@ -220,14 +224,18 @@ def _encoded_targets(url: str) -> list[str]:
     out: list[str] = []
     for m in _B64_URL_RE.finditer(url[:4000]):
         seg = m.group(0).replace("+", "-")
-        seg = seg[:len(seg) - len(seg) % 4]
-        try:
-            text = base64.urlsafe_b64decode(seg).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            continue
-        url_text = _URL_CHARS_RE.match(text).group(0)
-        if _WHOLE_HOST_RE.match(url_text):     # the host is whole, not cut short by the tracker
-            out.append(url_text)
+        # Whole quanta first (a tracker may glue its signature on); a segment that is the
+        # encoding alone ends in a partial quantum that holds the end of the host
+        # (aHR0cHM6Ly9leHBlbnNpZnkuY29tLw is https://expensify.com/, unpadded).
+        for cut in (seg[:len(seg) - len(seg) % 4], seg + "=" * (-len(seg) % 4)):
+            try:
+                text = base64.urlsafe_b64decode(cut).decode("utf-8", "replace")
+            except (binascii.Error, ValueError):
+                continue
+            url_text = _URL_CHARS_RE.match(text).group(0)
+            if _WHOLE_HOST_RE.match(url_text):     # the host is whole, not cut short
+                out.append(url_text)
+                break
     return out[:MAX_TARGETS]
 
 

@@ -393,10 +393,43 @@ def test_nothing_vouching_for_the_sender_is_evidence_but_an_esp_pass_is_not():
     ("maplehome-login.com", "maplehome.co", True),
     ("www.nerc.com", "nerc.net", False), ("www.enrononline.com", "enron.com", False),
     ("www.e-rewards.com", "erewards.com", False), ("support.notion.so", "notion.so", False),
+    # combosquats: the sender's name as a hyphenated word beside a help/account word or a counter
+    ("support-github16.support", "github.com", True), ("billing-stripe83.xyz", "stripe.com", True),
+    ("clearledger-help.com", "clearledger.co", True), ("acmepayro11.com", "acmepayroll.com", True),
+    # sister sites keep other words
+    ("www.perl-foundation.org", "perl.org", False), ("debian-administration.org", "debian.org", False),
 ])
 def test_link_hosts_that_imitate_the_sender(host, org, imitates):
     from features.identity import imitates_sender
     assert imitates_sender(host, org) is imitates
+
+
+def test_a_claimed_brand_hyphenated_with_a_kit_counter_is_a_lookalike():
+    from features.domains import lookalike_of
+    assert lookalike_of("support-github16.support", frozenset({"github.com"})) == "github.com"
+    assert lookalike_of("billing-netflix3.top", frozenset({"netflix.com"})) == "netflix.com"
+    assert lookalike_of("github.com", frozenset({"github.com"})) is None
+
+
+@pytest.mark.parametrize("url, target_host", [
+    # Amazon SES: the destination percent-encoded in a path segment
+    ("https://cdd16dfa.r.us-west-2.awstrack.me/L0/https:%2F%2Fdocs-webex1.site%2Fjoin%3Fid%3D7/1/"
+     "0100019a0ad1489f-4ea2a58b-000000/AbCdEf=412", "docs-webex1.site"),
+    ("https://cdd16dfa.r.us-west-2.awstrack.me/L0/https%3A%2F%2Faccounts.github.com%2Freset/1/x",
+     "accounts.github.com"),
+    # base64 whose last quantum is partial (https://expensify.com/)
+    ("https://go.sparkpostmail.com/f/a/F1MBOSBdeGBloIAPri7iEd~~/aHR0cHM6Ly9leHBlbnNpZnkuY29tLw~/x~/",
+     "expensify.com"),
+    # base64 with the tracker's signature glued on
+    ("https://u4633.ct.sendgrid.net/ls/click?upn=u001.aHR0cHM6Ly9leHBlbnNpZnkuY29tL3Bhc3N3b3JkL3Jl"
+     "c2V0L2YwYTJmN2ZkYWY3YzdjNDZlY2NlMGU5ZDViMzZiYzI5ZGMzOWFhOWMMtsJoGRIFLT4", "expensify.com"),
+])
+def test_click_trackers_are_judged_by_their_destination(url, target_host):
+    from features.message import Link
+    from features.payload import link_hosts
+    host = url.split("/")[2]
+    hosts = [h for h, _ in link_hosts(Link(url, host, host, "", True))]
+    assert target_host in hosts
 
 
 def test_a_link_to_a_lookalike_of_the_proven_sender_is_evidence():
