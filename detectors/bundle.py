@@ -231,13 +231,10 @@ class ModelBundle:
         ``cascade_margin``). Exact over that range: the concept models are trees, constant
         between their split points on the text signals (``text_grid``)."""
         margin = float(self.cascade["text_margin"])
-        lo = np.clip(np.asarray(fast_text) - margin, 0.0, 1.0)
-        hi = np.clip(np.asarray(fast_text) + margin, 0.0, 1.0)
-        if self.text_monotone:          # the final score rises with the text score: two ends
-            ends = self._final_at(evidences, np.column_stack([lo, hi]).astype(np.float32))
-            return self.decided_without_text(ends)
         grid = self.text_grid
         finals = self._final_at(evidences, grid)                       # (n, k)
+        lo = np.clip(np.asarray(fast_text) - margin, 0.0, 1.0)
+        hi = np.clip(np.asarray(fast_text) + margin, 0.0, 1.0)
         return same_verdict_over(finals, grid, lo, hi, self.thresholds)
 
     def score(self, evidences: Sequence[MessageEvidence],
@@ -305,16 +302,6 @@ class ModelBundle:
                 points |= model.split_points(model.feature_names.index(name))
         return np.array(sorted(p for p in points if 0.0 <= p <= 1.0), dtype=np.float32)
 
-    @cached_property
-    def text_monotone(self) -> bool:
-        """Every concept model's score only rises with the text model's (``ConceptModel.
-        increasing``), and so does the final score (the combiner is monotone in every concept
-        score; the wording cap and the convicting floor are a min and a max): the final scores
-        at the two ends of a text-score range are its lowest and highest."""
-        text_names = set(text_signal_names())
-        return all(set(m.feature_names or ()) & text_names <= set(m.increasing or ())
-                   for m in self.models.values()) and isinstance(self.combiner, IdentityCombiner)
-
     def text_score_bounds(self, evidences: Sequence[MessageEvidence]) -> np.ndarray:
         """(n, 2): the lowest and the highest final score each message could get, over every
         score the text model could give it. Where both give the same verdict, the embedding
@@ -328,8 +315,6 @@ class ModelBundle:
         ends = self._final_at(evidences, np.array([0.0, 1.0], dtype=np.float32), capped,
                               convicted)
         bounds = np.column_stack([ends.min(axis=1), ends.max(axis=1)])
-        if self.text_monotone:          # the ends are the range
-            return bounds
         maybe = np.flatnonzero(self.decided_without_text(bounds))
         if len(maybe):
             full = self._final_at([evidences[i] for i in maybe], self.text_grid, capped[maybe],
@@ -340,13 +325,11 @@ class ModelBundle:
     def _final_at(self, evidences: Sequence[MessageEvidence], points: np.ndarray,
                   capped: Optional[np.ndarray] = None,
                   convicted: Optional[np.ndarray] = None) -> np.ndarray:
-        """(n, k): each message's final score with the text model's score set to each of ``points``
-        in turn: k points for every message, or an (n, k) array of each message's own.
-        ``capped`` and ``convicted`` (``policy_masks``) when the caller has them."""
+        """(n, len(points)): each message's final score with the text model's score set to each
+        point in turn. ``capped`` and ``convicted`` (``policy_masks``) when the caller has them."""
         if capped is None or convicted is None:
             capped, convicted = policy_masks(evidences)
-        n, k = len(evidences), points.shape[-1]
-        per_row = points.reshape(-1) if points.ndim == 2 else np.tile(points, n)
+        n, k = len(evidences), len(points)
         text_names = set(text_signal_names())
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         cols = []
@@ -356,7 +339,7 @@ class ModelBundle:
             text_cols = [i for i, name in enumerate(model.feature_names) if name in text_names]
             if text_cols:
                 X = np.repeat(X, k, axis=0)
-                X[:, text_cols] = per_row[:, None]
+                X[:, text_cols] = np.tile(points, n)[:, None]
                 p = model.predict_proba(X)[:, 1]
             else:
                 p = np.repeat(model.predict_proba(X)[:, 1], k)

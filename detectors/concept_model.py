@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 # The hyperparameters a bundle stores for each concept model (detectors/bundle.py), beside its
 # concept, feature names and base rate.
 STORED_PARAMS = ("n_estimators", "max_depth", "learning_rate", "subsample", "colsample_bytree",
-                 "min_child_weight", "seed", "n_jobs", "increasing")
+                 "min_child_weight", "seed", "n_jobs")
 
 
 class ConceptModel(ClassifierMixin, BaseEstimator):
@@ -29,18 +29,12 @@ class ConceptModel(ClassifierMixin, BaseEstimator):
     A scikit-learn estimator: the constructor only stores its parameters (so ``clone``,
     ``get_params`` and ``set_params`` work); what ``fit`` learns is in ``booster_`` (None when
     nothing was learnable), ``base_rate_``, ``classes_`` and ``n_features_in_``. Labels are 0/1
-    (1: attack); two other labels are read as negative and positive in sorted order.
-
-    ``increasing``: names of features the probability may only rise with (XGBoost's monotone
-    constraints). The text model's score is one: text that reads more like known attacks never
-    makes a message safer, and the cascade can then bound a message's score from two text scores
-    instead of every split point (detectors/bundle.py)."""
+    (1: attack); two other labels are read as negative and positive in sorted order."""
 
     def __init__(self, concept: str = "", feature_names: Optional[Sequence[str]] = None,
                  n_estimators: int = 300, max_depth: int = 4, learning_rate: float = 0.08,
                  subsample: float = 0.9, colsample_bytree: float = 0.9,
-                 min_child_weight: float = 2.0, seed: int = 0, n_jobs: int = 2,
-                 increasing: Optional[Sequence[str]] = None):
+                 min_child_weight: float = 2.0, seed: int = 0, n_jobs: int = 2):
         self.concept = concept
         self.feature_names = feature_names
         self.n_estimators = n_estimators
@@ -51,7 +45,6 @@ class ConceptModel(ClassifierMixin, BaseEstimator):
         self.min_child_weight = min_child_weight
         self.seed = seed
         self.n_jobs = n_jobs
-        self.increasing = increasing
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -62,9 +55,7 @@ class ConceptModel(ClassifierMixin, BaseEstimator):
 
     def stored_params(self) -> dict:
         """The hyperparameters a bundle stores (``from_bytes`` takes them back)."""
-        out = {k: getattr(self, k) for k in STORED_PARAMS}
-        out["increasing"] = list(self.increasing) if self.increasing else None
-        return out
+        return {k: getattr(self, k) for k in STORED_PARAMS}
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ConceptModel":
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite=False)
@@ -88,12 +79,6 @@ class ConceptModel(ClassifierMixin, BaseEstimator):
             "seed": self.seed, "nthread": self.n_jobs,
             "scale_pos_weight": neg / pos if pos else 1.0, "verbosity": 0,
         }
-        if self.increasing:
-            unknown = set(self.increasing) - set(self._names())
-            if unknown:
-                raise ValueError(f"increasing names features the model lacks: {sorted(unknown)}")
-            params["monotone_constraints"] = "(" + ",".join(
-                "1" if n in self.increasing else "0" for n in self._names()) + ")"
         self.booster_ = xgb.train(params, dtrain, num_boost_round=self.n_estimators)
         return self
 

@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from detectors.bundle import (ModelBundle, evidence_matrix, fill_text_columns, identity_matrix,
-                              policy_masks, rule_offsets, text_signal_names, threshold_at_fpr)
+                              policy_masks, rule_offsets, threshold_at_fpr)
 from detectors.text_head import TextHead
 from detectors.combiner import IdentityCombiner
 from detectors.concept_model import ConceptModel
@@ -306,17 +306,13 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
         filled = np.full(len(table.keys), np.nan)
         filled[rows] = text_oof
         matrices = fill_text_columns(table.matrices, table.feature_names, filled)
-    text_names = set(text_signal_names())
     for k, concept in enumerate(CONCEPTS):
         X = matrices[concept][rows]
         names = table.feature_names[concept]
-        rising = [n for n in names if n in text_names] or None
         for tr, te in splits:
-            oof[te, k] = ConceptModel(concept, names, seed=seed, n_jobs=n_jobs,
-                                      increasing=rising).fit(X[tr], y[tr]) \
+            oof[te, k] = ConceptModel(concept, names, seed=seed, n_jobs=n_jobs).fit(X[tr], y[tr]) \
                 .predict_proba(X[te])[:, 1]
-        models[concept] = ConceptModel(concept, names, seed=seed, n_jobs=n_jobs,
-                                       increasing=rising).fit(X, y)
+        models[concept] = ConceptModel(concept, names, seed=seed, n_jobs=n_jobs).fit(X, y)
     from detectors.combiner import logit, sigmoid
     I = table.identity[rows]
     capped = table.capped[rows]

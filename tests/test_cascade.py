@@ -95,30 +95,3 @@ def test_first_stage_decides_only_where_the_margin_cannot_change_the_verdict(def
     none = replace(default_bundle, cascade={"text_margin": 0.0}).first_stage(ev, p)
     assert wide.tolist() == exact.tolist()
     assert (none | ~wide).all() and none.sum() >= wide.sum()
-
-
-def test_a_monotone_bundle_bounds_a_score_from_two_text_scores_as_the_grid_does(default_bundle):
-    """The shipped concept models only rise with the text score (ConceptModel.increasing), so the
-    final score's range over any text-score range is given by its two ends: the same bounds and
-    the same first-stage decisions as scoring every point of the split grid, at 2 points instead
-    of hundreds."""
-    from dataclasses import replace
-    from features.context import Context, load_org
-    from features.parsing import parse_message
-    from features.catalogue import evaluate
-    from labeling.synthetic import generate
-    assert default_bundle.text_monotone and len(default_bundle.text_grid) > 2
-    ctx = Context(load_org())
-    ev = [evaluate(parse_message(m.raw), ctx) for m in generate(80, seed=11, attack_share=0.5)]
-
-    def on_grid(bundle):
-        out = replace(bundle)
-        out.__dict__["text_monotone"] = False       # the general path: every grid point
-        return out
-
-    np.testing.assert_allclose(default_bundle.text_score_bounds(ev),
-                               on_grid(default_bundle).text_score_bounds(ev), atol=1e-6)
-    p = np.random.default_rng(3).uniform(0, 1, len(ev))
-    for margin in (0.05, 0.3, 0.75):
-        b = replace(default_bundle, cascade={"text_margin": margin})
-        assert b.first_stage(ev, p).tolist() == on_grid(b).first_stage(ev, p).tolist()

@@ -111,24 +111,6 @@ def test_feature_names_must_match_the_columns():
         fitted.predict_proba(X[:, :2])
 
 
-def test_an_increasing_feature_can_only_raise_the_probability():
-    """Labels that fall as "a" rises: unconstrained, the model learns to lower its score with "a";
-    with ``increasing=["a"]`` it may not, whatever the other columns hold."""
-    rng = np.random.default_rng(4)
-    X = rng.random((600, 3))
-    y = ((1 - X[:, 0]) + 0.3 * X[:, 1] + 0.2 * rng.random(600) > 0.8).astype(int)
-    free = ConceptModel("goal", ["a", "b", "c"], n_estimators=60, n_jobs=1).fit(X, y)
-    rising = ConceptModel("goal", ["a", "b", "c"], n_estimators=60, n_jobs=1,
-                          increasing=["a"]).fit(X, y)
-    sweep = np.repeat(X[:50], 11, axis=0)
-    sweep[:, 0] = np.tile(np.linspace(0, 1, 11), 50)
-    steps = lambda m: np.diff(m.predict_proba(sweep)[:, 1].reshape(50, 11), axis=1)  # noqa: E731
-    assert (steps(free) < -1e-6).any()
-    assert (steps(rising) >= -1e-7).all()
-    with pytest.raises(ValueError, match="lacks"):
-        ConceptModel("goal", ["a", "b", "c"], increasing=["z"]).fit(X, y)
-
-
 def test_one_class_of_zero_one_labels_scores_its_base_rate():
     """A training fold with no attack in it (or nothing but attacks): every row scores the base
     rate, as before these were estimators."""
