@@ -23,6 +23,7 @@ import email
 import email.policy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,11 +63,14 @@ def parse_rates(msgs: list[bytes]) -> tuple[float, float]:
     return stdlib, len(msgs) / (time.perf_counter() - t)
 
 
-def run_score(archive: Path, out: Path, env: dict, extra: list[str]) -> dict:
-    """One `sedetect score` process: wall seconds, peak RSS (MB) and the job's summary."""
+def run_score(archive: Path, out: Path, env: dict, extra: list[str],
+              cores: str = "") -> dict:
+    """One `sedetect score` process: wall seconds, peak RSS (MB) and the job's summary.
+    ``cores``: a CPU list to pin it to (taskset -c), as on a machine with that many cores."""
     summary = out.with_suffix(".json")
     exe = str(Path(sys.executable).parent / "sedetect")
-    code, seconds, peak_mb = run_measured([exe, "score", str(archive), "-o", str(out),
+    pin = ["taskset", "-c", cores] if cores else []
+    code, seconds, peak_mb = run_measured([*pin, exe, "score", str(archive), "-o", str(out),
                                            "--summary-json", str(summary), *extra], env=env,
                                           stdout=subprocess.DEVNULL)
     if code != 0:
@@ -143,6 +147,16 @@ def main() -> None:
               f"cache hit rate {'-' if hit is None else f'{hit:.1%}'}; "
               f"{st['skipped_by_cascade']} decided by the cascade without one; "
               f"{st.get('static_texts_encoded', 0)} static")
+        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        if len(cores) > 1 and shutil.which("taskset"):
+            # The same job on one core: what the second core adds (the encoder's threads and
+            # xgboost's follow the cores the process may use, features/text.py usable_cores).
+            one = str(cores[0])
+            ostart = run_score(empty, tmp_path / "oempty.parquet", env, args.extra, one)
+            ofull = run_score(archive, tmp_path / "onecore.parquet", env, args.extra, one)
+            omarginal = n / max(ofull["seconds"] - ostart["seconds"], 1e-9)
+            print(f"one core (taskset -c {one}):              {omarginal:8.1f} msgs/s marginal; "
+                  f"{len(cores)} cores give {marginal / omarginal:.2f}x")
         if args.workers:
             flags = [f"--direct_running_mode=multi_processing",
                      f"--direct_num_workers={args.workers}"]

@@ -141,8 +141,8 @@ class ModelBundle:
     meta: dict = field(default_factory=dict)      # training sources, metrics, created, version
     text_head: Optional[TextHead] = None          # embedding -> attack wording; None: abstains
     # The learned cascade's first stage: a text head over static vectors (features/text.py), and
-    # {"text_margin": m}: its verdict stands without MiniLM when every text score within m of its
-    # own gives that verdict (m calibrated on held-out sources: pipelines/train.py).
+    # {"text_margin": m}: its verdict stands without MiniLM when its own text score and those m
+    # either side of it give that verdict (m calibrated on held-out sources: pipelines/train.py).
     fast_head: Optional[TextHead] = None
     cascade: dict = field(default_factory=dict)
 
@@ -225,17 +225,16 @@ class ModelBundle:
 
     def first_stage(self, evidences: Sequence[MessageEvidence],
                     fast_text: np.ndarray) -> np.ndarray:
-        """Which messages the first stage decides: those whose verdict is the same for every text
-        score within ``cascade["text_margin"]`` of the first stage's (MiniLM's score lies that
-        close on all but 0.4% of any held-out source's messages that matter; pipelines/train.py
-        ``cascade_margin``). Exact over that range: the concept models are trees, constant
-        between their split points on the text signals (``text_grid``)."""
+        """Which messages the first stage decides: those whose final score gives one verdict at
+        the first stage's text score and at ``cascade["text_margin"]`` either side of it. Three
+        text scores a message, not every split point of the concept models (hundreds): the final
+        score need not be monotone in the text score, so this is a rule calibrated on held-out
+        sources (pipelines/train.py ``cascade_margin``: at most 0.5% of any source's verdicts
+        differ from MiniLM's), not a bound."""
         margin = float(self.cascade["text_margin"])
-        grid = self.text_grid
-        finals = self._final_at(evidences, grid)                       # (n, k)
-        lo = np.clip(np.asarray(fast_text) - margin, 0.0, 1.0)
-        hi = np.clip(np.asarray(fast_text) + margin, 0.0, 1.0)
-        return same_verdict_over(finals, grid, lo, hi, self.thresholds)
+        p = np.clip(np.asarray(fast_text, dtype=np.float64), 0.0, 1.0)
+        points = np.column_stack([np.clip(p - margin, 0.0, 1.0), p, np.clip(p + margin, 0.0, 1.0)])
+        return one_verdict(self._final_at(evidences, points.astype(np.float32)), self.thresholds)
 
     def score(self, evidences: Sequence[MessageEvidence],
               embeddings: Optional[np.ndarray] = None,
@@ -325,11 +324,13 @@ class ModelBundle:
     def _final_at(self, evidences: Sequence[MessageEvidence], points: np.ndarray,
                   capped: Optional[np.ndarray] = None,
                   convicted: Optional[np.ndarray] = None) -> np.ndarray:
-        """(n, len(points)): each message's final score with the text model's score set to each
-        point in turn. ``capped`` and ``convicted`` (``policy_masks``) when the caller has them."""
+        """(n, k): each message's final score with the text model's score set to each of ``points``
+        in turn: k points for every message, or an (n, k) array of each message's own.
+        ``capped`` and ``convicted`` (``policy_masks``) when the caller has them."""
         if capped is None or convicted is None:
             capped, convicted = policy_masks(evidences)
-        n, k = len(evidences), len(points)
+        n, k = len(evidences), points.shape[-1]
+        per_row = points.reshape(-1) if points.ndim == 2 else np.tile(points, n)
         text_names = set(text_signal_names())
         offsets = np.column_stack([rule_offsets(evidences, c)[0] for c in CONCEPTS])
         cols = []
@@ -339,7 +340,7 @@ class ModelBundle:
             text_cols = [i for i, name in enumerate(model.feature_names) if name in text_names]
             if text_cols:
                 X = np.repeat(X, k, axis=0)
-                X[:, text_cols] = np.tile(points, n)[:, None]
+                X[:, text_cols] = per_row[:, None]
                 p = model.predict_proba(X)[:, 1]
             else:
                 p = np.repeat(model.predict_proba(X)[:, 1], k)
@@ -488,17 +489,12 @@ def threshold_at_fpr(benign_scores: np.ndarray, fpr: float) -> float:
     return float(np.nextafter(s[k], 1.0))
 
 
-def same_verdict_over(finals: np.ndarray, grid: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                       thresholds: dict[str, float]) -> np.ndarray:
-    """Whether each row's final score gives one verdict for every text score in [lo, hi], from
-    its scores at the ``grid`` points (a step function: the value at t is the one at the largest
-    grid point <= t). ``thresholds`` may hold one value per row."""
-    start = np.clip(np.searchsorted(grid, lo, side="right") - 1, 0, len(grid) - 1)
-    inside = (grid[None, :] > lo[:, None]) & (grid[None, :] <= hi[:, None])
-    inside[np.arange(len(lo)), start] = True
-    low = np.where(inside, finals, np.inf).min(axis=1)
-    high = np.where(inside, finals, -np.inf).max(axis=1)
-    return verdict_band(low, thresholds) == verdict_band(high, thresholds)
+def one_verdict(finals: np.ndarray, thresholds: dict) -> np.ndarray:
+    """Whether each row of ``finals`` (n, k: a message's final scores at k text scores) gives a
+    single verdict. ``thresholds`` may hold one value per row."""
+    th = {k: np.asarray(v)[:, None] if np.ndim(v) else v for k, v in thresholds.items()}
+    band = verdict_band(finals, th)
+    return (band == band[:, :1]).all(axis=1)
 
 
 def verdict_band(scores: np.ndarray, thresholds: dict) -> np.ndarray:

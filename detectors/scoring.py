@@ -138,8 +138,8 @@ class Scorer:
         vector costs less than the bounds do.
 
         Two steps: the exact one (``text_score_bounds``: no text score could change the verdict)
-        and the learned one (no text score near the first stage's could: ``ModelBundle.
-        first_stage``, its margin calibrated on held-out sources)."""
+        and the learned one (the first stage's text score and the margin either side of it give one
+        verdict: ``ModelBundle.first_stage``, its margin calibrated on held-out sources)."""
         if self.text_encoder is None:
             return None, None, None
         need = np.ones(len(items), dtype=bool)

@@ -170,6 +170,15 @@ class OnnxMiniLM:
         return out
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (taskset, a container's cpuset), not
+    every core of the machine; more threads than that only take turns."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):          # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 def space_of(backend: str) -> str:
     """The embedding space a backend writes vectors in (onnx and torch share MiniLM's)."""
     return STATIC if backend == "static" else MINILM
@@ -188,7 +197,7 @@ def build_static_table(dest: Path, threads: int = 0) -> None:
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
     hf_logging.disable_progress_bar()
-    torch.set_num_threads(threads or os.cpu_count() or 1)
+    torch.set_num_threads(threads or usable_cores())
     from tokenizers import Tokenizer
     vocab = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
     cls, sep = vocab.token_to_id("[CLS]"), vocab.token_to_id("[SEP]")
@@ -248,7 +257,7 @@ class TextEncoder:
         self.backend = backend
         # Threads per encoder: all cores by default; several worker processes on one machine
         # should share them out, or they slow each other down.
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or usable_cores()
         self._model = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.hits = 0

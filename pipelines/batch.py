@@ -104,12 +104,12 @@ def threads_per_worker(beam_args: list[str]) -> int:
     options = beam_options(beam_args)
     local_dask = dask_workers(options)          # the Dask runner's local cluster, if any
     if local_dask is not None:
-        return max(1, (os.cpu_count() or 1) // local_dask) if local_dask > 1 else 0
+        return max(1, usable_cores() // local_dask) if local_dask > 1 else 0
     opts = options.get_all_options()
     workers = opts.get("direct_num_workers") or 1
     if opts.get("direct_running_mode") != "multi_processing" or workers <= 1:
         return 0
-    return max(1, (os.cpu_count() or 1) // workers)
+    return max(1, usable_cores() // workers)
 
 
 def load_profile(path: Optional[str], disabled: bool = False) -> Optional[CommunicationProfile]:

@@ -381,24 +381,30 @@ def first_stage_table(bundle: ModelBundle, table: SignalTable) -> Optional[dict]
 def cascade_margin(full: np.ndarray, stage: dict, sources: np.ndarray,
                    max_changed: float = CASCADE_MAX_CHANGED) -> dict:
     """The smallest text-score margin at which the first stage changes at most ``max_changed``
-    of every source's verdicts: a message is decided without MiniLM when every text score within
-    the margin of the first stage's gives one verdict (``ModelBundle.first_stage``), and its
-    verdict is then the one at the first stage's score. Measured on held-out sources: each row
-    scored, both ways, by a model that never saw its source, at that model's thresholds."""
-    from detectors.bundle import same_verdict_over, verdict_band
+    of every source's verdicts: a message is decided without MiniLM when its final score gives
+    one verdict at the first stage's text score and at the margin either side of it
+    (``ModelBundle.first_stage``), and its verdict is then the one at the first stage's score.
+    Measured on held-out sources: each row scored, both ways, by a model that never saw its
+    source, at that model's thresholds."""
+    from detectors.bundle import one_verdict, verdict_band
     ok = ~np.isnan(full) & ~np.isnan(stage["fast_text"])
     full, names = full[ok], sources[ok].astype(str)
     p, finals = stage["fast_text"][ok], stage["finals"][ok]
     th = {"suspicious": stage["t_s"][ok], "malicious": stage["t_m"][ok]}
+    rows = np.arange(len(p))
+
+    def at(t: np.ndarray) -> np.ndarray:         # the step function's value at each row's t
+        return finals[rows, np.clip(np.searchsorted(CASCADE_GRID, t, side="right") - 1,
+                                    0, len(CASCADE_GRID) - 1)]
+
     verdict = verdict_band(full, th)
-    at_p = finals[np.arange(len(p)), np.clip(np.searchsorted(CASCADE_GRID, p, side="right") - 1,
-                                               0, len(CASCADE_GRID) - 1)]
+    at_p = at(p)
     first = verdict_band(at_p, th)
     uniq, inv = np.unique(names, return_inverse=True)
     n = np.bincount(inv, minlength=len(uniq))
     for margin in CASCADE_MARGINS:
-        decided = same_verdict_over(finals, CASCADE_GRID, np.clip(p - margin, 0, 1),
-                                     np.clip(p + margin, 0, 1), th)
+        decided = one_verdict(np.column_stack([at(np.clip(p - margin, 0, 1)), at_p,
+                                               at(np.clip(p + margin, 0, 1))]), th)
         changed = decided & (first != verdict)
         share = np.bincount(inv, weights=changed, minlength=len(uniq)) / n
         if share.max() <= max_changed:
