@@ -158,7 +158,7 @@ def main() -> None:
             print(f"one core (taskset -c {one}):              {omarginal:8.1f} msgs/s marginal; "
                   f"{len(cores)} cores give {marginal / omarginal:.2f}x")
         if args.workers:
-            flags = [f"--direct_running_mode=multi_processing",
+            flags = ["--direct_running_mode=multi_processing",
                      f"--direct_num_workers={args.workers}"]
             wstart = run_score(empty, tmp_path / "wempty.parquet", env, args.extra + flags)
             multi = run_score(archive, tmp_path / "multi.parquet", env, args.extra + flags)

@@ -216,6 +216,7 @@ class Scorer:
     def rows(self, items: Sequence[Item], model_version: str) -> list[dict]:
         """Verdict rows for a batch of extracted items; a batch that fails is retried one by one
         so a single bad message becomes one error row, not a lost batch."""
+        self.stats["batches"] += 1
         try:
             with self._timed("scoring"):          # embeddings included; see stage_times
                 embeddings, bounds, text_scores = self.embeddings(items)

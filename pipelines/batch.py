@@ -29,7 +29,7 @@ from pipelines.errors import UserError, check_output_file, resolve_model
 from pipelines.quiet_child import quiet_workers
 from pipelines import storage
 from pipelines.readers import RawMessage, ReadArchives
-from features.text import MINILM_BACKENDS
+from features.text import MINILM_BACKENDS, usable_cores
 from detectors.verdicts import VERDICT_SCHEMA
 from detectors.scoring import NOT_AN_EMAIL, OVERRIDE_PREFIX, ScoringOptions
 from pipelines.transforms import NAMESPACE, SIGNATURES_NAMESPACE, ScoreArchive, ShowProgress
@@ -296,6 +296,9 @@ def stage_times(metrics: dict, messages: int) -> dict:
                                        if looked_up else None)
     out["skipped_by_cascade"] = metrics.get("embeddings_skipped", 0)
     out["first_stage_decided"] = metrics.get("first_stage_decided", 0)
+    # Messages a scoring batch (RunInference's batches): each batch has a fixed cost (a dozen
+    # model calls), so small ones cost more a message.
+    out["mean_batch"] = round(messages / metrics["batches"], 1) if metrics.get("batches") else None
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
 
 

@@ -138,7 +138,11 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
     def __init__(self, bundle_bytes: Optional[bytes], model_version: str,
                  signature_bytes: Optional[bytes] = None, max_batch_size: int = 512,
                  options: ScoringOptions = ScoringOptions(), bundle_uri: Optional[str] = None):
-        super().__init__(min_batch_size=1, max_batch_size=max_batch_size)
+        # Batches of at least 128 (or the rest of a bundle): each batch costs a dozen model calls
+        # and an encoder call whatever its size, and Beam's batcher otherwise starts every bundle
+        # at 1 and doubles (mean batch 71 messages; 357 this way, and the 5,000-message bench
+        # archive scored in 31.4 s instead of 36.8 s).
+        super().__init__(min_batch_size=128, max_batch_size=max_batch_size)
         if (bundle_bytes is None) == (bundle_uri is None):
             raise ValueError("give the bundle as bytes or as a folder's URI, not both or neither")
         self.bundle_bytes = bundle_bytes
