@@ -99,3 +99,19 @@ def test_first_stage_decides_where_its_score_and_the_margin_either_side_agree(de
     assert none.all()
     three = default_bundle._final_at(ev, np.array([0.0, 0.5, 1.0], dtype=np.float32))
     assert wide.tolist() == one_verdict(three, default_bundle.thresholds).tolist()
+
+
+def test_a_distilled_first_stage_follows_the_text_model_it_stands_in_for():
+    """``TextHead.distil`` fits the first stage to the text model's scores: where the cheap vectors
+    carry the same information it reproduces them, and it stores and loads like any head."""
+    from detectors.text_head import TextHead
+    from features.text import STATIC
+    rng = np.random.default_rng(0)
+    E = rng.normal(size=(3000, 20))
+    full = 1 / (1 + np.exp(-(E @ rng.normal(size=20) + 0.3)))
+    cheap = E + rng.normal(scale=0.02, size=E.shape)      # the cheap space: a noisy copy
+    head = TextHead(space=STATIC).distil(cheap, full)
+    assert np.quantile(np.abs(head.predict_proba(cheap)[:, 1] - full), 0.95) < 0.05
+    again = TextHead.from_dict(head.to_dict())
+    assert again.distilled == head.distilled and again.space == STATIC
+    np.testing.assert_allclose(again.predict_proba(cheap), head.predict_proba(cheap), atol=1e-5)
