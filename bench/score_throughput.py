@@ -7,6 +7,7 @@ One run, the same messages throughout, prints:
   - the job's peak memory (largest process), its per-stage time per message (from the job's
     Beam counters) and what the encoder did (texts encoded, cache hit rate, messages the cascade
     decided without an embedding);
+  - the same job pinned to one core (taskset), and what the other cores add;
   - with --workers N, the same job on N local worker processes, and whether its rows are
     identical to the one-worker rows.
 
@@ -148,6 +149,7 @@ def main() -> None:
               f"{st['skipped_by_cascade']} decided by the cascade without one; "
               f"{st.get('static_texts_encoded', 0)} static")
         cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        omarginal = None
         if len(cores) > 1 and shutil.which("taskset"):
             # The same job on one core: what the second core adds (the encoder's threads and
             # xgboost's follow the cores the process may use, features/text.py usable_cores).
@@ -167,8 +169,9 @@ def main() -> None:
             wmarginal = n / max(multi["seconds"] - wstart["seconds"], 1e-9)
             print(f"{args.workers} workers (multi_processing):        {n / multi['seconds']:8.1f} "
                   f"msgs/s end to end, start-up {wstart['seconds']:.1f} s, marginal "
-                  f"{wmarginal:.1f} msgs/s ({wmarginal / marginal:.2f}x one worker), peak "
-                  f"{multi['peak_mb']:.0f} MB")
+                  f"{wmarginal:.1f} msgs/s ({wmarginal / marginal:.2f}x one worker"
+                  + (f", {wmarginal / omarginal:.2f}x one core" if omarginal else "")
+                  + f"), peak {multi['peak_mb']:.0f} MB")
             print(f"  rows: {rows}; verdicts, reasons and every other field identical to one "
                   f"worker: {identical}; largest score difference {diff:.1e}")
 
