@@ -382,6 +382,9 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=64, help="entries per poll")
     parser.add_argument("--block-ms", type=int, default=500,
                         help="longest wait for new entries in one poll")
+    parser.add_argument("--min-poll-ms", type=int, default=StreamSpec.min_poll_ms,
+                        help="shortest time between polls that return a partial batch: lower "
+                             "for less latency, higher for fuller batches (less CPU a message)")
     parser.add_argument("--claim-idle-ms", type=int, default=30_000,
                         help="claim entries another consumer left pending this long")
     parser.add_argument("--max-deliveries", type=int, default=5,
@@ -420,6 +423,7 @@ def run(argv: Optional[list[str]] = None) -> list[dict]:
     _stop_on_signals()
     spec = StreamSpec(url=args.redis, stream=args.in_stream, group=args.group,
                       consumer=args.consumer, count=args.count, block_ms=args.block_ms,
+                      min_poll_ms=args.min_poll_ms,
                       claim_idle_ms=args.claim_idle_ms, max_deliveries=args.max_deliveries,
                       lifetime_s=args.lifetime, drain=args.drain)
     results = stream(spec, args.out_stream, args.model_uri, args.config, args.profile,
