@@ -229,7 +229,7 @@ class ModelBundle:
         the first stage's text score and at ``cascade["text_margin"]`` either side of it. Three
         text scores a message, not every split point of the concept models (hundreds): the final
         score need not be monotone in the text score, so this is a rule calibrated on held-out
-        sources (pipelines/train.py ``cascade_margin``: at most 0.5% of any source's verdicts
+        sources (pipelines/train.py ``cascade_margin``: at most 0.4% of any source's verdicts
         differ from MiniLM's), not a bound."""
         margin = float(self.cascade["text_margin"])
         p = np.clip(np.asarray(fast_text, dtype=np.float64), 0.0, 1.0)
