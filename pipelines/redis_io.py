@@ -62,10 +62,11 @@ class StreamSpec:
     consumer: str = "sedetect"
     count: int = 64                  # entries per poll
     block_ms: int = 500              # longest wait for new entries in one poll
-    min_poll_ms: int = 50            # shortest time between polls that return a partial batch:
+    min_poll_ms: int = 20            # shortest time between polls that return a partial batch:
     #                                  fewer, fuller bundles (each has a fixed cost) against
-    #                                  latency; at 100 msgs/s, 50 ms gave p99 267 ms against 302
-    #                                  at 100 ms, the same peak RSS (bench/stream_bench.py)
+    #                                  latency. At 100 msgs/s (bench/stream_bench.py), p99 302 ms
+    #                                  at 100, 250-267 at 50, 215 at 30, 194-208 at 20, 251 at 10
+    #                                  (bundles too small for their fixed cost); the same RSS
     claim_idle_ms: int = 30_000      # claim other consumers' entries pending longer than this
     claim_every_s: float = 5.0
     max_deliveries: int = 5          # then the entry is an error row ("poison")
