@@ -12,6 +12,7 @@ entries acknowledged) when its bundle ends.
 """
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from typing import Any, Iterable, Optional, Sequence
@@ -156,7 +157,13 @@ class BundleModelHandler(ModelHandler[Item, dict, Scorer]):
                       if self.signature_bytes else None)
         bundle = (ModelBundle.from_bytes(self.bundle_bytes) if self.bundle_bytes is not None
                   else load_bundle_folder(self.bundle_uri))
-        return Scorer(bundle, signatures=signatures, options=self.options)
+        scorer = Scorer(bundle, signatures=signatures, options=self.options)
+        # The model, the encoders and every module live as long as the worker: out of the
+        # collector's full collections, which otherwise walk them all (pauses of about 200 ms in
+        # the stream job, the largest part of its p99 latency).
+        gc.collect()
+        gc.freeze()
+        return scorer
 
     def run_inference(self, batch: Sequence[Item], model: Scorer,
                       inference_args: Optional[dict] = None) -> Iterable[PredictionResult]:
