@@ -28,7 +28,7 @@ from features.profile import CommunicationProfile
 from pipelines.errors import UserError, check_output_file, resolve_model
 from pipelines.quiet_child import quiet_workers
 from pipelines import storage
-from pipelines.readers import RawMessage, ReadArchives
+from pipelines.readers import RawMessage, ReadArchives, ReadTask
 from features.text import MINILM_BACKENDS, usable_cores
 from detectors.verdicts import VERDICT_SCHEMA
 from detectors.scoring import NOT_AN_EMAIL, OVERRIDE_PREFIX, ScoringOptions
@@ -64,7 +64,9 @@ def add_score_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-signatures", action="store_true",
                         help="ignore the analysts' miss signatures (the model alone)")
     parser.add_argument("--chunk-mb", type=int, default=64,
-                        help="split plain mbox files into chunks of this size for parallel reads")
+                        help="split plain mbox files into chunks of at most this size for "
+                             "parallel reads (smaller with several local workers, so that each "
+                             "gets several)")
     add_scoring_options(parser)
     parser.add_argument("--summary-json", default=None,
                         help="also write the job's summary (counts, per-stage times, embedding "
@@ -97,19 +99,43 @@ def scoring_options(args: argparse.Namespace, beam_args: Optional[list[str]] = N
                           encoder_threads=threads_per_worker(beam_args or []))
 
 
-def threads_per_worker(beam_args: list[str]) -> int:
-    """Encoder threads for each of the direct runner's local worker processes (or of the local
-    cluster ``pipelines.dask_runner.DaskRunner`` starts): the cores shared out (0, every core,
-    for one worker or a remote runner whose machines we cannot see)."""
+def local_worker_count(beam_args: list[str]) -> int:
+    """How many worker processes on this machine the job runs on: the direct runner's in
+    multi_processing mode, or the local cluster ``pipelines.dask_runner.DaskRunner`` starts; 1
+    otherwise (one process, or a remote runner whose machines we cannot see)."""
     options = beam_options(beam_args)
     local_dask = dask_workers(options)          # the Dask runner's local cluster, if any
     if local_dask is not None:
-        return max(1, usable_cores() // local_dask) if local_dask > 1 else 0
+        return max(1, local_dask)
     opts = options.get_all_options()
-    workers = opts.get("direct_num_workers") or 1
-    if opts.get("direct_running_mode") != "multi_processing" or workers <= 1:
-        return 0
-    return max(1, usable_cores() // workers)
+    if opts.get("direct_running_mode") != "multi_processing":
+        return 1
+    return max(1, opts.get("direct_num_workers") or 1)
+
+
+def threads_per_worker(beam_args: list[str]) -> int:
+    """Encoder threads for each local worker process: the cores shared out (0, every core, for
+    one worker or a remote runner)."""
+    workers = local_worker_count(beam_args)
+    return max(1, usable_cores() // workers) if workers > 1 else 0
+
+
+# Tasks per local worker when plain mbox files are split: enough that one long chunk does not
+# leave the other workers idle at the end (5,000 messages on 2 workers: 28.7 s in 4 MB chunks,
+# 26.5 s in 1 MB ones).
+TASKS_PER_WORKER = 8
+MIN_CHUNK_BYTES = 1 << 20
+
+
+def chunk_for_workers(tasks: list[ReadTask], chunk_bytes: int, workers: int) -> int:
+    """The chunk size for plain mbox files, from the reads planned at ``chunk_bytes``: that at
+    most, smaller when it would give several local workers fewer than TASKS_PER_WORKER reads each
+    (a 59 MB archive in the default 64 MB chunk is one read: one worker works, the others wait)."""
+    if workers <= 1:
+        return chunk_bytes
+    total = sum(t.end - t.start for t in tasks if t.format == "mbox" and t.end >= 0)
+    want = total // (TASKS_PER_WORKER * workers)
+    return max(MIN_CHUNK_BYTES, min(chunk_bytes, want)) if total else chunk_bytes
 
 
 def load_profile(path: Optional[str], disabled: bool = False) -> Optional[CommunicationProfile]:
@@ -530,6 +556,9 @@ def score(inputs: list[str], output: str, model_uri: Optional[str] = None,
     check_runner(opts, inputs, output)
     storage.use_options(opts)
     reader = ReadArchives(inputs, chunk_bytes)     # plans the reads: a missing path fails here
+    smaller = chunk_for_workers(reader.tasks, chunk_bytes, local_worker_count(beam_args or []))
+    if smaller != chunk_bytes:
+        reader = ReadArchives(inputs, smaller)
     check_inputs(reader)
     check_output_file(output, inputs)
     check_no_old_shards(output)

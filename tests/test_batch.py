@@ -208,3 +208,23 @@ def test_corrupt_messages_at_random_offsets_lose_nothing(module_home, synthetic_
     for r in rows:
         assert r["verdict"] in ("malicious", "suspicious", "benign") or r["error"]
     assert not any("internal" in (r["error"] or "") for r in rows)
+
+
+def test_several_local_workers_get_several_reads_each():
+    """A plain mbox smaller than one default chunk is one read: with two local workers one of
+    them would wait. The chunk shrinks (never below 1 MB, never above --chunk-mb) so that each
+    worker gets TASKS_PER_WORKER reads; one worker or a remote runner keeps the chunk asked for."""
+    from pipelines.batch import (MIN_CHUNK_BYTES, TASKS_PER_WORKER, chunk_for_workers,
+                                 local_worker_count)
+    from pipelines.readers import ReadTask
+    mb = 1 << 20
+    archive = [ReadTask("mbox", "a.mbox", 0, 59 * mb)]
+    assert chunk_for_workers(archive, 64 * mb, 1) == 64 * mb
+    assert chunk_for_workers(archive, 64 * mb, 2) == 59 * mb // (2 * TASKS_PER_WORKER)
+    assert chunk_for_workers(archive, 2 * mb, 2) == 2 * mb            # already small enough
+    assert chunk_for_workers([ReadTask("mbox", "b.mbox", 0, 3 * mb)], 64 * mb, 2) == MIN_CHUNK_BYTES
+    assert chunk_for_workers([ReadTask("mbox_gz", "c.mbox.gz")], 64 * mb, 2) == 64 * mb
+    assert local_worker_count([]) == 1
+    assert local_worker_count(["--direct_running_mode=multi_processing",
+                               "--direct_num_workers=2"]) == 2
+    assert local_worker_count(["--direct_num_workers=2"]) == 1       # in-process threads

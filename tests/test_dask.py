@@ -113,8 +113,8 @@ def test_local_cluster_started_by_the_runner(home, tmp_path, synthetic_messages)
 
 def test_encoder_threads_share_the_local_cluster_cores():
     from pipelines.batch import threads_per_worker
-    import os
-    cores = os.cpu_count() or 1
+    from features.text import usable_cores
+    cores = usable_cores()
     assert threads_per_worker(["--runner", DASK, "--dask_workers", "2"]) == max(1, cores // 2)
     assert threads_per_worker(["--runner", DASK, "--dask_client_address", "h:8786"]) == 0
 
