@@ -221,7 +221,7 @@ def test_several_local_workers_get_several_reads_each():
     archive = [ReadTask("mbox", "a.mbox", 0, 59 * mb)]
     assert chunk_for_workers(archive, 64 * mb, 1) == 64 * mb
     assert chunk_for_workers(archive, 64 * mb, 2) == 59 * mb // (2 * TASKS_PER_WORKER)
-    assert chunk_for_workers(archive, 2 * mb, 2) == 2 * mb            # already small enough
+    assert chunk_for_workers(archive, mb + mb // 2, 2) == mb + mb // 2  # already small enough
     assert chunk_for_workers([ReadTask("mbox", "b.mbox", 0, 3 * mb)], 64 * mb, 2) == MIN_CHUNK_BYTES
     assert chunk_for_workers([ReadTask("mbox_gz", "c.mbox.gz")], 64 * mb, 2) == 64 * mb
     assert local_worker_count([]) == 1
