@@ -65,7 +65,7 @@ class StreamSpec:
     min_poll_ms: int = 20            # shortest time between polls that return a partial batch:
     #                                  fewer, fuller bundles (each has a fixed cost) against
     #                                  latency. At 100 msgs/s (bench/stream_bench.py), p99 302 ms
-    #                                  at 100, 250-267 at 50, 215 at 30, 194-208 at 20, 251 at 10
+    #                                  at 100, 250-267 at 50, 215 at 30, 194-224 at 20, 251 at 10
     #                                  (bundles too small for their fixed cost); the same RSS
     claim_idle_ms: int = 30_000      # claim other consumers' entries pending longer than this
     claim_every_s: float = 5.0
