@@ -253,3 +253,30 @@ def test_score_archive_end_to_end_with_its_counters(module_home, raws, org, bund
     for source, verdict, *_ in expected_rows:
         by_verdict[verdict] = by_verdict.get(verdict, 0) + 1
     assert verdicts == {v: by_verdict.get(v, 0) for v in VERDICTS}
+
+
+def test_loading_again_collects_what_the_last_load_froze():
+    """load_model takes what is alive out of the collector's full collections (gc.freeze); a
+    second load in the same process (the stream's --in-process runs) must still collect the
+    cyclic garbage the first run left, or every run would leak it."""
+    import gc
+    import weakref
+    from detectors.bundle import DEFAULT_BUNDLE_DIR, ModelBundle
+    from pipelines.transforms import BundleModelHandler
+
+    class Node:
+        pass
+
+    handler = BundleModelHandler(ModelBundle.load(DEFAULT_BUNDLE_DIR).to_bytes(), "v")
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a                      # a cycle: only the collector frees it
+        gone = weakref.ref(a)
+        handler.load_model()                         # freezes the cycle with everything else
+        del a, b
+        gc.collect()
+        assert gone() is not None                    # frozen: a full collection skips it
+        handler.load_model()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
