@@ -15,7 +15,7 @@ from features.text import MINILM
 
 
 class TextHead:
-    def __init__(self, C: float = 2.0, class_weight: str | None = "balanced",
+    def __init__(self, C: float | None = 2.0, class_weight: str | None = "balanced",
                  space: str = MINILM):
         self.C = C
         self.class_weight = class_weight
@@ -35,13 +35,14 @@ class TextHead:
         """Fit to another text model's scores (``target``, probabilities) instead of to labels:
         ridge regression on their log-odds, so that this head, reading cheaper vectors, agrees
         with that model where it can (the cascade's first stage, pipelines/train.py). The same
-        form as a fitted head: a linear score through the logistic function."""
+        form as a fitted head: a linear score through the logistic function (``C`` and
+        ``class_weight`` play no part: make the head with None for both)."""
         from sklearn.linear_model import Ridge
         t = np.clip(np.asarray(target, dtype=np.float64), 1e-6, 1 - 1e-6)
         r = Ridge(alpha=alpha).fit(np.asarray(E, dtype=np.float64), np.log(t / (1 - t)))
         self.coef_ = np.asarray(r.coef_, dtype=np.float64)
         self.intercept_ = float(r.intercept_)
-        self.C, self.class_weight, self.distilled = None, None, alpha
+        self.distilled = alpha
         return self
 
     def predict_proba(self, E: np.ndarray) -> np.ndarray:

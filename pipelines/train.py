@@ -304,8 +304,8 @@ def fit_bundle(table: SignalTable, seed: int = 0, folds: int = 4, by_source: boo
             # The first stage stands in for the text model: fitted to its scores, not to the
             # labels (its score then lies closer to MiniLM's, and the cascade's margin can be
             # narrower), on every message it will see.
-            fast_head = TextHead(space=STATIC).distil(table.fast_embeddings[rows],
-                                                      head.predict_proba(E)[:, 1])
+            fast_head = TextHead(C=None, class_weight=None, space=STATIC).distil(
+                table.fast_embeddings[rows], head.predict_proba(E)[:, 1])
         filled = np.full(len(table.keys), np.nan)
         filled[rows] = text_oof
         matrices = fill_text_columns(table.matrices, table.feature_names, filled)

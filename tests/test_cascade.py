@@ -110,7 +110,7 @@ def test_a_distilled_first_stage_follows_the_text_model_it_stands_in_for():
     E = rng.normal(size=(3000, 20))
     full = 1 / (1 + np.exp(-(E @ rng.normal(size=20) + 0.3)))
     cheap = E + rng.normal(scale=0.02, size=E.shape)      # the cheap space: a noisy copy
-    head = TextHead(space=STATIC).distil(cheap, full)
+    head = TextHead(C=None, class_weight=None, space=STATIC).distil(cheap, full)
     assert np.quantile(np.abs(head.predict_proba(cheap)[:, 1] - full), 0.95) < 0.05
     again = TextHead.from_dict(head.to_dict())
     assert again.distilled == head.distilled and again.space == STATIC
