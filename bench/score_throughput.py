@@ -58,7 +58,7 @@ def stdlib_read_body(raw: bytes) -> None:
     if body is not None:
         try:
             body.get_content()
-        except (LookupError, ValueError, AssertionError):
+        except (LookupError, ValueError):      # an unknown charset, a broken encoding
             pass
 
 
