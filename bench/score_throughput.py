@@ -194,6 +194,18 @@ def main() -> None:
                   + f"), peak {multi['peak_mb']:.0f} MB")
             print(f"  rows: {rows}; verdicts, reasons and every other field identical to one "
                   f"worker: {identical}; largest score difference {diff:.1e}")
+            if omarginal:
+                # Scaling within one runner mode: the multi-process job with one worker on one
+                # core, against the N-worker figure above (the in-process job skips the worker
+                # processes' gRPC harness, so "x one core" above mixes two modes).
+                one_flags = ["--direct_running_mode=multi_processing", "--direct_num_workers=1"]
+                m1start = run_score(empty, tmp_path / "m1empty.parquet", env,
+                                    args.extra + one_flags, one)
+                m1 = run_score(archive, tmp_path / "m1.parquet", env, args.extra + one_flags, one)
+                m1marginal = n / max(m1["seconds"] - m1start["seconds"], 1e-9)
+                print(f"  multi_processing, 1 worker on one core: {m1marginal:.1f} msgs/s marginal "
+                      f"(start-up {m1start['seconds']:.1f} s); {args.workers} workers give "
+                      f"{wmarginal / m1marginal:.2f}x it")
 
 
 if __name__ == "__main__":
