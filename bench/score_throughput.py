@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -51,10 +52,14 @@ def synthetic(n: int, seed: int = 7) -> list[bytes]:
     return [m.raw for m in generate(n, seed=seed, attack_share=0.2)]
 
 
+def stdlib_locate_body(raw: bytes):
+    return email.parser.BytesParser(policy=email.policy.default).parsebytes(raw).get_body()
+
+
 def stdlib_read_body(raw: bytes) -> None:
     """The issue's baseline: BytesParser with the default policy, the body located and read
     (decoded to text or bytes); a part whose charset Python does not know counts as read."""
-    body = email.parser.BytesParser(policy=email.policy.default).parsebytes(raw).get_body()
+    body = stdlib_locate_body(raw)
     if body is not None:
         try:
             body.get_content()
@@ -62,25 +67,24 @@ def stdlib_read_body(raw: bytes) -> None:
             pass
 
 
+def rate(parse: Callable[[bytes], object], msgs: list[bytes]) -> float:
+    t = time.perf_counter()
+    for raw in msgs:
+        parse(raw)
+    return len(msgs) / (time.perf_counter() - t)
+
+
 def parse_rates(msgs: list[bytes]) -> tuple[float, float, float]:
     """msgs/s of: the stdlib parser locating the body; the same reading it (the ratio's
     baseline); sedetect's parse_message."""
     from features.parsing import ParseError, parse_message
-    t = time.perf_counter()
-    for raw in msgs:
-        email.message_from_bytes(raw, policy=email.policy.default).get_body()
-    located = len(msgs) / (time.perf_counter() - t)
-    t = time.perf_counter()
-    for raw in msgs:
-        stdlib_read_body(raw)
-    read = len(msgs) / (time.perf_counter() - t)
-    t = time.perf_counter()
-    for raw in msgs:
+
+    def ours(raw: bytes) -> None:
         try:
             parse_message(raw)
         except ParseError:
             pass
-    return located, read, len(msgs) / (time.perf_counter() - t)
+    return rate(stdlib_locate_body, msgs), rate(stdlib_read_body, msgs), rate(ours, msgs)
 
 
 def run_score(archive: Path, out: Path, env: dict, extra: list[str],
@@ -99,6 +103,16 @@ def run_score(archive: Path, out: Path, env: dict, extra: list[str],
 
 
 FLOATS = ("score", "impersonation", "trust", "payload", "goal", "signature_match")
+
+
+def run_job(archive: Path, empty: Path, folder: Path, name: str, env: dict, extra: list[str],
+            cores: str = "") -> tuple[dict, dict, float]:
+    """The same job on the empty archive (its start-up) and on the archive, its rows in
+    ``folder/name.parquet``: (start-up run, full run, marginal msgs/s beyond start-up)."""
+    start = run_score(empty, folder / f"{name}-empty.parquet", env, extra, cores)
+    full = run_score(archive, folder / f"{name}.parquet", env, extra, cores)
+    n = full["summary"]["messages"]
+    return start, full, n / max(full["seconds"] - start["seconds"], 1e-9)
 
 
 def compare_rows(a: Path, b: Path) -> tuple[int, bool, float]:
@@ -146,10 +160,8 @@ def main() -> None:
         env = dict(os.environ, SEDETECT_HOME=os.environ.get("SEDETECT_HOME",
                                                             str(tmp_path / "home")))
         run_score(empty, tmp_path / "boot.parquet", env, args.extra)  # registers the model once
-        start = run_score(empty, tmp_path / "empty.parquet", env, args.extra)
-        full = run_score(archive, tmp_path / "one.parquet", env, args.extra)
+        start, full, marginal = run_job(archive, empty, tmp_path, "one", env, args.extra)
         n = full["summary"]["messages"]
-        marginal = n / max(full["seconds"] - start["seconds"], 1e-9)
         print(f"sedetect score, end to end:           {n / full['seconds']:8.1f} msgs/s "
               f"({full['seconds']:.1f} s for {n} messages)")
         print(f"  start-up (same job, empty archive): {start['seconds']:8.1f} s")
@@ -174,19 +186,16 @@ def main() -> None:
             # The same job on one core: what the second core adds (the encoder's threads and
             # xgboost's follow the cores the process may use, features/text.py usable_cores).
             one = str(cores[0])
-            ostart = run_score(empty, tmp_path / "oempty.parquet", env, args.extra, one)
-            ofull = run_score(archive, tmp_path / "onecore.parquet", env, args.extra, one)
-            omarginal = n / max(ofull["seconds"] - ostart["seconds"], 1e-9)
+            _, _, omarginal = run_job(archive, empty, tmp_path, "onecore", env, args.extra, one)
             print(f"one core (taskset -c {one}):              {omarginal:8.1f} msgs/s marginal; "
                   f"{len(cores)} cores give {marginal / omarginal:.2f}x")
         if args.workers:
             flags = ["--direct_running_mode=multi_processing",
                      f"--direct_num_workers={args.workers}"]
-            wstart = run_score(empty, tmp_path / "wempty.parquet", env, args.extra + flags)
-            multi = run_score(archive, tmp_path / "multi.parquet", env, args.extra + flags)
+            wstart, multi, wmarginal = run_job(archive, empty, tmp_path, "multi", env,
+                                               args.extra + flags)
             rows, identical, diff = compare_rows(tmp_path / "one.parquet",
                                                  tmp_path / "multi.parquet")
-            wmarginal = n / max(multi["seconds"] - wstart["seconds"], 1e-9)
             print(f"{args.workers} workers (multi_processing):        {n / multi['seconds']:8.1f} "
                   f"msgs/s end to end, start-up {wstart['seconds']:.1f} s, marginal "
                   f"{wmarginal:.1f} msgs/s ({wmarginal / marginal:.2f}x one worker"
@@ -199,10 +208,8 @@ def main() -> None:
                 # core, against the N-worker figure above (the in-process job skips the worker
                 # processes' gRPC harness, so "x one core" above mixes two modes).
                 one_flags = ["--direct_running_mode=multi_processing", "--direct_num_workers=1"]
-                m1start = run_score(empty, tmp_path / "m1empty.parquet", env,
-                                    args.extra + one_flags, one)
-                m1 = run_score(archive, tmp_path / "m1.parquet", env, args.extra + one_flags, one)
-                m1marginal = n / max(m1["seconds"] - m1start["seconds"], 1e-9)
+                m1start, _, m1marginal = run_job(archive, empty, tmp_path, "m1", env,
+                                                 args.extra + one_flags, one)
                 print(f"  multi_processing, 1 worker on one core: {m1marginal:.1f} msgs/s marginal "
                       f"(start-up {m1start['seconds']:.1f} s); {args.workers} workers give "
                       f"{wmarginal / m1marginal:.2f}x it")
